@@ -1,0 +1,15 @@
+//! talkgraph turns tech write-ups (conference recaps, meetup notes, blog posts; French and
+//! English) into a knowledge graph of people, organisations, projects, talks and events.
+//!
+//! Pipeline: [`read`] (documents, sections, sentences) → [`extract`] (entities and relation
+//! facts, driven by compiled [`rules`]) → [`resolve`] (one node per real entity) →
+//! [`graph`] (petgraph, indexed) → [`export`] / [`query`].
+
+pub mod error;
+pub mod fold;
+pub mod graph;
+pub mod model;
+
+pub use error::{Error, Result};
+pub use graph::{Kind, KnowledgeGraph, Relation};
+pub use model::GraphDoc;
