@@ -13,7 +13,12 @@ pub enum Error {
     /// A rule file is wrong; each problem is listed.
     Rules(Vec<RuleProblem>),
     /// A JSON input (graph or gold file) does not parse or has the wrong shape.
-    Json { path: PathBuf, line: usize, column: usize, message: String },
+    Json {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// The command line asked for something impossible.
     Usage(String),
     /// A query or name that does not resolve; the message carries suggestions.
@@ -53,7 +58,12 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Json { path, line, column, message } => {
+            Error::Json {
+                path,
+                line,
+                column,
+                message,
+            } => {
                 write!(f, "{}:{}:{}: {}", path.display(), line, column, message)
             }
             Error::Usage(m) | Error::Query(m) => f.write_str(m),
@@ -64,12 +74,20 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 impl Error {
-    pub(crate) fn io(path: impl Into<PathBuf>, source: io::Error) -> Error {
-        Error::Io { path: path.into(), source }
+    pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 
-    pub(crate) fn json(path: impl Into<PathBuf>, e: &serde_json::Error) -> Error {
-        Error::Json { path: path.into(), line: e.line(), column: e.column(), message: e.to_string() }
+    pub fn json(path: impl Into<PathBuf>, e: &serde_json::Error) -> Error {
+        Error::Json {
+            path: path.into(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        }
     }
 
     /// Whether this error is a closed stdout (`talkgraph … | head`), which is not a failure.

@@ -28,7 +28,9 @@ pub fn fold(s: &str) -> String {
         let c = bytes[i];
         if c == '\''
             && bytes.get(i + 1) == Some(&'s')
-            && !bytes.get(i + 2).is_some_and(|n| n.is_alphanumeric() || *n == '_')
+            && !bytes
+                .get(i + 2)
+                .is_some_and(|n| n.is_alphanumeric() || *n == '_')
         {
             i += 1;
             continue;
@@ -54,7 +56,11 @@ pub fn slug(s: &str) -> String {
 
 /// The scorer's token set, for title overlap.
 pub fn tokens(s: &str) -> std::collections::BTreeSet<String> {
-    fold(s).split(' ').filter(|t| !t.is_empty()).map(str::to_string).collect()
+    fold(s)
+        .split(' ')
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 #[cfg(test)]
@@ -63,7 +69,10 @@ mod tests {
 
     #[test]
     fn folds_like_the_scorer() {
-        assert_eq!(fold("Securing Shopify’s Software"), "securing shopifys software");
+        assert_eq!(
+            fold("Securing Shopify’s Software"),
+            "securing shopifys software"
+        );
         assert_eq!(fold("Josué  (Josh) Abreu"), "josue josh abreu");
         assert_eq!(fold("OVHCloud"), fold("OVHcloud"));
         assert_eq!(fold("Łukasz Ní Bhriain"), "łukasz ni bhriain");
@@ -73,7 +82,10 @@ mod tests {
 
     #[test]
     fn slugs_are_dashed() {
-        assert_eq!(slug("Fun with Continuous Compliance"), "fun-with-continuous-compliance");
+        assert_eq!(
+            slug("Fun with Continuous Compliance"),
+            "fun-with-continuous-compliance"
+        );
         assert_eq!(slug("solo.io"), "solo-io");
     }
 }

@@ -19,7 +19,13 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [Kind::Person, Kind::Company, Kind::Project, Kind::Talk, Kind::Event];
+    pub const ALL: [Kind; 5] = [
+        Kind::Person,
+        Kind::Company,
+        Kind::Project,
+        Kind::Talk,
+        Kind::Event,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -131,7 +137,10 @@ pub struct KnowledgeGraph {
 
 impl KnowledgeGraph {
     pub fn new() -> KnowledgeGraph {
-        KnowledgeGraph { meta: GraphDoc::empty().graph, ..KnowledgeGraph::default() }
+        KnowledgeGraph {
+            meta: GraphDoc::empty().graph,
+            ..KnowledgeGraph::default()
+        }
     }
 
     pub fn graph(&self) -> &DiGraph<Node, Edge> {
@@ -161,12 +170,18 @@ impl KnowledgeGraph {
     /// The node of this type whose label or alias folds like `name`.
     pub fn lookup(&self, kind: Kind, name: &str) -> Option<NodeIndex> {
         let key = (kind, fold(name));
-        self.by_key.get(&key).or_else(|| self.by_alias.get(&key)).copied()
+        self.by_key
+            .get(&key)
+            .or_else(|| self.by_alias.get(&key))
+            .copied()
     }
 
     /// Every node, of any type, whose label or alias folds like `name`.
     pub fn lookup_any(&self, name: &str) -> Vec<NodeIndex> {
-        let mut out: Vec<NodeIndex> = Kind::ALL.into_iter().filter_map(|k| self.lookup(k, name)).collect();
+        let mut out: Vec<NodeIndex> = Kind::ALL
+            .into_iter()
+            .filter_map(|k| self.lookup(k, name))
+            .collect();
         out.sort_by_key(|ix| self.graph[*ix].id());
         out
     }
@@ -244,7 +259,9 @@ impl KnowledgeGraph {
         let ex = match self.edges.get(&(from, relation, to)) {
             Some(&ex) => {
                 let e = &mut self.graph[ex];
-                if confidence > e.confidence || (confidence == e.confidence && rule < e.rule.as_str()) {
+                if confidence > e.confidence
+                    || (confidence == e.confidence && rule < e.rule.as_str())
+                {
                     e.confidence = confidence;
                     e.rule = rule.to_string();
                 }
@@ -254,7 +271,12 @@ impl KnowledgeGraph {
                 let ex = self.graph.add_edge(
                     from,
                     to,
-                    Edge { relation, rule: rule.to_string(), confidence, evidence: BTreeSet::new() },
+                    Edge {
+                        relation,
+                        rule: rule.to_string(),
+                        confidence,
+                        evidence: BTreeSet::new(),
+                    },
                 );
                 self.edges.insert((from, relation, to), ex);
                 ex
@@ -291,7 +313,9 @@ impl KnowledgeGraph {
     pub fn merge_doc(&mut self, doc: &GraphDoc) {
         let mut ids: BTreeMap<&str, NodeIndex> = BTreeMap::new();
         for n in &doc.nodes {
-            let Some(kind) = Kind::parse(&n.kind) else { continue };
+            let Some(kind) = Kind::parse(&n.kind) else {
+                continue;
+            };
             let ix = self.add_node(kind, &n.label);
             for a in &n.aliases {
                 self.add_alias(ix, a);
@@ -305,15 +329,29 @@ impl KnowledgeGraph {
             ids.insert(n.id.as_str(), ix);
         }
         for e in &doc.edges {
-            let (Some(&from), Some(&to), Some(rel)) =
-                (ids.get(e.source.as_str()), ids.get(e.target.as_str()), Relation::parse(&e.relation))
-            else {
+            let (Some(&from), Some(&to), Some(rel)) = (
+                ids.get(e.source.as_str()),
+                ids.get(e.target.as_str()),
+                Relation::parse(&e.relation),
+            ) else {
                 continue;
             };
-            self.add_edge(from, rel, to, &e.rule, e.confidence, e.evidence.iter().cloned());
+            self.add_edge(
+                from,
+                rel,
+                to,
+                &e.rule,
+                e.confidence,
+                e.evidence.iter().cloned(),
+            );
         }
-        let sources: BTreeSet<String> =
-            self.meta.sources.iter().chain(doc.graph.sources.iter()).cloned().collect();
+        let sources: BTreeSet<String> = self
+            .meta
+            .sources
+            .iter()
+            .chain(doc.graph.sources.iter())
+            .cloned()
+            .collect();
         self.meta.sources = sources.into_iter().collect();
         for (k, v) in &doc.graph.hashes {
             self.meta.hashes.insert(k.clone(), v.clone());
@@ -362,7 +400,9 @@ impl KnowledgeGraph {
                 }
             })
             .collect();
-        edges.sort_by(|a, b| (&a.source, &a.relation, &a.target).cmp(&(&b.source, &b.relation, &b.target)));
+        edges.sort_by(|a, b| {
+            (&a.source, &a.relation, &a.target).cmp(&(&b.source, &b.relation, &b.target))
+        });
         doc.nodes = nodes;
         doc.edges = edges;
         doc

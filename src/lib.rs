@@ -5,6 +5,7 @@
 //! facts, driven by compiled [`rules`]) → [`resolve`] (one node per real entity) →
 //! [`graph`] (petgraph, indexed) → [`export`] / [`query`].
 
+pub mod cli;
 pub mod error;
 pub mod fold;
 pub mod graph;

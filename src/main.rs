@@ -1,1 +1,23 @@
-fn main() {}
+//! The thin binary: parse, run, map the outcome to an exit code (0 ok, 1 no match, 2 error).
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = talkgraph::cli::Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = talkgraph::cli::run(cli, &mut out).and_then(|exit| {
+        std::io::Write::flush(&mut out)
+            .map(|_| exit)
+            .map_err(|e| talkgraph::Error::io("<stdout>", e))
+    });
+    match result {
+        Ok(talkgraph::cli::Exit::Ok) => ExitCode::SUCCESS,
+        Ok(talkgraph::cli::Exit::NoMatch) => ExitCode::from(1),
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("talkgraph: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! Command-line interface: clap definitions turned into calls into the library.
+//! The only module that knows about argv; it never touches petgraph directly.
+
+use crate::error::{Error, Result};
+use crate::graph::KnowledgeGraph;
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// How the process should end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Success (grep's 0).
+    Ok,
+    /// Ran fine but found nothing (grep's 1).
+    NoMatch,
+}
+
+/// talkgraph: turn tech write-ups into a knowledge graph and ask it questions.
+#[derive(Debug, Parser)]
+#[command(name = "talkgraph", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {}
+
+/// Where a graph is expected: a graph JSON file, or text inputs (files, folders, `-`)
+/// that are extracted on the fly.
+pub fn load_graph(inputs: &[PathBuf], rules: Option<&Path>) -> Result<KnowledgeGraph> {
+    let _ = rules;
+    match inputs {
+        [one] if one.extension().is_some_and(|e| e == "json") => {
+            let text = std::fs::read_to_string(one).map_err(|e| Error::io(one, e))?;
+            let doc: crate::model::GraphDoc =
+                serde_json::from_str(&text).map_err(|e| Error::json(one, &e))?;
+            Ok(KnowledgeGraph::from_doc(&doc))
+        }
+        _ => Err(Error::Usage("text inputs are not supported yet".into())),
+    }
+}
+
+/// Runs one parsed command, writing results to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit> {
+    let _ = out;
+    match cli.command {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}
