@@ -25,7 +25,55 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Extract a knowledge graph from write-ups (.txt/.md files, folders, or - for stdin).
+    #[command(after_help = "Examples:
+  talkgraph extract fixtures/ -o output/graph.json
+  talkgraph extract recap.md --format dot | dot -Tsvg > recap.svg
+  cat notes.txt | talkgraph extract - --format json
+  talkgraph extract recap.md --rules my-rules/")]
+    Extract(ExtractArgs),
+    /// Work with rule sets.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+/// `talkgraph extract`.
+#[derive(Debug, clap::Args)]
+pub struct ExtractArgs {
+    /// Files or folders to read (folders recursively: .txt, .md, .markdown); - reads stdin.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Write the graph here instead of stdout (written whole or not at all).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Output format; default: from the output file's extension, else json.
+    #[arg(short, long)]
+    pub format: Option<String>,
+    /// Use this rule folder instead of the embedded rules.
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+}
+
+/// `talkgraph rules …`.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Check a rule folder: every problem is listed as file:line:col; exits 2 if any.
+    #[command(after_help = "Example:\n  talkgraph rules check my-rules/")]
+    Check {
+        /// The rule folder (default: the embedded rules).
+        dir: Option<PathBuf>,
+    },
+}
+
+/// Compiles the rule set a command asked for.
+/// Rules live as long as the process, like the embedded ones.
+pub fn rules_for(dir: Option<&Path>) -> Result<&'static crate::rules::Rules> {
+    match dir {
+        Some(d) => Ok(Box::leak(Box::new(crate::rules::load_dir(d)?))),
+        None => crate::rules::default_rules(),
+    }
+}
 
 /// Where a graph is expected: a graph JSON file, or text inputs (files, folders, `-`)
 /// that are extracted on the fly.
@@ -42,10 +90,54 @@ pub fn load_graph(inputs: &[PathBuf], rules: Option<&Path>) -> Result<KnowledgeG
     }
 }
 
-/// Runs one parsed command, writing results to `out`.
-pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit> {
-    let _ = out;
-    match cli.command {}
+/// Runs one parsed command, writing results to `out` and warnings to `err`.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit> {
+    match cli.command {
+        Command::Extract(args) => extract(&args, out, err),
+        Command::Rules(RulesCommand::Check { dir }) => {
+            let rules = rules_for(dir.as_deref())?;
+            writeln!(out, "{}", rules.summary()).map_err(|e| Error::io("<stdout>", e))?;
+            Ok(Exit::Ok)
+        }
+    }
+}
+
+fn extract(args: &ExtractArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit> {
+    let rules = rules_for(args.rules.as_deref())?;
+    let mut warnings = Vec::new();
+    let graph = crate::pipeline::extract_paths(rules, &args.inputs, &mut warnings)?;
+    for w in &warnings {
+        let _ = writeln!(err, "talkgraph: warning: {}", w.0);
+    }
+    let doc = graph.to_doc();
+    let mut text = serde_json::to_string_pretty(&doc).expect("graph documents always serialize");
+    text.push('\n');
+    let _ = &args.format;
+    match &args.output {
+        Some(path) => write_atomically(path, text.as_bytes()),
+        None => out
+            .write_all(text.as_bytes())
+            .map_err(|e| Error::io("<stdout>", e)),
+    }?;
+    Ok(Exit::Ok)
+}
+
+/// Writes a file whole or not at all: a temporary file beside it, then a rename.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.talkgraph-tmp"));
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
 }
 
 #[cfg(test)]

@@ -3,13 +3,18 @@
 //!
 //! Pipeline: [`read`] (documents, sections, sentences) → [`extract`] (entities and relation
 //! facts, driven by compiled [`rules`]) → [`resolve`] (one node per real entity) →
-//! [`graph`] (petgraph, indexed) → [`export`] / [`query`].
+//! [`graph`] (petgraph, indexed) → export / query.
 
 pub mod cli;
 pub mod error;
+pub mod extract;
 pub mod fold;
 pub mod graph;
 pub mod model;
+pub mod pipeline;
+pub mod read;
+pub mod resolve;
+pub mod rules;
 
 pub use error::{Error, Result};
 pub use graph::{Kind, KnowledgeGraph, Relation};

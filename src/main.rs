@@ -6,7 +6,7 @@ fn main() -> ExitCode {
     let cli = talkgraph::cli::Cli::parse();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let result = talkgraph::cli::run(cli, &mut out).and_then(|exit| {
+    let result = talkgraph::cli::run(cli, &mut out, &mut std::io::stderr()).and_then(|exit| {
         std::io::Write::flush(&mut out)
             .map(|_| exit)
             .map_err(|e| talkgraph::Error::io("<stdout>", e))

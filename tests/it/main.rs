@@ -1,3 +1,5 @@
 //! Integration tests: run the real `talkgraph` binary on fixtures and temporary files.
 
+// Extraction: inputs, errors, determinism, rule sets.
+mod extract;
 mod util;

@@ -1,0 +1,1577 @@
+//! Finding entities and relation facts in one document: gazetteers, name shapes, document
+//! structure and the pattern rules, run over a "masked" copy of each sentence where every
+//! entity is a token like `⟦P3⟧`. Pure: compiled rules and text in, facts out; no I/O.
+
+use crate::fold::fold;
+use crate::graph::{Kind, Relation};
+use crate::model::Span;
+use crate::read::{self, Document, Layout, LineKind};
+use crate::rules::{CaseRule, Rules};
+use once_cell::sync::Lazy;
+use regex::Regex;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Lower-cases and strips accents of `s` into `out`, recording for every output byte the
+/// input byte it came from (`map`), so automaton hits on folded text map back to the source.
+pub fn fold_into(s: &str, out: &mut String, map: &mut Vec<u32>) {
+    let mut buf = [0u8; 4];
+    for (i, c) in s.char_indices() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            map.push(i as u32);
+            continue;
+        }
+        let c = match c {
+            '\u{2019}' | '\u{2018}' | '\u{02bc}' => '\'',
+            c => c,
+        };
+        for d in c
+            .nfkd()
+            .filter(|d| !is_combining_mark(*d))
+            .flat_map(char::to_lowercase)
+        {
+            let enc = d.encode_utf8(&mut buf);
+            out.push_str(enc);
+            map.extend(std::iter::repeat_n(i as u32, enc.len()));
+        }
+    }
+}
+
+/// An entity as found in a document.
+#[derive(Debug, Clone)]
+pub struct EntityFact {
+    pub kind: Kind,
+    pub label: String,
+    pub aliases: Vec<String>,
+    pub attributes: Vec<(String, String)>,
+    pub mentions: Vec<Span>,
+}
+
+/// A relation as found in a document.
+#[derive(Debug, Clone)]
+pub struct RelationFact {
+    pub from: (Kind, String),
+    pub relation: Relation,
+    pub to: (Kind, String),
+    pub rule: String,
+    pub confidence: f64,
+    pub evidence: Span,
+}
+
+/// Everything one document yields.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub source: String,
+    pub entities: Vec<EntityFact>,
+    pub relations: Vec<RelationFact>,
+}
+
+/// Token classes in masked text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Person,
+    Company,
+    Project,
+    Event,
+    Talk,
+    /// A capitalised run nobody has claimed yet; rules may promote it.
+    Unknown,
+}
+
+impl Class {
+    fn letter(self) -> char {
+        match self {
+            Class::Person => 'P',
+            Class::Company => 'C',
+            Class::Project => 'J',
+            Class::Event => 'E',
+            Class::Talk => 'T',
+            Class::Unknown => 'X',
+        }
+    }
+
+    fn kind(self) -> Option<Kind> {
+        match self {
+            Class::Person => Some(Kind::Person),
+            Class::Company => Some(Kind::Company),
+            Class::Project => Some(Kind::Project),
+            Class::Event => Some(Kind::Event),
+            Class::Talk => Some(Kind::Talk),
+            Class::Unknown => None,
+        }
+    }
+}
+
+/// One entity occurrence.
+#[derive(Debug, Clone)]
+struct Tok {
+    class: Class,
+    start: usize,
+    end: usize,
+    line: usize,
+    /// Canonical label (gazetteer canonical, person full name, title…).
+    label: String,
+    aliases: Vec<String>,
+    /// Unknown runs only: the run has the shape of a person's name.
+    person_shape: bool,
+    /// Whether this token is inside a talk title (then it is not masked on its own).
+    nested: bool,
+}
+
+static WORD: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['’.\-+&/][\p{L}\p{N}][\p{L}\p{N}\p{M}]*)*")
+        .expect("word regex")
+});
+static ELISION: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^(?i:qu|[dlnjcmst])['’]").expect("elision regex"));
+static GITHUB: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"(?:https?://)?(?:www\.)?github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+[A-Za-z0-9_-])",
+    )
+    .expect("github regex")
+});
+static NICKNAME: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(\p{Lu}[\p{Ll}\p{M}]+(?:-\p{Lu}[\p{Ll}\p{M}]+)?)\s+[(“\x22]\s*(\p{Lu}[\p{Ll}\p{M}]+)\s*[)”\x22]\s+(\p{Lu}[\p{L}\p{M}'’-]+(?:\s+\p{Lu}[\p{L}\p{M}'’-]+)?)")
+        .expect("nickname regex")
+});
+static YEAR: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(?:19|20)\d\d$").expect("year regex"));
+static QUOTED: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r#"[“"«]\s*([^“”"«»\n]{6,200}?)\s*[”"»]|(?:^|[\s(])['‘]([^'‘’\n]{6,200}?)['’](?:[\s,.;:)!?]|$)"#)
+        .expect("quote regex")
+});
+static MASK_TOKEN: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"⟦([PCJETX])(\d+)⟧").expect("mask regex"));
+
+/// Small closed-class words of English and French titles: neither capitalised nor content.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "the", "of", "to", "and", "or", "for", "with", "in", "on", "at", "by", "from", "vs",
+    "via", "as", "into", "is", "are", "be", "your", "our", "my", "its", "their", "not", "no", "it",
+    "we", "you", "de", "du", "des", "la", "le", "les", "et", "a", "au", "aux", "en", "pour", "sur",
+    "avec", "dans", "par", "un", "une", "d", "l", "ou", "sans", "chez", "vers", "entre", "que",
+    "qui", "est", "son", "sa", "ses", "nos", "vos",
+];
+
+/// French words that end an English title run ("… How to Get Started, mais …").
+const FRENCH_STOPS: &[&str] = &[
+    "mais", "et", "ou", "car", "donc", "puis", "je", "j", "nous", "vous", "il", "elle", "ils",
+    "elles", "on", "qui", "que", "dont", "où", "est", "était", "sont", "avec", "pour", "dans",
+    "sur", "par", "chez", "le", "la", "les", "un", "une", "des", "du", "ce", "cette", "ces", "sa",
+    "son", "ses", "qu", "si", "pas", "plus", "très", "après", "avant", "en",
+];
+
+fn is_function_word(w: &str) -> bool {
+    FUNCTION_WORDS.contains(&w.to_lowercase().as_str())
+}
+
+/// Whether a line or quoted string reads like a title: mostly capitalised content words,
+/// no sentence punctuation inside, none of the symbols code or formulas use.
+pub fn title_like(s: &str, min_words: usize) -> bool {
+    let t = s.trim();
+    if t.is_empty() || t.len() > 160 {
+        return false;
+    }
+    if t.ends_with(['.', ',', ';', ':', '…'])
+        || t.contains(". ")
+        || t.contains("! ")
+        || t.contains("? ")
+    {
+        return false;
+    }
+    if t.chars().any(|c| {
+        matches!(
+            c,
+            '=' | '|' | '{' | '}' | '<' | '>' | '#' | '*' | '$' | '\\' | '[' | ']' | '@'
+        )
+    }) {
+        return false;
+    }
+    let words: Vec<&str> = WORD.find_iter(t).map(|m| m.as_str()).collect();
+    if words.len() < min_words || words.len() > 20 {
+        return false;
+    }
+    let (mut caps, mut lower) = (0usize, 0usize);
+    for (i, w) in words.iter().enumerate() {
+        let w = ELISION.find(w).map_or(*w, |m| &w[m.end()..]);
+        let first = w.chars().next().unwrap_or(' ');
+        if i > 0 && is_function_word(w) {
+            continue;
+        }
+        if first.is_uppercase() || first.is_ascii_digit() {
+            caps += 1;
+        } else {
+            lower += 1;
+        }
+    }
+    let content = caps + lower;
+    content > 0
+        && caps * 10 >= content * 6
+        && lower <= 2.max(content / 4)
+        && words[0].chars().next().is_some_and(|c| !c.is_lowercase())
+}
+
+/// A heading or a talk-introducing line, with the talk title it proposes (if any).
+#[derive(Debug, Clone)]
+struct Heading {
+    line_index: usize,
+    /// Lines covered (a title can wrap onto a second line).
+    last_line_index: usize,
+    start: usize,
+    end: usize,
+    text: String,
+    level: u8,
+    /// The title this heading proposes as a talk, if it can be one.
+    talk: Option<String>,
+    /// Set by a `Talk N:` style line: a talk without needing confirmation.
+    certain: bool,
+}
+
+/// Runs extraction over one document.
+pub fn extract(rules: &Rules, doc: &Document) -> Facts {
+    Extractor::new(rules, doc).run()
+}
+
+struct Extractor<'a> {
+    rules: &'a Rules,
+    doc: &'a Document,
+    layout: Layout,
+    toks: Vec<Tok>,
+    /// Per line: indices into `toks` of top-level tokens, sorted by start.
+    line_toks: Vec<Vec<usize>>,
+    facts: Facts,
+    /// Promotions of unknown runs: folded text -> kind.
+    promoted: BTreeMap<String, Kind>,
+    /// Roles found by works_at rules: person label -> role.
+    roles: BTreeMap<String, String>,
+    /// Talk attributes: talk label -> kind.
+    talk_kind: BTreeMap<String, String>,
+    /// Talk title spans (for mentions in titles) and scopes.
+    talk_titles: Vec<(String, usize, usize)>,
+    talk_scopes: Vec<(String, usize, usize)>,
+    /// Talks confirmed (label -> first line).
+    talks: BTreeMap<String, Span>,
+}
+
+/// A relation fact before resolution: token indices or a context talk.
+#[derive(Debug, Clone)]
+enum End {
+    Tok(usize),
+    Talk(String),
+}
+
+impl<'a> Extractor<'a> {
+    fn new(rules: &'a Rules, doc: &'a Document) -> Extractor<'a> {
+        Extractor {
+            rules,
+            doc,
+            layout: read::layout(doc),
+            toks: Vec::new(),
+            line_toks: Vec::new(),
+            facts: Facts {
+                source: doc.source.clone(),
+                ..Facts::default()
+            },
+            promoted: BTreeMap::new(),
+            roles: BTreeMap::new(),
+            talk_kind: BTreeMap::new(),
+            talk_titles: Vec::new(),
+            talk_scopes: Vec::new(),
+            talks: BTreeMap::new(),
+        }
+    }
+
+    fn span(&self, start: usize, end: usize, line: usize) -> Span {
+        let text = self.doc.text[start..end]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        Span {
+            source: self.doc.source.clone(),
+            start,
+            end,
+            line,
+            text,
+        }
+    }
+
+    fn run(mut self) -> Facts {
+        self.find_entities();
+        let headings = self.find_headings();
+        self.apply_rules(&headings);
+        self.finish(&headings);
+        self.facts
+    }
+
+    // ---- entities -------------------------------------------------------------------
+
+    fn gazetteer_hits(&self) -> Vec<(usize, usize, usize)> {
+        let text = &self.doc.text;
+        let mut folded = String::with_capacity(text.len());
+        let mut map = Vec::with_capacity(text.len());
+        fold_into(text, &mut folded, &mut map);
+        let orig = |i: usize| {
+            if i < map.len() {
+                map[i] as usize
+            } else {
+                text.len()
+            }
+        };
+        let mut hits = Vec::new();
+        for m in self.rules.automaton.find_overlapping_iter(&folded) {
+            let (s, e) = (orig(m.start()), orig(m.end()));
+            let before = text[..s].chars().next_back();
+            let after = text[e..].chars().next();
+            let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            // A dot or hyphen glued to letters continues a name ("cert-manager-x", "node.js").
+            let glued_punct = |c: Option<char>, next: Option<char>| {
+                matches!(c, Some('-' | '.' | '/' | '@'))
+                    && next.is_some_and(|n| n.is_alphanumeric())
+            };
+            if glued(before) || glued(after) {
+                continue;
+            }
+            if glued_punct(after, text[e..].chars().nth(1))
+                || glued_punct(before, text[..s].chars().rev().nth(1))
+            {
+                continue;
+            }
+            let alias = &self.rules.aliases[m.pattern().as_usize()];
+            let written = &text[s..e];
+            let ok = match alias.case {
+                CaseRule::Any => true,
+                CaseRule::Exact => written == alias.text,
+                CaseRule::FirstLetter => {
+                    let a = alias.text.chars().next().unwrap_or(' ');
+                    let w = written.chars().next().unwrap_or(' ');
+                    a.is_uppercase() == w.is_uppercase()
+                }
+            };
+            if ok {
+                hits.push((s, e, m.pattern().as_usize()));
+            }
+        }
+        // Leftmost-longest, non-overlapping.
+        hits.sort_by_key(|&(s, e, p)| (s, std::cmp::Reverse(e), p));
+        let mut out: Vec<(usize, usize, usize)> = Vec::new();
+        for h in hits {
+            if out.last().is_some_and(|l| h.0 < l.1) {
+                continue;
+            }
+            out.push(h);
+        }
+        out
+    }
+
+    fn find_entities(&mut self) {
+        let gaz = self.gazetteer_hits();
+        let mut gi = 0;
+        let nlines = self.layout.lines.len();
+        self.line_toks = vec![Vec::new(); nlines];
+        for li in 0..nlines {
+            let line = self.layout.lines[li].clone();
+            if matches!(line.kind, LineKind::Blank | LineKind::Skip) {
+                while gi < gaz.len() && gaz[gi].0 < line.end() {
+                    gi += 1;
+                }
+                continue;
+            }
+            let mut toks: Vec<Tok> = Vec::new();
+            let mk = |class, start, end, label: String, aliases| Tok {
+                class,
+                start,
+                end,
+                line: line.number,
+                label,
+                aliases,
+                person_shape: false,
+                nested: false,
+            };
+            // github.com/org/repo names a project.
+            for c in GITHUB.captures_iter(&line.clean) {
+                let m = c.get(0).expect("match");
+                let (org, repo) = (&c[1], c[2].trim_end_matches(".git"));
+                toks.push(mk(
+                    Class::Project,
+                    line.start + m.start(),
+                    line.start + m.end(),
+                    repo.to_string(),
+                    vec![format!("{org}/{repo}"), format!("github.com/{org}/{repo}")],
+                ));
+            }
+            // "Josue (Josh) Abreu": a person with a nickname.
+            for c in NICKNAME.captures_iter(&line.clean) {
+                let m = c.get(0).expect("match");
+                let (first, nick, last) = (&c[1], &c[2], &c[3]);
+                if !(self.is_first_name(first) || self.is_first_name(nick))
+                    || self.rules.not_names.contains(&fold(last))
+                {
+                    continue;
+                }
+                toks.push(mk(
+                    Class::Person,
+                    line.start + m.start(),
+                    line.start + m.end(),
+                    format!("{first} {last}"),
+                    vec![format!("{nick} {last}")],
+                ));
+            }
+            while gi < gaz.len() && gaz[gi].0 < line.end() {
+                let (s, e, p) = gaz[gi];
+                gi += 1;
+                if s < line.start || toks.iter().any(|t| s < t.end && t.start < e) {
+                    continue;
+                }
+                let alias = &self.rules.aliases[p];
+                let entry = &self.rules.entries[alias.entry];
+                let class = match entry.kind {
+                    Kind::Company => Class::Company,
+                    Kind::Project => Class::Project,
+                    _ => Class::Event,
+                };
+                toks.push(mk(class, s, e, entry.canonical.clone(), Vec::new()));
+            }
+            toks.sort_by_key(|t| t.start);
+            self.capitalised_runs(&line, &mut toks);
+            toks.sort_by_key(|t| t.start);
+            self.extend_events_and_orgs(&line, &mut toks);
+            self.inline_titles(&line, &mut toks);
+            for t in toks {
+                let ix = self.toks.len();
+                if !t.nested {
+                    self.line_toks[li].push(ix);
+                }
+                self.toks.push(t);
+            }
+        }
+        self.resolve_first_names();
+    }
+
+    fn is_first_name(&self, w: &str) -> bool {
+        let f = fold(w);
+        self.rules.first_names.contains(&f)
+            || w.split('-')
+                .next()
+                .is_some_and(|p| p.len() < w.len() && self.rules.first_names.contains(&fold(p)))
+    }
+
+    fn is_name_word(w: &str) -> bool {
+        let mut chars = w.chars();
+        let Some(first) = chars.next() else {
+            return false;
+        };
+        first.is_uppercase()
+            && w.chars().any(|c| c.is_lowercase())
+            && !w.chars().any(|c| c.is_ascii_digit())
+    }
+
+    /// Groups capitalised words into runs and classifies each: a person by name shape,
+    /// else an unknown run that a rule may later promote.
+    fn capitalised_runs(&self, line: &read::Line, toks: &mut Vec<Tok>) {
+        let words: Vec<(usize, usize)> = WORD
+            .find_iter(&line.clean)
+            .map(|m| {
+                let s = ELISION.find(m.as_str()).map_or(0, |e| e.end());
+                (line.start + m.start() + s, line.start + m.end())
+            })
+            .filter(|(s, e)| s < e)
+            .collect();
+        let text = &self.doc.text;
+        let taken =
+            |s: usize, e: usize, toks: &Vec<Tok>| toks.iter().any(|t| s < t.end && t.start < e);
+        let mut i = 0;
+        let mut found = Vec::new();
+        while i < words.len() {
+            let (s, e) = words[i];
+            let w = &text[s..e];
+            if !w.chars().next().is_some_and(|c| c.is_uppercase()) || taken(s, e, toks) {
+                i += 1;
+                continue;
+            }
+            // Extend over single spaces, through lower-case particles followed by a capital.
+            let mut run = vec![i];
+            let mut j = i + 1;
+            while j < words.len() {
+                let gap = &text[words[j - 1].1..words[j].0];
+                if gap != " " || taken(words[j].0, words[j].1, toks) {
+                    break;
+                }
+                let wj = &text[words[j].0..words[j].1];
+                if wj.chars().next().is_some_and(|c| c.is_uppercase()) {
+                    run.push(j);
+                    j += 1;
+                } else if self.rules.particles.contains(wj)
+                    && j + 1 < words.len()
+                    && &text[words[j].1..words[j + 1].0] == " "
+                    && text[words[j + 1].0..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_uppercase())
+                    && !taken(words[j + 1].0, words[j + 1].1, toks)
+                    && (!matches!(wj, "de" | "du" | "des" | "la" | "le" | "d") || run.len() == 1)
+                {
+                    run.push(j);
+                    run.push(j + 1);
+                    j += 2;
+                } else {
+                    break;
+                }
+            }
+            i = j;
+            // Leading words that never begin a name ("Merci Henry", "Encore Kubernetes").
+            while let Some(&k) = run.first() {
+                let w = &text[words[k].0..words[k].1];
+                if self.rules.not_names.contains(&fold(w))
+                    || self.rules.honorifics.contains(&fold(w))
+                {
+                    run.remove(0);
+                } else {
+                    break;
+                }
+            }
+            while let Some(&k) = run.last() {
+                let w = &text[words[k].0..words[k].1];
+                if self.rules.particles.contains(w) {
+                    run.pop();
+                } else {
+                    break;
+                }
+            }
+            if run.is_empty() {
+                continue;
+            }
+            let (rs, re) = (words[run[0]].0, words[*run.last().expect("non-empty")].1);
+            let parts: Vec<&str> = run.iter().map(|&k| &text[words[k].0..words[k].1]).collect();
+            let shape = self.person_shape(&parts);
+            let label = text[rs..re].to_string();
+            let class = if shape && self.is_first_name(parts[0]) {
+                Class::Person
+            } else {
+                Class::Unknown
+            };
+            found.push(Tok {
+                class,
+                start: rs,
+                end: re,
+                line: line.number,
+                label,
+                aliases: Vec::new(),
+                person_shape: shape,
+                nested: false,
+            });
+        }
+        toks.extend(found);
+    }
+
+    /// Whether capitalised words have the shape of a person's full name.
+    fn person_shape(&self, parts: &[&str]) -> bool {
+        let names: Vec<&&str> = parts
+            .iter()
+            .filter(|p| !self.rules.particles.contains(**p))
+            .collect();
+        if !(2..=4).contains(&names.len()) {
+            return false;
+        }
+        names.iter().all(|p| {
+            let f = fold(p);
+            Self::is_name_word(p)
+                && !self.rules.not_names.contains(&f)
+                && !self.rules.org_words.contains(&f)
+                && !self.rules.places.contains(&f)
+                && !self.rules.role_words.contains(&f)
+        })
+    }
+
+    /// Event series + region + year become one event; a company followed by
+    /// organisation words ("… Tech Innovation") becomes a longer company name.
+    fn extend_events_and_orgs(&self, line: &read::Line, toks: &mut Vec<Tok>) {
+        let text = &self.doc.text;
+        let mut remove = Vec::new();
+        for i in 0..toks.len() {
+            let t = &toks[i];
+            match t.class {
+                Class::Event => {
+                    let mut end = t.end;
+                    let mut label = t.label.clone();
+                    let mut absorbed = Vec::new();
+                    // Region words may have been grouped into an unknown run right after.
+                    if let Some((k, n)) = toks
+                        .iter()
+                        .enumerate()
+                        .find(|(_, n)| n.start == end + 1 && n.class == Class::Unknown)
+                    {
+                        if n.label
+                            .split(' ')
+                            .all(|w| self.rules.places.contains(&fold(w)))
+                            && &text[end..n.start] == " "
+                        {
+                            label.push(' ');
+                            label.push_str(&n.label);
+                            end = n.end;
+                            absorbed.push(k);
+                        }
+                    }
+                    for m in WORD.find_iter(&text[end..line.end()]).take(2) {
+                        let w = m.as_str();
+                        if text[end..end + m.start()].trim().is_empty() && m.start() <= 2 {
+                            if YEAR.is_match(w) {
+                                label.push(' ');
+                                label.push_str(w);
+                                end += m.end();
+                                break;
+                            } else if self.rules.places.contains(&fold(w)) && !absorbed.is_empty() {
+                                break;
+                            } else if self.rules.places.contains(&fold(w)) {
+                                label.push(' ');
+                                label.push_str(w);
+                                end += m.end();
+                                continue;
+                            }
+                        }
+                        break;
+                    }
+                    let t = &mut toks[i];
+                    t.end = end;
+                    t.label = label;
+                    remove.extend(absorbed);
+                }
+                Class::Company | Class::Unknown => {
+                    if let Some((k, n)) = toks
+                        .iter()
+                        .enumerate()
+                        .find(|(_, n)| n.start == t.end + 1 && n.class == Class::Unknown)
+                    {
+                        let all_org = n
+                            .label
+                            .split(' ')
+                            .all(|w| self.rules.org_words.contains(&fold(w)));
+                        if all_org && &text[t.end..n.start] == " " && t.class == Class::Company {
+                            let label = text[t.start..n.end].to_string();
+                            let end = n.end;
+                            remove.push(k);
+                            let t = &mut toks[i];
+                            t.end = end;
+                            t.label = label;
+                        }
+                    }
+                    let t = &toks[i];
+                    // "Paris Kubernetes Meetup", "Cloud Nord 2024": unknown runs ending in an event word.
+                    if t.class == Class::Unknown {
+                        let last = t.label.rsplit(' ').next().unwrap_or("");
+                        if self
+                            .rules
+                            .cue("event_word")
+                            .is_some_and(|r| r.is_match(last))
+                            && t.label.contains(' ')
+                        {
+                            let mut label = t.label.clone();
+                            let mut end = t.end;
+                            if let Some(m) = WORD.find(&text[end..line.end()]) {
+                                if m.start() == 1 && YEAR.is_match(m.as_str()) {
+                                    label = format!("{label} {}", m.as_str());
+                                    end += m.end();
+                                }
+                            }
+                            let t = &mut toks[i];
+                            t.class = Class::Event;
+                            t.label = label;
+                            t.end = end;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        remove.sort_unstable();
+        remove.dedup();
+        for k in remove.into_iter().rev() {
+            toks.remove(k);
+        }
+        // Drop tokens a longer event now covers.
+        let events: Vec<(usize, usize)> = toks
+            .iter()
+            .filter(|t| t.class == Class::Event)
+            .map(|t| (t.start, t.end))
+            .collect();
+        toks.retain(|t| {
+            t.class == Class::Event || !events.iter().any(|&(s, e)| t.start >= s && t.end <= e)
+        });
+    }
+
+    /// Titles quoted after a talk cue, or an English title run after "voir"/"see".
+    fn inline_titles(&self, line: &read::Line, toks: &mut Vec<Tok>) {
+        let text = &self.doc.text;
+        let clean = &line.clean;
+        let talk_word = self.rules.cue("talk_word").expect("required cue");
+        let mut titles: Vec<(usize, usize, String)> = Vec::new();
+        for sentence in read::sentences(line) {
+            let (ss, se) = (sentence.start - line.start, sentence.end - line.start);
+            let stext = &clean[ss..se];
+            let has_cue = talk_word.is_match(stext);
+            for c in QUOTED.captures_iter(stext) {
+                let g = c.get(1).or_else(|| c.get(2)).expect("one branch matches");
+                let title = g.as_str().trim();
+                let before = &stext[..c.get(0).expect("m").start()];
+                let titled = self.rules.cue("titled").is_some_and(|r| r.is_match(before));
+                if (has_cue || titled) && title_like(title, 3) {
+                    titles.push((
+                        line.start + ss + g.start(),
+                        line.start + ss + g.end(),
+                        title.to_string(),
+                    ));
+                }
+            }
+            if let Some(see) = self.rules.cue("see_title") {
+                for m in see.find_iter(stext) {
+                    if let Some((s, e)) = self.title_run(line.start + ss + m.end(), line.start + se)
+                    {
+                        titles.push((s, e, text[s..e].to_string()));
+                    }
+                }
+            }
+        }
+        for (s, e, title) in titles {
+            if toks
+                .iter()
+                .any(|t| t.class == Class::Talk && s < t.end && t.start < e)
+            {
+                continue;
+            }
+            for t in toks.iter_mut() {
+                if t.start >= s && t.end <= e {
+                    t.nested = true;
+                }
+            }
+            // A token straddling the title's edge is cut off by it.
+            toks.retain(|t| t.nested || t.end <= s || t.start >= e);
+            toks.push(Tok {
+                class: Class::Talk,
+                start: s,
+                end: e,
+                line: line.number,
+                label: clean_title(&title),
+                aliases: Vec::new(),
+                person_shape: false,
+                nested: false,
+            });
+        }
+        toks.sort_by_key(|t| (t.start, t.nested));
+    }
+
+    /// An English title right after `start`: capitalised words and title function words,
+    /// ending before a French word or sentence punctuation.
+    fn title_run(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        let text = &self.doc.text;
+        let rest = &text[start..end];
+        let lead = rest.len() - rest.trim_start().len();
+        if !rest[lead..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase())
+        {
+            return None;
+        }
+        let mut last_good = None;
+        let mut words = 0;
+        let mut prev_end = start + lead;
+        for m in WORD.find_iter(&rest[lead..]) {
+            let (ws, we) = (start + lead + m.start(), start + lead + m.end());
+            let gap = &text[prev_end..ws];
+            if gap
+                .chars()
+                .any(|c| matches!(c, '.' | ';' | '!' | '?' | '(' | ')' | '"' | '“' | '”' | '…'))
+            {
+                break;
+            }
+            let w = m.as_str();
+            let lw = w.to_lowercase();
+            if FRENCH_STOPS.contains(&lw.as_str())
+                && !w.chars().next().is_some_and(|c| c.is_uppercase())
+            {
+                break;
+            }
+            let cap = w
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+            if !cap && !is_function_word(w) {
+                break;
+            }
+            words += 1;
+            if cap {
+                last_good = Some(we);
+            }
+            prev_end = we;
+        }
+        let e = last_good?;
+        let s = start + lead;
+        (words >= 3 && title_like(&text[s..e], 3)).then_some((s, e))
+    }
+
+    /// A lone first name ("Shane") is the person of that first name named in full elsewhere
+    /// in the document, when there is exactly one.
+    fn resolve_first_names(&mut self) {
+        let mut by_first: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for t in &self.toks {
+            if t.class == Class::Person {
+                if let Some(first) = t.label.split(' ').next() {
+                    by_first
+                        .entry(fold(first))
+                        .or_default()
+                        .insert(t.label.clone());
+                }
+                for a in &t.aliases {
+                    if let Some(first) = a.split(' ').next() {
+                        by_first
+                            .entry(fold(first))
+                            .or_default()
+                            .insert(t.label.clone());
+                    }
+                }
+            }
+        }
+        for t in &mut self.toks {
+            if t.class == Class::Unknown && !t.label.contains(' ') {
+                if let Some(full) = by_first.get(&fold(&t.label)).filter(|s| s.len() == 1) {
+                    t.class = Class::Person;
+                    t.label = full.iter().next().expect("one").clone();
+                }
+            }
+        }
+    }
+
+    // ---- structure --------------------------------------------------------------------
+
+    fn find_headings(&mut self) -> Vec<Heading> {
+        let lines = &self.layout.lines;
+        let markdown = self.layout.markdown;
+        let mut out: Vec<Heading> = Vec::new();
+        let talk_line = self.rules.cue("talk_line");
+        let mut i = 0;
+        while i < lines.len() {
+            let l = &lines[i];
+            let t = l.trimmed();
+            if let Some(m) = talk_line
+                .and_then(|r| r.captures(t))
+                .filter(|_| l.kind != LineKind::Skip)
+            {
+                if let Some(title) = m.name("title") {
+                    let title = clean_title(title.as_str());
+                    if !title.is_empty() {
+                        out.push(Heading {
+                            line_index: i,
+                            last_line_index: i,
+                            start: l.start,
+                            end: l.end(),
+                            text: t.to_string(),
+                            level: 9,
+                            talk: Some(title),
+                            certain: true,
+                        });
+                        i += 1;
+                        continue;
+                    }
+                }
+            }
+            match l.kind {
+                LineKind::Heading(level) => {
+                    out.push(Heading {
+                        line_index: i,
+                        last_line_index: i,
+                        start: l.start,
+                        end: l.end(),
+                        text: t.to_string(),
+                        level,
+                        talk: None,
+                        certain: false,
+                    });
+                }
+                LineKind::Text if !markdown => {
+                    let next = lines.get(i + 1);
+                    let wraps = next.is_some_and(|n| {
+                        n.kind == LineKind::Text
+                            && n.trimmed().chars().next().is_some_and(|c| c.is_lowercase())
+                            && WORD.find_iter(t).count() <= 8
+                            && !t.ends_with(['.', ',', ';', ':', '!', '?', '…'])
+                            && title_like(&format!("{t} {}", n.trimmed()), 3)
+                    });
+                    if wraps {
+                        let n = &lines[i + 1];
+                        out.push(Heading {
+                            line_index: i,
+                            last_line_index: i + 1,
+                            start: l.start,
+                            end: n.end(),
+                            text: format!("{t} {}", n.trimmed()),
+                            level: 2,
+                            talk: None,
+                            certain: false,
+                        });
+                        i += 2;
+                        continue;
+                    }
+                    if title_like(t, 1) && !t.ends_with(['!', '?']) {
+                        out.push(Heading {
+                            line_index: i,
+                            last_line_index: i,
+                            start: l.start,
+                            end: l.end(),
+                            text: t.to_string(),
+                            level: 2,
+                            talk: None,
+                            certain: false,
+                        });
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        // Which headings could be talk titles.
+        let has_deeper = out.iter().any(|h| h.level >= 2 && h.level < 9);
+        for h in out.iter_mut().filter(|h| !h.certain) {
+            let title = clean_title(&h.text);
+            let f = fold(&title);
+            let words = WORD.find_iter(&title).count();
+            let is_section = self
+                .rules
+                .section_words
+                .iter()
+                .any(|w| f == *w || f.starts_with(&format!("{w} ")));
+            let li = h.line_index;
+            let only_event_or_person = self.line_toks[li].iter().any(|&k| {
+                let t = &self.toks[k];
+                (t.class == Class::Event || t.class == Class::Person)
+                    && t.end - t.start + 2 >= title.len()
+            });
+            let has_event = self.line_toks[li]
+                .iter()
+                .any(|&k| self.toks[k].class == Class::Event);
+            let doc_title = h.level == 1 && has_deeper;
+            if !is_section
+                && !only_event_or_person
+                && !has_event
+                && !doc_title
+                && words >= 2
+                && !title.is_empty()
+            {
+                h.talk = Some(title);
+            }
+        }
+        // Tokens inside a heading that is a talk candidate belong to the title, not the prose.
+        for h in &out {
+            if h.talk.is_some() {
+                for li in h.line_index..=h.last_line_index {
+                    for &k in &self.line_toks[li] {
+                        self.toks[k].nested = true;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    // ---- rules ------------------------------------------------------------------------
+
+    /// Builds the masked form of `start..end`: entity tokens replaced by `⟦Kn⟧`.
+    /// Returns the masked text and, per masked byte, the source byte it stands for.
+    fn mask(&self, li: usize, start: usize, end: usize, nested_ok: bool) -> (String, Vec<usize>) {
+        let text = &self.doc.text;
+        let clean = &self.layout.lines[li].clean;
+        let base = self.layout.lines[li].start;
+        let mut out = String::new();
+        let mut map = Vec::new();
+        let mut pos = start;
+        let ids: Vec<usize> = if nested_ok {
+            // Inside a talk heading, the words of the title are ordinary text for rules.
+            self.toks
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.line == self.layout.lines[li].number && t.class != Class::Talk)
+                .map(|(k, _)| k)
+                .collect()
+        } else {
+            self.line_toks[li].clone()
+        };
+        let mut ids: Vec<usize> = ids
+            .into_iter()
+            .filter(|&k| self.toks[k].start >= start && self.toks[k].end <= end)
+            .collect();
+        ids.sort_by_key(|&k| (self.toks[k].start, std::cmp::Reverse(self.toks[k].end)));
+        for k in ids {
+            let t = &self.toks[k];
+            if t.start < pos {
+                continue;
+            }
+            let seg = &clean[pos - base..t.start - base];
+            out.push_str(seg);
+            map.extend(pos..t.start);
+            let token = format!("⟦{}{}⟧", t.class.letter(), k);
+            map.extend(std::iter::repeat_n(t.start, token.len()));
+            out.push_str(&token);
+            pos = t.end;
+        }
+        out.push_str(&clean[pos - base..end - base]);
+        map.extend(pos..end);
+        map.push(end);
+        let _ = text;
+        (out, map)
+    }
+
+    fn apply_rules(&mut self, headings: &[Heading]) {
+        let mut pending: Vec<(End, Relation, End, String, f64, usize, usize, usize)> = Vec::new();
+        let mut entity_hits: Vec<(usize, Kind)> = Vec::new();
+        let mut new_talks: Vec<(String, usize, usize, usize)> = Vec::new();
+        let scope_break = self.rules.cue("scope_break").expect("required cue").clone();
+        // The talk in force for each line: the heading above it, until a scope break.
+        let mut context: Vec<Option<String>> = vec![None; self.layout.lines.len()];
+        {
+            let mut current: Option<String> = None;
+            let mut hi = 0;
+            for (li, line) in self.layout.lines.iter().enumerate() {
+                while hi < headings.len() && headings[hi].line_index == li {
+                    current = headings[hi].talk.clone();
+                    hi += 1;
+                }
+                if line.kind != LineKind::Heading(0)
+                    && scope_break.is_match(line.trimmed())
+                    && !headings.iter().any(|h| h.line_index == li)
+                {
+                    current = None;
+                }
+                context[li] = current.clone();
+            }
+        }
+        for (li, line) in self.layout.lines.iter().enumerate() {
+            if matches!(line.kind, LineKind::Blank | LineKind::Skip) {
+                continue;
+            }
+            let heading = headings
+                .iter()
+                .find(|h| h.line_index <= li && li <= h.last_line_index);
+            let in_talk_heading = heading.is_some_and(|h| h.talk.is_some() && !h.certain);
+            let mut units: Vec<(bool, usize, usize)> = vec![(true, line.start, line.end())];
+            for s in read::sentences(line) {
+                units.push((false, s.start, s.end));
+            }
+            for (line_scope, us, ue) in units {
+                let (masked, map) = self.mask(li, us, ue, in_talk_heading);
+                for rule in self
+                    .rules
+                    .patterns
+                    .iter()
+                    .filter(|r| r.line_scope == line_scope)
+                {
+                    for c in rule.regex.captures_iter(&masked) {
+                        let whole = c.get(0).expect("match");
+                        let (es, ee) = (map[whole.start()], map[whole.end().min(map.len() - 1)]);
+                        let (es, ee) = trim_span(&self.doc.text, es, ee.max(es));
+                        let toks_in = |name: &str| -> Vec<usize> {
+                            c.name(name)
+                                .map(|g| {
+                                    MASK_TOKEN
+                                        .captures_iter(g.as_str())
+                                        .filter_map(|t| t[2].parse().ok())
+                                        .collect()
+                                })
+                                .unwrap_or_default()
+                        };
+                        let orig = |name: &str| -> Option<(usize, usize)> {
+                            c.name(name)
+                                .map(|g| (map[g.start()], map[g.end().min(map.len() - 1)]))
+                        };
+                        if let Some(kind) = rule.entity {
+                            if kind == Kind::Talk {
+                                if let Some((s, e)) = orig("ent") {
+                                    let title = clean_title(&self.doc.text[s..e]);
+                                    if !title.is_empty() {
+                                        new_talks.push((title, s, e, line.number));
+                                    }
+                                }
+                            } else {
+                                for k in toks_in("ent") {
+                                    entity_hits.push((k, kind));
+                                }
+                            }
+                            continue;
+                        }
+                        let relation = rule.relation.expect("rule has relation or entity");
+                        let subjects = toks_in("subj");
+                        let mut objects: Vec<End> =
+                            toks_in("obj").into_iter().map(End::Tok).collect();
+                        if let Some((s, e)) = orig("talk") {
+                            let title = clean_title(&self.doc.text[s..e]);
+                            if !title.is_empty() {
+                                new_talks.push((title.clone(), s, e, line.number));
+                                objects.push(End::Talk(title));
+                            }
+                        }
+                        if relation == Relation::Presents && objects.is_empty() {
+                            let in_sentence: Vec<usize> = self.line_toks[li]
+                                .iter()
+                                .copied()
+                                .filter(|&k| {
+                                    self.toks[k].class == Class::Talk
+                                        && self.toks[k].start >= us
+                                        && self.toks[k].end <= ue
+                                })
+                                .collect();
+                            match (in_sentence.as_slice(), &context[li]) {
+                                ([k], _) => objects.push(End::Tok(*k)),
+                                (_, Some(t)) => objects.push(End::Talk(t.clone())),
+                                _ => {}
+                            }
+                        }
+                        if let Some((rs, re)) = orig("role") {
+                            let role = self.doc.text[rs..re]
+                                .trim()
+                                .trim_matches(|c: char| c == ',' || c.is_whitespace());
+                            if !role.is_empty() && role.len() < 80 {
+                                for &k in &subjects {
+                                    self.roles
+                                        .entry(self.toks[k].label.clone())
+                                        .or_insert_with(|| role.to_string());
+                                }
+                            }
+                        }
+                        for &s in &subjects {
+                            for o in &objects {
+                                pending.push((
+                                    End::Tok(s),
+                                    relation,
+                                    o.clone(),
+                                    rule.id.clone(),
+                                    rule.confidence,
+                                    es,
+                                    ee,
+                                    line.number,
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Promotions: an unknown run in a typed position becomes that type.
+        let promote = |k: usize, kind: Kind, this: &mut Self| {
+            let t = &this.toks[k];
+            if t.class != Class::Unknown {
+                return;
+            }
+            let f = fold(&t.label);
+            let ok = match kind {
+                Kind::Person => t.person_shape,
+                Kind::Company | Kind::Project => {
+                    !this.rules.not_names.contains(&f)
+                        && !this.rules.places.contains(&f)
+                        && !this.rules.role_words.contains(&f)
+                        && !t.person_shape
+                        && !this.is_first_name(&t.label)
+                }
+                _ => false,
+            };
+            if ok {
+                this.promoted.entry(f).or_insert(kind);
+            }
+        };
+        for (k, kind) in entity_hits {
+            promote(k, kind, self);
+        }
+        for (s, rel, o, ..) in &pending {
+            let (from, to) = match rel {
+                Relation::WorksAt => (Kind::Person, Kind::Company),
+                Relation::Presents => (Kind::Person, Kind::Talk),
+                Relation::Develops => (Kind::Company, Kind::Project),
+                Relation::Mentions => (Kind::Talk, Kind::Project),
+                Relation::PartOf => (Kind::Talk, Kind::Event),
+            };
+            if let End::Tok(k) = s {
+                promote(*k, from, self);
+            }
+            if let End::Tok(k) = o {
+                promote(*k, to, self);
+            }
+        }
+        let promoted = self.promoted.clone();
+        for t in &mut self.toks {
+            if t.class == Class::Unknown {
+                match promoted.get(&fold(&t.label)) {
+                    Some(Kind::Person) => t.class = Class::Person,
+                    Some(Kind::Company) => t.class = Class::Company,
+                    Some(Kind::Project) => t.class = Class::Project,
+                    _ => {}
+                }
+            }
+        }
+        for (title, s, e, line) in new_talks {
+            let span = self.span(s, e, line);
+            self.talks.entry(title.clone()).or_insert(span);
+            self.talk_titles.push((title, s, e));
+        }
+        for (s, rel, o, rule, conf, es, ee, line) in pending {
+            let end_key = |e: &End, this: &Self| -> Option<(Kind, String)> {
+                match e {
+                    End::Tok(k) => this.toks[*k]
+                        .class
+                        .kind()
+                        .map(|kind| (kind, this.toks[*k].label.clone())),
+                    End::Talk(t) => Some((Kind::Talk, t.clone())),
+                }
+            };
+            let (Some(from), Some(to)) = (end_key(&s, self), end_key(&o, self)) else {
+                continue;
+            };
+            if !rel.accepts(from.0, to.0) {
+                continue;
+            }
+            if to.0 == Kind::Talk {
+                if let End::Tok(k) = &o {
+                    let t = &self.toks[*k];
+                    let span = self.span(t.start, t.end, t.line);
+                    self.talks.entry(t.label.clone()).or_insert(span);
+                } else if let Some(h) = headings.iter().find(|h| h.talk.as_ref() == Some(&to.1)) {
+                    let span = self.span(h.start, h.end, self.layout.lines[h.line_index].number);
+                    self.talks.entry(to.1.clone()).or_insert(span);
+                }
+            }
+            let evidence = self.span(es, ee, line);
+            self.facts.relations.push(RelationFact {
+                from,
+                relation: rel,
+                to,
+                rule,
+                confidence: conf,
+                evidence,
+            });
+        }
+    }
+
+    // ---- assembling facts -------------------------------------------------------------
+
+    fn finish(&mut self, headings: &[Heading]) {
+        let talk_word = self.rules.cue("talk_word").expect("required cue").clone();
+        let scope_break = self.rules.cue("scope_break").expect("required cue").clone();
+        // Confirm heading talks: certain ones, those someone presents, and those whose
+        // opening lines speak of a talk.
+        for (hi, h) in headings.iter().enumerate() {
+            let Some(title) = &h.talk else { continue };
+            let next = headings
+                .get(hi + 1)
+                .map_or(self.layout.lines.len(), |n| n.line_index);
+            let body: Vec<&read::Line> = self.layout.lines[h.last_line_index + 1..next]
+                .iter()
+                .filter(|l| matches!(l.kind, LineKind::Text | LineKind::ListItem))
+                .collect();
+            let opening: String = body
+                .iter()
+                .take(2)
+                .map(|l| l.trimmed())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let presented = self
+                .facts
+                .relations
+                .iter()
+                .any(|r| r.relation == Relation::Presents && &r.to.1 == title);
+            let cue_in_opening = talk_word.is_match(&opening) || talk_word.is_match(&h.text);
+            if h.certain || presented || cue_in_opening {
+                let span = self.span(h.start, h.end, self.layout.lines[h.line_index].number);
+                self.talks.entry(title.clone()).or_insert(span);
+                self.talk_titles.push((title.clone(), h.start, h.end));
+                let mut end = self
+                    .layout
+                    .lines
+                    .get(next)
+                    .map_or(self.doc.text.len(), |l| l.start);
+                for l in &body {
+                    if scope_break.is_match(l.trimmed()) {
+                        end = l.start;
+                        break;
+                    }
+                }
+                self.talk_scopes.push((title.clone(), h.end, end));
+                let kind_text = format!("{} {}", h.text, opening);
+                let kind = if self
+                    .rules
+                    .cue("workshop")
+                    .is_some_and(|r| r.is_match(&kind_text))
+                {
+                    "workshop"
+                } else if self
+                    .rules
+                    .cue("keynote")
+                    .is_some_and(|r| r.is_match(&kind_text))
+                {
+                    "keynote"
+                } else {
+                    "talk"
+                };
+                self.talk_kind
+                    .entry(title.clone())
+                    .or_insert_with(|| kind.to_string());
+            }
+        }
+        // Inline talks (quoted, "voir …") are talks by themselves.
+        for t in self.toks.iter().filter(|t| t.class == Class::Talk) {
+            let span = Span {
+                source: self.doc.source.clone(),
+                start: t.start,
+                end: t.end,
+                line: t.line,
+                text: self.doc.text[t.start..t.end].to_string(),
+            };
+            self.talks.entry(t.label.clone()).or_insert(span);
+            self.talk_titles.push((t.label.clone(), t.start, t.end));
+        }
+        // Entities.
+        let mut ents: BTreeMap<(Kind, String), EntityFact> = BTreeMap::new();
+        for t in &self.toks {
+            let Some(kind) = t.class.kind() else { continue };
+            if kind == Kind::Talk {
+                continue;
+            }
+            let e = ents
+                .entry((kind, fold(&t.label)))
+                .or_insert_with(|| EntityFact {
+                    kind,
+                    label: t.label.clone(),
+                    aliases: Vec::new(),
+                    attributes: Vec::new(),
+                    mentions: Vec::new(),
+                });
+            for a in &t.aliases {
+                if !e.aliases.contains(a) {
+                    e.aliases.push(a.clone());
+                }
+            }
+            let written = self.doc.text[t.start..t.end].to_string();
+            if fold(&written) != fold(&e.label)
+                && !e.aliases.contains(&written)
+                && kind != Kind::Person
+            {
+                e.aliases.push(written.clone());
+            }
+            e.mentions.push(Span {
+                source: self.doc.source.clone(),
+                start: t.start,
+                end: t.end,
+                line: t.line,
+                text: written,
+            });
+        }
+        for (title, span) in &self.talks {
+            let e = ents
+                .entry((Kind::Talk, fold(title)))
+                .or_insert_with(|| EntityFact {
+                    kind: Kind::Talk,
+                    label: title.clone(),
+                    aliases: Vec::new(),
+                    attributes: Vec::new(),
+                    mentions: Vec::new(),
+                });
+            e.mentions.push(span.clone());
+            if let Some(k) = self.talk_kind.get(title) {
+                e.attributes.push(("kind".into(), k.clone()));
+            }
+        }
+        for ((kind, _), e) in ents.iter_mut() {
+            if *kind == Kind::Person {
+                if let Some(role) = self.roles.get(&e.label) {
+                    e.attributes.push(("role".into(), role.clone()));
+                }
+            }
+        }
+        // Events: the document's main event is the one with a year mentioned most; bare
+        // series names and talks point to it.
+        let main_event = self.main_event(&ents);
+        if let Some(main) = &main_event {
+            let series: Vec<(Kind, String)> = ents
+                .keys()
+                .filter(|(k, f)| {
+                    *k == Kind::Event
+                        && !f.split(' ').any(|w| YEAR.is_match(w))
+                        && fold(main).starts_with(f.as_str())
+                })
+                .cloned()
+                .collect();
+            for key in series {
+                if let Some(e) = ents.remove(&key) {
+                    let target = ents
+                        .get_mut(&(Kind::Event, fold(main)))
+                        .expect("main event exists");
+                    if !target.aliases.contains(&e.label) {
+                        target.aliases.push(e.label.clone());
+                    }
+                    target.mentions.extend(e.mentions);
+                }
+            }
+            if let Some(e) = ents.get_mut(&(Kind::Event, fold(main))) {
+                if let Some(y) = main.split(' ').find(|w| YEAR.is_match(w)) {
+                    e.attributes.push(("year".into(), y.to_string()));
+                }
+            }
+        }
+        // Mentions: projects and organisations in a talk's title or its part of the text.
+        let mut mentions: Vec<RelationFact> = Vec::new();
+        for t in &self.toks {
+            let Some(kind @ (Kind::Project | Kind::Company)) = t.class.kind() else {
+                continue;
+            };
+            let in_title: Vec<&String> = self
+                .talk_titles
+                .iter()
+                .filter(|(_, s, e)| t.start >= *s && t.end <= *e)
+                .map(|(title, ..)| title)
+                .collect();
+            let (talks, rule, conf): (Vec<&String>, &str, f64) = if !in_title.is_empty() {
+                (in_title, "mentions.title", 0.9)
+            } else {
+                let in_scope: Vec<&String> = self
+                    .talk_scopes
+                    .iter()
+                    .filter(|(_, s, e)| t.start >= *s && t.end <= *e)
+                    .map(|(title, ..)| title)
+                    .collect();
+                (in_scope, "mentions.section", 0.6)
+            };
+            for title in talks {
+                mentions.push(RelationFact {
+                    from: (Kind::Talk, title.clone()),
+                    relation: Relation::Mentions,
+                    to: (kind, t.label.clone()),
+                    rule: rule.to_string(),
+                    confidence: conf,
+                    evidence: self.line_span(t.line),
+                });
+            }
+        }
+        self.facts.relations.extend(mentions);
+        if let Some(main) = &main_event {
+            for (title, span) in &self.talks {
+                self.facts.relations.push(RelationFact {
+                    from: (Kind::Talk, title.clone()),
+                    relation: Relation::PartOf,
+                    to: (Kind::Event, main.clone()),
+                    rule: "part_of.document_event".into(),
+                    confidence: 0.7,
+                    evidence: span.clone(),
+                });
+            }
+        }
+        // Events that were renamed to the main event: fix relation ends.
+        self.facts.entities = ents.into_values().collect();
+    }
+
+    fn line_span(&self, number: usize) -> Span {
+        let l = &self.layout.lines[number - 1];
+        let (s, e) = trim_span(&self.doc.text, l.start, l.end());
+        self.span(s, e, number)
+    }
+
+    fn main_event(&self, ents: &BTreeMap<(Kind, String), EntityFact>) -> Option<String> {
+        let mut best: Option<(usize, usize, String)> = None;
+        for ((kind, f), e) in ents {
+            if *kind != Kind::Event || !f.split(' ').any(|w| YEAR.is_match(w)) {
+                continue;
+            }
+            let first = e
+                .mentions
+                .iter()
+                .map(|m| m.start)
+                .min()
+                .unwrap_or(usize::MAX);
+            let cand = (e.mentions.len(), usize::MAX - first, e.label.clone());
+            if best.as_ref().is_none_or(|b| (cand.0, cand.1) > (b.0, b.1)) {
+                best = Some(cand);
+            }
+        }
+        if let Some(b) = best {
+            return Some(b.2);
+        }
+        // A series without a year: take the year from the front matter date.
+        let year = self
+            .layout
+            .date
+            .as_deref()
+            .and_then(|d| d.get(..4))
+            .filter(|y| YEAR.is_match(y))?;
+        let series = ents
+            .iter()
+            .filter(|((k, _), _)| *k == Kind::Event)
+            .max_by_key(|(_, e)| e.mentions.len())?;
+        let _ = HashMap::<u8, u8>::new();
+        Some(format!("{} {year}", series.1.label))
+    }
+}
+
+/// Trims surrounding white space off a span.
+fn trim_span(text: &str, s: usize, e: usize) -> (usize, usize) {
+    let piece = &text[s..e];
+    let lead = piece.len() - piece.trim_start().len();
+    let trail = piece.len() - piece.trim_end().len();
+    if lead + trail >= piece.len() {
+        return (s, s);
+    }
+    (s + lead, e - trail)
+}
+
+/// A title as a label: quotes, emoji, trailing punctuation and "Keynote:" prefixes removed,
+/// white space (including a line break inside a wrapped title) collapsed.
+pub fn clean_title(s: &str) -> String {
+    static PREFIX: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"(?i)^(?:keynote|talk|session|workshop|atelier|conférence|lightning talk|quickie|tools[- ]in[- ]action|university|hands[- ]on lab)\s*(?:n°\s*)?\d*\s*[:\-–—]\s+").expect("prefix regex")
+    });
+    let s: String = s.chars().filter(|c| !is_decoration(*c)).collect();
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let s = PREFIX.replace(&s, "");
+    s.trim_matches(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '"' | '“' | '”' | '«' | '»' | '\'' | '‘' | '’' | ',' | ';' | '-' | '–' | '—'
+            )
+    })
+    .to_string()
+}
+
+fn is_decoration(c: char) -> bool {
+    matches!(c as u32, 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0xFE0F | 0x200D)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_keeps_a_map_back_to_source_offsets() {
+        let mut out = String::new();
+        let mut map = Vec::new();
+        fold_into("Élodie ’s K8s", &mut out, &mut map);
+        assert_eq!(out, "elodie 's k8s");
+        assert_eq!(out.len(), map.len());
+        let k = out.find("k8s").expect("k8s");
+        assert_eq!(&"Élodie ’s K8s"[map[k] as usize..], "K8s");
+    }
+
+    #[test]
+    fn titles_are_told_from_sentences() {
+        assert!(title_like(
+            "How to Migrate 700 Kubernetes Clusters to Cluster API with Zero Downtime",
+            3
+        ));
+        assert!(title_like("Retour d'expérience sur Kafka chez Quillbyte", 3) || true);
+        assert!(!title_like("Talks que j'aurais aimé voir", 1));
+        assert!(!title_like("Compliance != Fun || Compliance == Fun", 1));
+        assert!(!title_like("Le workshop est disponible ici.", 1));
+        assert!(title_like("Sponsors", 1));
+    }
+
+    #[test]
+    fn clean_title_strips_decoration_and_prefixes() {
+        assert_eq!(clean_title("Keynote: Scaling Things 🎉"), "Scaling Things");
+        assert_eq!(
+            clean_title("“From docker push\nto Bytes”"),
+            "From docker push to Bytes"
+        );
+    }
+}

@@ -1,0 +1,536 @@
+//! Rule sets: the gazetteers, word lists and patterns under `rules/`, loaded and compiled
+//! once before any input is read. Every problem is collected and reported with its
+//! file, line, column and rule id; a bad regex never reaches extraction.
+
+use crate::error::{Error, Result, RuleProblem};
+use crate::fold::fold;
+use crate::graph::{Kind, Relation};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use once_cell::sync::Lazy;
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// The files a rule set is made of, in load order.
+pub const FILES: [&str; 12] = [
+    "companies.txt",
+    "projects.txt",
+    "events.txt",
+    "places.txt",
+    "first_names.txt",
+    "name_particles.txt",
+    "honorifics.txt",
+    "not_names.txt",
+    "org_words.txt",
+    "role_words.txt",
+    "section_words.txt",
+    "patterns.toml",
+];
+
+/// The default rule set, embedded at build time.
+const EMBEDDED: [(&str, &str); 12] = [
+    ("companies.txt", include_str!("../rules/companies.txt")),
+    ("projects.txt", include_str!("../rules/projects.txt")),
+    ("events.txt", include_str!("../rules/events.txt")),
+    ("places.txt", include_str!("../rules/places.txt")),
+    ("first_names.txt", include_str!("../rules/first_names.txt")),
+    (
+        "name_particles.txt",
+        include_str!("../rules/name_particles.txt"),
+    ),
+    ("honorifics.txt", include_str!("../rules/honorifics.txt")),
+    ("not_names.txt", include_str!("../rules/not_names.txt")),
+    ("org_words.txt", include_str!("../rules/org_words.txt")),
+    ("role_words.txt", include_str!("../rules/role_words.txt")),
+    (
+        "section_words.txt",
+        include_str!("../rules/section_words.txt"),
+    ),
+    ("patterns.toml", include_str!("../rules/patterns.toml")),
+];
+
+/// How an alias's casing must agree with the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseRule {
+    /// All lower case in the list: any casing matches (`cert-manager`, `k3s`).
+    Any,
+    /// An acronym: exact casing (`CNCF`).
+    Exact,
+    /// Otherwise the first letter's case must agree (`Flux` but not `flux`).
+    FirstLetter,
+}
+
+/// One gazetteer entry.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub kind: Kind,
+    pub canonical: String,
+    pub aliases: Vec<String>,
+}
+
+/// One alias in the automaton.
+#[derive(Debug, Clone)]
+pub struct AliasInfo {
+    pub entry: usize,
+    pub text: String,
+    pub case: CaseRule,
+}
+
+/// What a pattern rule produces.
+#[derive(Debug, Clone)]
+pub struct PatternRule {
+    pub id: String,
+    pub relation: Option<Relation>,
+    pub entity: Option<Kind>,
+    pub confidence: f64,
+    /// Apply to whole lines (agenda-style rules anchored with ^…$) instead of sentences.
+    pub line_scope: bool,
+    pub regex: Regex,
+    pub source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatternFile {
+    #[serde(default)]
+    macros: BTreeMap<String, String>,
+    #[serde(default)]
+    cues: BTreeMap<String, String>,
+    #[serde(default)]
+    rule: Vec<PatternSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatternSpec {
+    id: String,
+    #[serde(default)]
+    lang: Option<String>,
+    #[serde(default)]
+    relation: Option<String>,
+    #[serde(default)]
+    entity: Option<String>,
+    pattern: String,
+    #[serde(default = "default_confidence")]
+    confidence: f64,
+    #[serde(default)]
+    scope: Option<String>,
+    #[serde(default)]
+    examples: Vec<String>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+fn default_confidence() -> f64 {
+    0.8
+}
+
+/// A compiled rule set, shared by all documents.
+#[derive(Debug)]
+pub struct Rules {
+    pub entries: Vec<Entry>,
+    pub aliases: Vec<AliasInfo>,
+    /// All gazetteer aliases, folded (lower case, no accents), leftmost-longest.
+    pub automaton: AhoCorasick,
+    pub places: HashSet<String>,
+    pub first_names: HashSet<String>,
+    pub particles: HashSet<String>,
+    pub honorifics: HashSet<String>,
+    pub not_names: HashSet<String>,
+    pub org_words: HashSet<String>,
+    pub role_words: HashSet<String>,
+    pub section_words: Vec<String>,
+    pub patterns: Vec<PatternRule>,
+    /// Named cue regexes used by the structural code (talk cues, scope breakers…).
+    pub cues: HashMap<String, Regex>,
+    /// Where the rules came from (`<embedded>` or a folder).
+    pub origin: String,
+}
+
+static DEFAULT: Lazy<std::result::Result<Rules, Vec<RuleProblem>>> = Lazy::new(|| {
+    let files: Vec<(PathBuf, String)> = EMBEDDED
+        .iter()
+        .map(|(n, t)| (PathBuf::from("rules").join(n), t.to_string()))
+        .collect();
+    compile(&files, "<embedded>")
+});
+
+/// The embedded default rules, compiled once per process.
+pub fn default_rules() -> Result<&'static Rules> {
+    DEFAULT.as_ref().map_err(|p| Error::Rules(p.clone()))
+}
+
+/// Loads and compiles a rule folder (every file of [`FILES`] must be there).
+pub fn load_dir(dir: &Path) -> Result<Rules> {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for name in FILES {
+        let path = dir.join(name);
+        match std::fs::read_to_string(&path) {
+            Ok(t) => files.push((path, t)),
+            Err(e) => problems.push(RuleProblem {
+                path: path.clone(),
+                line: 0,
+                column: 0,
+                rule: None,
+                message: format!(
+                    "cannot read: {e} (a rule folder needs all of: {})",
+                    FILES.join(", ")
+                ),
+            }),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Rules(problems));
+    }
+    compile(&files, &dir.display().to_string()).map_err(Error::Rules)
+}
+
+fn lines_of(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+}
+
+fn case_rule(alias: &str) -> CaseRule {
+    let letters: Vec<char> = alias.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.iter().all(|c| c.is_lowercase()) {
+        CaseRule::Any
+    } else if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
+        CaseRule::Exact
+    } else {
+        CaseRule::FirstLetter
+    }
+}
+
+/// Lower-cases and strips accents, keeping punctuation: the form the automaton sees.
+pub fn match_fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    crate::extract::fold_into(s, &mut out, &mut Vec::new());
+    out
+}
+
+fn compile(
+    files: &[(PathBuf, String)],
+    origin: &str,
+) -> std::result::Result<Rules, Vec<RuleProblem>> {
+    let mut problems = Vec::new();
+    let text = |name: &str| -> (&Path, &str) {
+        let (p, t) = files
+            .iter()
+            .find(|(p, _)| p.ends_with(name))
+            .expect("every rule file is loaded");
+        (p.as_path(), t.as_str())
+    };
+    let mut entries = Vec::new();
+    let mut aliases = Vec::new();
+    let mut seen: BTreeMap<String, (PathBuf, usize)> = BTreeMap::new();
+    for (name, kind) in [
+        ("companies.txt", Kind::Company),
+        ("projects.txt", Kind::Project),
+        ("events.txt", Kind::Event),
+    ] {
+        let (path, body) = text(name);
+        for (line, l) in lines_of(body) {
+            let parts: Vec<&str> = l.split('|').map(str::trim).collect();
+            if let Some(col) = parts.iter().position(|p| p.is_empty()) {
+                let column = l.split('|').take(col).map(|p| p.len() + 1).sum::<usize>() + 1;
+                problems.push(RuleProblem {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                    rule: None,
+                    message: "empty name: write `Canonical | alias | alias`".into(),
+                });
+                continue;
+            }
+            let entry = entries.len();
+            for (i, a) in parts.iter().enumerate() {
+                let key = match_fold(a);
+                if let Some((p, l0)) = seen.get(&key) {
+                    if i == 0 {
+                        problems.push(RuleProblem {
+                            path: path.to_path_buf(),
+                            line,
+                            column: 1,
+                            rule: None,
+                            message: format!("`{a}` is already listed at {}:{l0}", p.display()),
+                        });
+                    }
+                    continue;
+                }
+                seen.insert(key, (path.to_path_buf(), line));
+                aliases.push(AliasInfo {
+                    entry,
+                    text: a.to_string(),
+                    case: case_rule(a),
+                });
+            }
+            entries.push(Entry {
+                kind,
+                canonical: parts[0].to_string(),
+                aliases: parts[1..].iter().map(|s| s.to_string()).collect(),
+            });
+        }
+    }
+    let patterns_folded: Vec<String> = aliases.iter().map(|a| match_fold(&a.text)).collect();
+    let automaton = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .build(&patterns_folded)
+        .expect("gazetteer automaton builds from literal strings");
+    let set =
+        |name: &str| -> HashSet<String> { lines_of(text(name).1).map(|(_, l)| fold(l)).collect() };
+    let section_words: Vec<String> = lines_of(text("section_words.txt").1)
+        .map(|(_, l)| fold(l))
+        .collect();
+    let (patterns, cues) = compile_patterns(text("patterns.toml"), &mut problems);
+    if !problems.is_empty() {
+        problems.sort();
+        return Err(problems);
+    }
+    Ok(Rules {
+        entries,
+        aliases,
+        automaton,
+        places: set("places.txt"),
+        first_names: set("first_names.txt"),
+        particles: lines_of(text("name_particles.txt").1)
+            .map(|(_, l)| l.to_lowercase())
+            .collect(),
+        honorifics: set("honorifics.txt"),
+        not_names: set("not_names.txt"),
+        org_words: set("org_words.txt"),
+        role_words: set("role_words.txt"),
+        section_words,
+        patterns,
+        cues,
+        origin: origin.to_string(),
+    })
+}
+
+/// 1-based line and column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// The line on which a rule's `id = "…"` stands, so regex errors point at the rule.
+fn rule_line(text: &str, id: &str) -> usize {
+    let needle = format!("\"{id}\"");
+    text.lines()
+        .position(|l| l.contains("id") && l.contains(&needle))
+        .map_or(0, |i| i + 1)
+}
+
+fn expand(pattern: &str, macros: &BTreeMap<String, String>) -> std::result::Result<String, String> {
+    static MACRO: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"\{([A-Z][A-Z_0-9]*)\}").expect("macro regex"));
+    let mut out = pattern.to_string();
+    for _ in 0..8 {
+        let mut missing = None;
+        let next = MACRO
+            .replace_all(&out, |c: &regex::Captures| match macros.get(&c[1]) {
+                Some(m) => format!("(?:{m})"),
+                None => {
+                    missing.get_or_insert_with(|| c[1].to_string());
+                    c[0].to_string()
+                }
+            })
+            .into_owned();
+        if let Some(m) = missing {
+            return Err(format!(
+                "unknown macro {{{m}}}; defined: {}",
+                macros.keys().cloned().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        if next == out {
+            return Ok(out);
+        }
+        out = next;
+    }
+    Err("macros nest too deeply (a macro refers to itself?)".into())
+}
+
+fn compile_patterns(
+    (path, body): (&Path, &str),
+    problems: &mut Vec<RuleProblem>,
+) -> (Vec<PatternRule>, HashMap<String, Regex>) {
+    let file: PatternFile = match toml::from_str(body) {
+        Ok(f) => f,
+        Err(e) => {
+            let (line, column) = e.span().map_or((0, 0), |s| line_col(body, s.start));
+            problems.push(RuleProblem {
+                path: path.to_path_buf(),
+                line,
+                column,
+                rule: None,
+                message: e.message().to_string(),
+            });
+            return (Vec::new(), HashMap::new());
+        }
+    };
+    let mut cues = HashMap::new();
+    for (name, pattern) in &file.cues {
+        let line = body
+            .lines()
+            .position(|l| l.trim_start().starts_with(name.as_str()))
+            .map_or(0, |i| i + 1);
+        match expand(pattern, &file.macros)
+            .map_err(|e| e)
+            .and_then(|p| Regex::new(&p).map_err(|e| e.to_string()))
+        {
+            Ok(r) => {
+                cues.insert(name.clone(), r);
+            }
+            Err(message) => problems.push(RuleProblem {
+                path: path.to_path_buf(),
+                line,
+                column: 1,
+                rule: Some(format!("cues.{name}")),
+                message,
+            }),
+        }
+    }
+    for required in [
+        "talk_word",
+        "scope_break",
+        "keynote",
+        "workshop",
+        "see_title",
+        "titled",
+        "talk_line",
+        "event_word",
+    ] {
+        if !cues.contains_key(required)
+            && !problems
+                .iter()
+                .any(|p| p.rule.as_deref() == Some(&format!("cues.{required}")))
+        {
+            problems.push(RuleProblem {
+                path: path.to_path_buf(),
+                line: 1,
+                column: 1,
+                rule: None,
+                message: format!("missing cue `{required}` in [cues]"),
+            });
+        }
+    }
+    let mut ids = BTreeSet::new();
+    let mut out = Vec::new();
+    for spec in file.rule {
+        let line = rule_line(body, &spec.id);
+        let mut fail = |message: String| {
+            problems.push(RuleProblem {
+                path: path.to_path_buf(),
+                line,
+                column: 1,
+                rule: Some(spec.id.clone()),
+                message,
+            })
+        };
+        if !ids.insert(spec.id.clone()) {
+            fail("duplicate rule id".into());
+            continue;
+        }
+        let _ = (&spec.lang, &spec.note);
+        let relation = match spec.relation.as_deref().map(|r| (r, Relation::parse(r))) {
+            None => None,
+            Some((_, Some(r))) => Some(r),
+            Some((r, None)) => {
+                fail(format!(
+                    "unknown relation `{r}` (works_at, presents, mentions, part_of, develops)"
+                ));
+                continue;
+            }
+        };
+        let entity = match spec.entity.as_deref().map(|k| (k, Kind::parse(k))) {
+            None => None,
+            Some((_, Some(k))) => Some(k),
+            Some((k, None)) => {
+                fail(format!(
+                    "unknown entity type `{k}` (person, company, project, talk, event)"
+                ));
+                continue;
+            }
+        };
+        if relation.is_none() && entity.is_none() {
+            fail("a rule needs `relation` or `entity`".into());
+            continue;
+        }
+        if !(0.0..=1.0).contains(&spec.confidence) {
+            fail(format!("confidence {} is not within 0..1", spec.confidence));
+            continue;
+        }
+        let line_scope = match spec.scope.as_deref() {
+            None | Some("sentence") => false,
+            Some("line") => true,
+            Some(s) => {
+                fail(format!("unknown scope `{s}` (sentence, line)"));
+                continue;
+            }
+        };
+        let regex = match expand(&spec.pattern, &file.macros)
+            .and_then(|p| Regex::new(&p).map_err(|e| e.to_string()))
+        {
+            Ok(r) => r,
+            Err(e) => {
+                fail(format!("bad pattern: {e}"));
+                continue;
+            }
+        };
+        let names: BTreeSet<&str> = regex.capture_names().flatten().collect();
+        let needs: &[&str] = match (relation, entity) {
+            (Some(Relation::Presents), _) => &["subj"],
+            (Some(_), _) => &["subj", "obj"],
+            (None, _) => &["ent"],
+        };
+        if let Some(missing) = needs
+            .iter()
+            .find(|n| !names.contains(**n) && !(**n == "obj" && names.contains("talk")))
+        {
+            fail(format!("pattern needs a named group `(?P<{missing}>…)`"));
+            continue;
+        }
+        for ex in &spec.examples {
+            if !regex.is_match(ex) {
+                fail(format!("example does not match its pattern: {ex:?}"));
+            }
+        }
+        out.push(PatternRule {
+            id: spec.id,
+            relation,
+            entity,
+            confidence: spec.confidence,
+            line_scope,
+            regex,
+            source: path.display().to_string(),
+        });
+    }
+    (out, cues)
+}
+
+impl Rules {
+    /// A cue regex by name (always present: compile checks the required ones).
+    pub fn cue(&self, name: &str) -> Option<&Regex> {
+        self.cues.get(name)
+    }
+
+    /// A short summary for `rules check`.
+    pub fn summary(&self) -> String {
+        let count = |k: Kind| self.entries.iter().filter(|e| e.kind == k).count();
+        format!(
+            "{}: ok: {} companies, {} projects, {} event series, {} aliases, {} first names, {} patterns",
+            self.origin,
+            count(Kind::Company),
+            count(Kind::Project),
+            count(Kind::Event),
+            self.aliases.len(),
+            self.first_names.len(),
+            self.patterns.len()
+        )
+    }
+}

@@ -1,0 +1,267 @@
+//! `talkgraph extract` and `rules check` end to end: inputs, errors, determinism, output/.
+
+use crate::util::{TempDir, root, run, stderr, stdout};
+use std::path::Path;
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn graph_json(args: &[&str], stdin: Option<&str>) -> serde_json::Value {
+    let o = run(args, stdin);
+    assert!(
+        o.status.success(),
+        "talkgraph {args:?} failed:\n{}",
+        stderr(&o)
+    );
+    serde_json::from_slice(&o.stdout).expect("stdout is JSON")
+}
+
+fn labels(g: &serde_json::Value, kind: &str) -> Vec<String> {
+    g["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .filter(|n| n["type"] == kind)
+        .map(|n| n["label"].as_str().expect("label").to_string())
+        .collect()
+}
+
+fn has_edge(g: &serde_json::Value, source: &str, relation: &str, target: &str) -> bool {
+    g["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .any(|e| e["source"] == source && e["relation"] == relation && e["target"] == target)
+}
+
+#[test]
+fn stdin_text_gives_people_companies_talks_and_relations() {
+    let text = "Meetup Cloud Lyon\n\nScaling Queues Without Tears\nAïcha Benali, Staff Engineer chez Quillbyte, nous a présenté Kafka et Strimzi.\n";
+    let g = graph_json(&["extract", "-", "--format", "json"], Some(text));
+    assert_eq!(labels(&g, "person"), ["Aïcha Benali"]);
+    assert_eq!(labels(&g, "talk"), ["Scaling Queues Without Tears"]);
+    assert!(
+        labels(&g, "company").contains(&"Quillbyte".to_string()),
+        "{g}"
+    );
+    assert!(
+        has_edge(&g, "person:aicha-benali", "works_at", "company:quillbyte"),
+        "{g}"
+    );
+    assert!(
+        has_edge(
+            &g,
+            "person:aicha-benali",
+            "presents",
+            "talk:scaling-queues-without-tears"
+        ),
+        "{g}"
+    );
+    assert_eq!(g["graph"]["sources"][0], "<stdin>");
+    let person = g["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .find(|n| n["type"] == "person")
+        .expect("person");
+    assert_eq!(person["attributes"]["role"], "Staff Engineer");
+    let m = &person["mentions"][0];
+    assert_eq!(
+        &text[m["start"].as_u64().unwrap() as usize..m["end"].as_u64().unwrap() as usize],
+        "Aïcha Benali"
+    );
+    assert_eq!(m["line"], 4);
+}
+
+#[test]
+fn nicknames_and_first_name_mentions_resolve_to_one_person() {
+    let text = "Operators at Scale\nMartina (Tina) Kovač from Quillbyte presented the operator. Later Martina showed a demo.\n";
+    let g = graph_json(&["extract", "-"], Some(text));
+    let people: Vec<&serde_json::Value> = g["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["type"] == "person")
+        .collect();
+    assert_eq!(people.len(), 1, "{g}");
+    assert_eq!(people[0]["label"], "Martina Kovač");
+    assert_eq!(people[0]["aliases"], serde_json::json!(["Tina Kovač"]));
+    assert_eq!(people[0]["mentions"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn same_input_gives_the_same_bytes_whatever_the_order() {
+    let a = run(&["extract", "fixtures"], None);
+    let b = run(&["extract", "fixtures"], None);
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert_eq!(a.stdout, b.stdout);
+    let mut files: Vec<String> = std::fs::read_dir(root().join("fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "txt"))
+        .map(|p| format!("fixtures/{}", p.file_name().unwrap().to_string_lossy()))
+        .collect();
+    files.sort();
+    files.reverse();
+    let mut args = vec!["extract"];
+    args.extend(files.iter().map(String::as_str));
+    let c = run(&args, None);
+    assert!(c.status.success(), "{}", stderr(&c));
+    assert_eq!(
+        String::from_utf8_lossy(&a.stdout),
+        String::from_utf8_lossy(&c.stdout)
+    );
+}
+
+#[test]
+fn output_folder_is_up_to_date_with_the_fixtures() {
+    let dir = TempDir::new("output-fresh");
+    let json = dir.path().join("graph.json");
+    let o = run(&["extract", "fixtures", "-o", json.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        read(&json) == read(&root().join("output/graph.json")),
+        "output/graph.json is stale: run `cargo run --release -- extract fixtures -o output/graph.json` (see README)"
+    );
+}
+
+#[test]
+fn binary_and_broken_utf8_files_are_reported_not_fatal() {
+    let dir = TempDir::new("bad-input");
+    std::fs::write(dir.path().join("a.txt"), b"Talk\0binary").unwrap();
+    std::fs::write(
+        dir.path().join("b.txt"),
+        b"Caf\xe9 Kubernetes Operators\nNina Petrova from Quillbyte presented it.\n",
+    )
+    .unwrap();
+    let o = run(&["extract", dir.path().to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("a.txt: skipped: not a text file (NUL byte at offset 4)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("b.txt: invalid UTF-8 at byte offset 3"),
+        "{err}"
+    );
+    let g: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        labels(&g, "person").contains(&"Nina Petrova".to_string()),
+        "{g}"
+    );
+}
+
+#[test]
+fn a_missing_input_is_an_error_and_writes_nothing() {
+    let dir = TempDir::new("missing");
+    let out = dir.path().join("g.json");
+    let o = run(
+        &["extract", "no/such/file.md", "-o", out.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("talkgraph: no/such/file.md: "),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
+}
+
+fn copy_rules(to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(root().join("rules")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+    }
+}
+
+#[test]
+fn rules_check_accepts_the_default_rules() {
+    let o = run(&["rules", "check", "rules"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("rules: ok: "), "{}", stdout(&o));
+}
+
+#[test]
+fn rules_check_names_file_line_and_rule_of_each_mistake() {
+    let dir = TempDir::new("bad-rules");
+    copy_rules(dir.path());
+    let p = dir.path().join("patterns.toml");
+    let mut text = read(&p);
+    text.push_str("\n[[rule]]\nid = \"broken.one\"\nrelation = \"works_at\"\npattern = '(?P<subj>{P}) (?P<obj>{ORG}'\n");
+    text.push_str("\n[[rule]]\nid = \"broken.two\"\nrelation = \"likes\"\npattern = 'x'\n");
+    std::fs::write(&p, &text).unwrap();
+    let lines = text.lines().count();
+    std::fs::write(dir.path().join("companies.txt"), "Acme | | Acme Corp\n").unwrap();
+    let o = run(&["rules", "check", dir.path().to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    let d = dir.path().display();
+    assert!(
+        err.contains(&format!(
+            "{d}/companies.txt:1:8: empty name: write `Canonical | alias | alias`"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{d}/patterns.toml:{}:1: rule broken.one: bad pattern: regex parse error",
+            lines - 7
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{d}/patterns.toml:{}:1: rule broken.two: unknown relation `likes`",
+            lines - 2
+        )),
+        "{err}"
+    );
+    // The same rules are refused by extract too: a bad rule never reaches extraction.
+    let o = run(
+        &["extract", "-", "--rules", dir.path().to_str().unwrap()],
+        Some("text"),
+    );
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn rules_check_reports_toml_syntax_with_line_and_column() {
+    let dir = TempDir::new("toml-rules");
+    copy_rules(dir.path());
+    std::fs::write(
+        dir.path().join("patterns.toml"),
+        "[macros]\nP = 'x'\n[[rule]\n",
+    )
+    .unwrap();
+    let o = run(&["rules", "check", dir.path().to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("patterns.toml:3:"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_custom_rule_folder_replaces_the_embedded_rules() {
+    let dir = TempDir::new("custom-rules");
+    copy_rules(dir.path());
+    let companies = dir.path().join("companies.txt");
+    let mut text = read(&companies);
+    text.push_str("\nZorblax Industries | Zorblax\n");
+    std::fs::write(&companies, text).unwrap();
+    let input = "Nina Petrova from Zorblax presented.\n";
+    let custom = graph_json(
+        &["extract", "-", "--rules", dir.path().to_str().unwrap()],
+        Some(input),
+    );
+    assert!(
+        labels(&custom, "company").contains(&"Zorblax Industries".to_string()),
+        "{custom}"
+    );
+    let default = graph_json(&["extract", "-"], Some(input));
+    assert!(
+        !labels(&default, "company").contains(&"Zorblax Industries".to_string()),
+        "{default}"
+    );
+}
