@@ -14,6 +14,8 @@ pub enum Exit {
     Ok,
     /// Ran fine but found nothing (grep's 1).
     NoMatch,
+    /// Ran fine but a score is below the minimum asked for (exit 1, like score.py).
+    BelowThreshold,
 }
 
 /// talkgraph: turn tech write-ups into a knowledge graph and ask it questions.
@@ -25,7 +27,10 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Score graph JSON files against gold annotations, exactly as ../shared/eval/score.py does.
+    Eval(crate::eval::EvalArgs),
+}
 
 /// Where a graph is expected: a graph JSON file, or text inputs (files, folders, `-`)
 /// that are extracted on the fly.
@@ -44,8 +49,9 @@ pub fn load_graph(inputs: &[PathBuf], rules: Option<&Path>) -> Result<KnowledgeG
 
 /// Runs one parsed command, writing results to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit> {
-    let _ = out;
-    match cli.command {}
+    match cli.command {
+        Command::Eval(args) => crate::eval::run(&args, out),
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,9 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(talkgraph::cli::Exit::Ok) => ExitCode::SUCCESS,
-        Ok(talkgraph::cli::Exit::NoMatch) => ExitCode::from(1),
+        Ok(talkgraph::cli::Exit::NoMatch | talkgraph::cli::Exit::BelowThreshold) => {
+            ExitCode::from(1)
+        }
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("talkgraph: {e}");
