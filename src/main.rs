@@ -1,4 +1,5 @@
-//! The thin binary: parse, run, map the outcome to an exit code (0 ok, 1 no match, 2 error).
+//! The thin binary: parse, run, map the outcome to an exit code (0 ok, 1 no match or a score
+//! below its minimum, 2 error).
 use clap::Parser;
 use std::process::ExitCode;
 
