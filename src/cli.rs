@@ -14,6 +14,8 @@ pub enum Exit {
     Ok,
     /// Ran fine but found nothing (grep's 1).
     NoMatch,
+    /// Ran fine but a score is below the minimum asked for (exit 1, like score.py).
+    BelowThreshold,
 }
 
 /// talkgraph: turn tech write-ups into a knowledge graph and ask it questions.
@@ -36,6 +38,8 @@ pub enum Command {
     /// Work with rule sets.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Score graph JSON files against gold annotations, exactly as ../shared/eval/score.py does.
+    Eval(crate::eval::EvalArgs),
 }
 
 /// `talkgraph extract`.
@@ -94,6 +98,7 @@ pub fn load_graph(inputs: &[PathBuf], rules: Option<&Path>) -> Result<KnowledgeG
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit> {
     match cli.command {
         Command::Extract(args) => extract(&args, out, err),
+        Command::Eval(args) => crate::eval::run(&args, out),
         Command::Rules(RulesCommand::Check { dir }) => {
             let rules = rules_for(dir.as_deref())?;
             writeln!(out, "{}", rules.summary()).map_err(|e| Error::io("<stdout>", e))?;

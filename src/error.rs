@@ -19,6 +19,9 @@ pub enum Error {
         column: usize,
         message: String,
     },
+    /// A JSON input parses but cannot be used, and serde_json has no position for the problem
+    /// (a graph without node and edge lists, a gold relation naming no gold entity).
+    Invalid { path: PathBuf, message: String },
     /// The command line asked for something impossible.
     Usage(String),
     /// A query or name that does not resolve; the message carries suggestions.
@@ -66,6 +69,7 @@ impl fmt::Display for Error {
             } => {
                 write!(f, "{}:{}:{}: {}", path.display(), line, column, message)
             }
+            Error::Invalid { path, message } => write!(f, "{}: {}", path.display(), message),
             Error::Usage(m) | Error::Query(m) => f.write_str(m),
         }
     }

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod error;
 pub mod extract;
+pub mod eval;
 pub mod fold;
 pub mod graph;
 pub mod model;

@@ -1,4 +1,5 @@
-//! The thin binary: parse, run, map the outcome to an exit code (0 ok, 1 no match, 2 error).
+//! The thin binary: parse, run, map the outcome to an exit code (0 ok, 1 no match or a score
+//! below its minimum, 2 error).
 use clap::Parser;
 use std::process::ExitCode;
 
@@ -13,7 +14,9 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(talkgraph::cli::Exit::Ok) => ExitCode::SUCCESS,
-        Ok(talkgraph::cli::Exit::NoMatch) => ExitCode::from(1),
+        Ok(talkgraph::cli::Exit::NoMatch | talkgraph::cli::Exit::BelowThreshold) => {
+            ExitCode::from(1)
+        }
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("talkgraph: {e}");

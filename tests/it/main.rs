@@ -3,3 +3,6 @@
 // Extraction: inputs, errors, determinism, rule sets.
 mod extract;
 mod util;
+
+// `talkgraph eval` agrees line for line with ../shared/eval/score.py.
+mod eval;
