@@ -225,6 +225,12 @@ struct Heading {
     talk: Option<String>,
     /// Set by a `Talk N:` style line: a talk without needing confirmation.
     certain: bool,
+    /// Index of the unit the heading is.
+    unit: usize,
+}
+
+fn headings_contain(headings: &[Heading], line_index: usize) -> bool {
+    headings.iter().any(|h| h.line_index <= line_index && line_index <= h.last_line_index)
 }
 
 /// Runs extraction over one document.
@@ -237,7 +243,11 @@ struct Extractor<'a> {
     doc: &'a Document,
     layout: Layout,
     toks: Vec<Tok>,
-    /// Per line: indices into `toks` of top-level tokens, sorted by start.
+    /// Units of reading: paragraphs (wrapped lines joined), list items, headings, each
+    /// as a pseudo-line spanning its lines; with the physical lines each covers.
+    units: Vec<read::Line>,
+    unit_lines: Vec<(usize, usize)>,
+    /// Per unit: indices into `toks` of top-level tokens, sorted by start.
     line_toks: Vec<Vec<usize>>,
     facts: Facts,
     /// Promotions of unknown runs: folded text -> kind.
@@ -253,11 +263,13 @@ struct Extractor<'a> {
     talks: BTreeMap<String, Span>,
 }
 
-/// A relation fact before resolution: token indices or a context talk.
+/// A relation fact before resolution: token indices, a context talk, or a talk title a
+/// rule captured (created only if the relation holds).
 #[derive(Debug, Clone)]
 enum End {
     Tok(usize),
     Talk(String),
+    NewTalk(String, usize, usize, usize),
 }
 
 impl<'a> Extractor<'a> {
@@ -267,6 +279,8 @@ impl<'a> Extractor<'a> {
             doc,
             layout: read::layout(doc),
             toks: Vec::new(),
+            units: Vec::new(),
+            unit_lines: Vec::new(),
             line_toks: Vec::new(),
             facts: Facts {
                 source: doc.source.clone(),
@@ -296,8 +310,10 @@ impl<'a> Extractor<'a> {
     }
 
     fn run(mut self) -> Facts {
+        let mut headings = self.find_headings();
+        self.build_units(&mut headings);
         self.find_entities();
-        let headings = self.find_headings();
+        self.classify_headings(&mut headings);
         self.apply_rules(&headings);
         self.finish(&headings);
         self.facts
@@ -366,10 +382,10 @@ impl<'a> Extractor<'a> {
     fn find_entities(&mut self) {
         let gaz = self.gazetteer_hits();
         let mut gi = 0;
-        let nlines = self.layout.lines.len();
+        let nlines = self.units.len();
         self.line_toks = vec![Vec::new(); nlines];
         for li in 0..nlines {
-            let line = self.layout.lines[li].clone();
+            let line = self.units[li].clone();
             if matches!(line.kind, LineKind::Blank | LineKind::Skip) {
                 while gi < gaz.len() && gaz[gi].0 < line.end() {
                     gi += 1;
@@ -444,7 +460,63 @@ impl<'a> Extractor<'a> {
                 self.toks.push(t);
             }
         }
+        for k in 0..self.toks.len() {
+            self.toks[k].line = self.layout.line_of(self.toks[k].start);
+        }
         self.resolve_first_names();
+    }
+
+    /// Groups physical lines into units: each heading alone, each list item with its
+    /// indented continuation lines, each paragraph of consecutive text lines.
+    fn build_units(&mut self, headings: &mut [Heading]) {
+        let lines = &self.layout.lines;
+        let mut i = 0;
+        let mut units = Vec::new();
+        let mut spans = Vec::new();
+        while i < lines.len() {
+            let l = &lines[i];
+            if matches!(l.kind, LineKind::Blank | LineKind::Skip) {
+                i += 1;
+                continue;
+            }
+            let mut last = i;
+            if let Some(h) = headings.iter_mut().find(|h| h.line_index == i) {
+                last = h.last_line_index;
+                h.unit = units.len();
+            } else {
+                let is_heading = |j: usize| headings_contain(headings, j);
+                while last + 1 < lines.len() {
+                    let n = &lines[last + 1];
+                    let continues = match l.kind {
+                        LineKind::ListItem => n.kind == LineKind::Text && n.clean.starts_with([' ', '\t']),
+                        LineKind::Text => n.kind == LineKind::Text,
+                        _ => false,
+                    };
+                    if !continues || is_heading(last + 1) {
+                        break;
+                    }
+                    last += 1;
+                }
+            }
+            let end = lines[last].end();
+            units.push(read::Line {
+                start: l.start,
+                number: l.number,
+                kind: l.kind,
+                clean: self.layout.clean[l.start..end].to_string(),
+            });
+            spans.push((i, last));
+            i = last + 1;
+        }
+        self.units = units;
+        self.unit_lines = spans;
+    }
+
+    fn sentences_of(&self, u: &read::Line) -> Vec<read::Sentence> {
+        read::block_sentences(
+            &self.layout,
+            &read::Block { start: u.start, end: u.end(), first_line: 0, last_line: 0 },
+        )
     }
 
     fn is_first_name(&self, w: &str) -> bool {
@@ -704,7 +776,7 @@ impl<'a> Extractor<'a> {
         let clean = &line.clean;
         let talk_word = self.rules.cue("talk_word").expect("required cue");
         let mut titles: Vec<(usize, usize, String)> = Vec::new();
-        for sentence in read::sentences(line) {
+        for sentence in self.sentences_of(line) {
             let (ss, se) = (sentence.start - line.start, sentence.end - line.start);
             let stext = &clean[ss..se];
             let has_cue = talk_word.is_match(stext);
@@ -867,6 +939,7 @@ impl<'a> Extractor<'a> {
                             level: 9,
                             talk: Some(title),
                             certain: true,
+                            unit: 0,
                         });
                         i += 1;
                         continue;
@@ -884,11 +957,12 @@ impl<'a> Extractor<'a> {
                         level,
                         talk: None,
                         certain: false,
+                        unit: 0,
                     });
                 }
                 LineKind::Text if !markdown => {
                     let next = lines.get(i + 1);
-                    let wraps = next.is_some_and(|n| {
+                    let wraps = (i == 0 || lines[i - 1].kind != LineKind::Text || lines[i - 1].trimmed().ends_with(['.', '!', '?', ':', ')', '…'])) && next.is_some_and(|n| {
                         n.kind == LineKind::Text
                             && n.trimmed().chars().next().is_some_and(|c| c.is_lowercase())
                             && WORD.find_iter(t).count() <= 8
@@ -906,11 +980,22 @@ impl<'a> Extractor<'a> {
                             level: 2,
                             talk: None,
                             certain: false,
+                            unit: 0,
                         });
                         i += 2;
                         continue;
                     }
-                    if title_like(t, 1) && !t.ends_with(['!', '?']) {
+                    // In hard-wrapped prose a short line can look like a title; a heading
+                    // follows a finished paragraph (or a list, a heading, a blank line).
+                    let after_break = i == 0
+                        || lines[i - 1].kind != LineKind::Text
+                        || headings_contain(&out, i - 1)
+                        || lines[i - 1]
+                            .trimmed()
+                            .chars()
+                            .next_back()
+                            .is_some_and(|c| !c.is_alphanumeric() && !matches!(c, ',' | '-' | '\'' | '’'));
+                    if after_break && title_like(t, 1) && !t.ends_with(['!', '?']) {
                         out.push(Heading {
                             line_index: i,
                             last_line_index: i,
@@ -920,6 +1005,7 @@ impl<'a> Extractor<'a> {
                             level: 2,
                             talk: None,
                             certain: false,
+                            unit: 0,
                         });
                     }
                 }
@@ -927,6 +1013,10 @@ impl<'a> Extractor<'a> {
             }
             i += 1;
         }
+        out
+    }
+
+    fn classify_headings(&mut self, out: &mut [Heading]) {
         // Which headings could be talk titles.
         let has_deeper = out.iter().any(|h| h.level >= 2 && h.level < 9);
         for h in out.iter_mut().filter(|h| !h.certain) {
@@ -938,7 +1028,7 @@ impl<'a> Extractor<'a> {
                 .section_words
                 .iter()
                 .any(|w| f == *w || f.starts_with(&format!("{w} ")));
-            let li = h.line_index;
+            let li = h.unit;
             let only_event_or_person = self.line_toks[li].iter().any(|&k| {
                 let t = &self.toks[k];
                 (t.class == Class::Event || t.class == Class::Person)
@@ -959,16 +1049,13 @@ impl<'a> Extractor<'a> {
             }
         }
         // Tokens inside a heading that is a talk candidate belong to the title, not the prose.
-        for h in &out {
+        for h in out.iter() {
             if h.talk.is_some() {
-                for li in h.line_index..=h.last_line_index {
-                    for &k in &self.line_toks[li] {
-                        self.toks[k].nested = true;
-                    }
+                for &k in &self.line_toks[h.unit] {
+                    self.toks[k].nested = true;
                 }
             }
         }
-        out
     }
 
     // ---- rules ------------------------------------------------------------------------
@@ -976,9 +1063,7 @@ impl<'a> Extractor<'a> {
     /// Builds the masked form of `start..end`: entity tokens replaced by `⟦Kn⟧`.
     /// Returns the masked text and, per masked byte, the source byte it stands for.
     fn mask(&self, li: usize, start: usize, end: usize, nested_ok: bool) -> (String, Vec<usize>) {
-        let text = &self.doc.text;
-        let clean = &self.layout.lines[li].clean;
-        let base = self.layout.lines[li].start;
+        let clean = &self.layout.clean;
         let mut out = String::new();
         let mut map = Vec::new();
         let mut pos = start;
@@ -987,7 +1072,7 @@ impl<'a> Extractor<'a> {
             self.toks
                 .iter()
                 .enumerate()
-                .filter(|(_, t)| t.line == self.layout.lines[li].number && t.class != Class::Talk)
+                .filter(|(_, t)| t.class != Class::Talk)
                 .map(|(k, _)| k)
                 .collect()
         } else {
@@ -1003,7 +1088,7 @@ impl<'a> Extractor<'a> {
             if t.start < pos {
                 continue;
             }
-            let seg = &clean[pos - base..t.start - base];
+            let seg = &clean[pos..t.start];
             out.push_str(seg);
             map.extend(pos..t.start);
             let token = format!("⟦{}{}⟧", t.class.letter(), k);
@@ -1011,10 +1096,9 @@ impl<'a> Extractor<'a> {
             out.push_str(&token);
             pos = t.end;
         }
-        out.push_str(&clean[pos - base..end - base]);
+        out.push_str(&clean[pos..end]);
         map.extend(pos..end);
         map.push(end);
-        let _ = text;
         (out, map)
     }
 
@@ -1024,34 +1108,30 @@ impl<'a> Extractor<'a> {
         let mut new_talks: Vec<(String, usize, usize, usize)> = Vec::new();
         let scope_break = self.rules.cue("scope_break").expect("required cue").clone();
         // The talk in force for each line: the heading above it, until a scope break.
-        let mut context: Vec<Option<String>> = vec![None; self.layout.lines.len()];
+        let mut context: Vec<Option<String>> = vec![None; self.units.len()];
         {
             let mut current: Option<String> = None;
             let mut hi = 0;
-            for (li, line) in self.layout.lines.iter().enumerate() {
-                while hi < headings.len() && headings[hi].line_index == li {
+            for (li, line) in self.units.iter().enumerate() {
+                while hi < headings.len() && headings[hi].unit == li {
                     current = headings[hi].talk.clone();
                     hi += 1;
                 }
-                if line.kind != LineKind::Heading(0)
-                    && scope_break.is_match(line.trimmed())
-                    && !headings.iter().any(|h| h.line_index == li)
-                {
+                if scope_break.is_match(line.trimmed()) && !headings.iter().any(|h| h.unit == li) {
                     current = None;
                 }
                 context[li] = current.clone();
             }
         }
-        for (li, line) in self.layout.lines.iter().enumerate() {
-            if matches!(line.kind, LineKind::Blank | LineKind::Skip) {
-                continue;
-            }
-            let heading = headings
-                .iter()
-                .find(|h| h.line_index <= li && li <= h.last_line_index);
+        for (li, line) in self.units.iter().enumerate() {
+            let heading = headings.iter().find(|h| h.unit == li);
             let in_talk_heading = heading.is_some_and(|h| h.talk.is_some() && !h.certain);
-            let mut units: Vec<(bool, usize, usize)> = vec![(true, line.start, line.end())];
-            for s in read::sentences(line) {
+            let (first, last) = self.unit_lines[li];
+            let mut units: Vec<(bool, usize, usize)> = self.layout.lines[first..=last]
+                .iter()
+                .map(|l| (true, l.start, l.end()))
+                .collect();
+            for s in self.sentences_of(line) {
                 units.push((false, s.start, s.end));
             }
             for (line_scope, us, ue) in units {
@@ -1085,7 +1165,7 @@ impl<'a> Extractor<'a> {
                                 if let Some((s, e)) = orig("ent") {
                                     let title = clean_title(&self.doc.text[s..e]);
                                     if !title.is_empty() {
-                                        new_talks.push((title, s, e, line.number));
+                                        new_talks.push((title, s, e, self.layout.line_of(s)));
                                     }
                                 }
                             } else {
@@ -1100,10 +1180,10 @@ impl<'a> Extractor<'a> {
                         let mut objects: Vec<End> =
                             toks_in("obj").into_iter().map(End::Tok).collect();
                         if let Some((s, e)) = orig("talk") {
+                            let (s, e) = trim_span(&self.doc.text, s, e);
                             let title = clean_title(&self.doc.text[s..e]);
                             if !title.is_empty() {
-                                new_talks.push((title.clone(), s, e, line.number));
-                                objects.push(End::Talk(title));
+                                objects.push(End::NewTalk(title, s, e, self.layout.line_of(s)));
                             }
                         }
                         if relation == Relation::Presents && objects.is_empty() {
@@ -1144,7 +1224,7 @@ impl<'a> Extractor<'a> {
                                     rule.confidence,
                                     es,
                                     ee,
-                                    line.number,
+                                    self.layout.line_of(es),
                                 ));
                             }
                         }
@@ -1153,13 +1233,13 @@ impl<'a> Extractor<'a> {
             }
         }
         // Promotions: an unknown run in a typed position becomes that type.
-        let promote = |k: usize, kind: Kind, this: &mut Self| {
+        let promotable = |k: usize, kind: Kind, this: &Self| -> bool {
             let t = &this.toks[k];
             if t.class != Class::Unknown {
-                return;
+                return t.class.kind() == Some(kind);
             }
             let f = fold(&t.label);
-            let ok = match kind {
+            match kind {
                 Kind::Person => t.person_shape,
                 Kind::Company | Kind::Project => {
                     !this.rules.not_names.contains(&f)
@@ -1169,29 +1249,42 @@ impl<'a> Extractor<'a> {
                         && !this.is_first_name(&t.label)
                 }
                 _ => false,
-            };
-            if ok {
-                this.promoted.entry(f).or_insert(kind);
             }
         };
         for (k, kind) in entity_hits {
-            promote(k, kind, self);
+            if promotable(k, kind, self) && self.toks[k].class == Class::Unknown {
+                self.promoted.entry(fold(&self.toks[k].label)).or_insert(kind);
+            }
         }
-        for (s, rel, o, ..) in &pending {
-            let (from, to) = match rel {
+        // A relation promotes its unknown ends only when both ends can take their types.
+        let mut viable = Vec::new();
+        for p in pending {
+            let (from, to) = match p.1 {
                 Relation::WorksAt => (Kind::Person, Kind::Company),
                 Relation::Presents => (Kind::Person, Kind::Talk),
                 Relation::Develops => (Kind::Company, Kind::Project),
                 Relation::Mentions => (Kind::Talk, Kind::Project),
                 Relation::PartOf => (Kind::Talk, Kind::Event),
             };
-            if let End::Tok(k) = s {
-                promote(*k, from, self);
-            }
-            if let End::Tok(k) = o {
-                promote(*k, to, self);
+            let ok = |e: &End, kind: Kind| match e {
+                End::Tok(k) => promotable(*k, kind, self),
+                End::Talk(_) | End::NewTalk(..) => kind == Kind::Talk,
+            };
+            if ok(&p.0, from) && ok(&p.2, to) {
+                for (e, kind) in [(&p.0, from), (&p.2, to)] {
+                    if let End::Tok(k) = e {
+                        if self.toks[*k].class == Class::Unknown {
+                            self.promoted.entry(fold(&self.toks[*k].label)).or_insert(kind);
+                        }
+                    }
+                    if let End::NewTalk(title, s, e, line) = e {
+                        new_talks.push((title.clone(), *s, *e, *line));
+                    }
+                }
+                viable.push(p);
             }
         }
+        let pending = viable;
         let promoted = self.promoted.clone();
         for t in &mut self.toks {
             if t.class == Class::Unknown {
@@ -1215,7 +1308,7 @@ impl<'a> Extractor<'a> {
                         .class
                         .kind()
                         .map(|kind| (kind, this.toks[*k].label.clone())),
-                    End::Talk(t) => Some((Kind::Talk, t.clone())),
+                    End::Talk(t) | End::NewTalk(t, ..) => Some((Kind::Talk, t.clone())),
                 }
             };
             let (Some(from), Some(to)) = (end_key(&s, self), end_key(&o, self)) else {

@@ -133,6 +133,8 @@ impl Line {
 #[derive(Debug, Clone, Default)]
 pub struct Layout {
     pub lines: Vec<Line>,
+    /// The whole text with Markdown markup blanked (same byte length as the source).
+    pub clean: String,
     /// Front matter fields (title, date, tags) if any.
     pub title: Option<String>,
     pub date: Option<String>,
@@ -236,6 +238,8 @@ pub fn layout(doc: &Document) -> Layout {
         if kind == LineKind::Skip {
             clean = " ".repeat(clean.len());
         }
+        out.clean.push_str(&clean);
+        out.clean.push_str(&raw[content.len()..]);
         out.lines.push(Line {
             start,
             number,
@@ -243,6 +247,55 @@ pub fn layout(doc: &Document) -> Layout {
             clean,
         });
     }
+    out
+}
+
+impl Layout {
+    /// The 1-based line number of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.lines.partition_point(|l| l.start <= offset).max(1)
+    }
+}
+
+/// A run of lines read as one unit: a paragraph (hard-wrapped lines joined), a list item
+/// with its continuation lines, or a heading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Block {
+    pub start: usize,
+    pub end: usize,
+    /// Indices into `Layout::lines`, inclusive.
+    pub first_line: usize,
+    pub last_line: usize,
+}
+
+/// Splits the text of a block into sentences (on `.`, `!`, `?` followed by a capital), never
+/// inside dotted names like `solo.io` or `Node.js`. Line breaks count as spaces.
+pub fn block_sentences(layout: &Layout, block: &Block) -> Vec<Sentence> {
+    let text = &layout.clean[block.start..block.end];
+    let mut out = Vec::new();
+    let mut begin = 0;
+    let mut push = |b: usize, e: usize| {
+        let piece = &text[b..e];
+        let lead = piece.len() - piece.trim_start().len();
+        let trail = piece.len() - piece.trim_end().len();
+        if lead + trail < piece.len() {
+            let start = block.start + b + lead;
+            out.push(Sentence { start, end: block.start + e - trail, line: layout.line_of(start) });
+        }
+    };
+    for m in SENTENCE_END.find_iter(text) {
+        let punct_end = m.as_str().char_indices().find(|(_, c)| c.is_whitespace()).map_or(m.end(), |(i, _)| m.start() + i);
+        let before = &text[begin..m.start()];
+        let last_word = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+        if last_word.chars().count() <= 2 && last_word.chars().next().is_some_and(|c| c.is_uppercase())
+            || matches!(last_word, "e.g" | "i.e" | "vs" | "cf" | "etc" | "Mr" | "Mrs" | "Dr" | "Prof")
+        {
+            continue;
+        }
+        push(begin, punct_end);
+        begin = m.end() - m.as_str().chars().last().map_or(0, |c| c.len_utf8());
+    }
+    push(begin, text.len());
     out
 }
 
@@ -293,49 +346,10 @@ pub struct Sentence {
 static SENTENCE_END: Lazy<Regex> =
     Lazy::new(|| Regex::new(r#"[.!?…]+["”»)]?\s+[\p{Lu}“"«(\d]"#).expect("sentence regex"));
 
-/// Splits a line into sentences (on `.`, `!`, `?` followed by a capital), never inside
-/// dotted names like `solo.io` or `Node.js`.
-pub fn sentences(line: &Line) -> Vec<Sentence> {
-    let mut out = Vec::new();
-    let text = &line.clean;
-    let mut begin = 0;
-    for m in SENTENCE_END.find_iter(text) {
-        let punct_end = m
-            .as_str()
-            .char_indices()
-            .find(|(_, c)| c.is_whitespace())
-            .map_or(m.end(), |(i, _)| m.start() + i);
-        // "M. Dupont", "Dr. Who", "e.g. Foo": a short abbreviation is not a sentence end.
-        let before = &text[begin..m.start()];
-        let last_word = before
-            .rsplit(|c: char| c.is_whitespace())
-            .next()
-            .unwrap_or("");
-        if last_word.chars().count() <= 2
-            && last_word.chars().next().is_some_and(|c| c.is_uppercase())
-            || matches!(
-                last_word,
-                "e.g" | "i.e" | "vs" | "cf" | "etc" | "Mr" | "Mrs" | "Dr" | "Prof"
-            )
-        {
-            continue;
-        }
-        out.push(Sentence {
-            start: line.start + begin,
-            end: line.start + punct_end,
-            line: line.number,
-        });
-        begin = m.end() - m.as_str().chars().last().map_or(0, |c| c.len_utf8());
-    }
-    if text[begin..].trim().is_empty() {
-        return out;
-    }
-    out.push(Sentence {
-        start: line.start + begin,
-        end: line.start + text.trim_end().len().max(begin),
-        line: line.number,
-    });
-    out
+/// Sentences of a single line (a block of one line).
+pub fn sentences(layout: &Layout, index: usize) -> Vec<Sentence> {
+    let l = &layout.lines[index];
+    block_sentences(layout, &Block { start: l.start, end: l.end(), first_line: index, last_line: index })
 }
 
 #[cfg(test)]
@@ -376,19 +390,15 @@ mod tests {
 
     #[test]
     fn sentences_do_not_split_dotted_names() {
-        let d = doc(
-            "a.txt",
-            "On a vu solo.io et env0. Puis M. Dupont a parlé! Fin",
-        );
+        let d = doc("a.txt", "On a vu solo.io et env0. Puis M. Dupont a parlé! Fin");
         let l = layout(&d);
-        let s: Vec<&str> = sentences(&l.lines[0])
-            .iter()
-            .map(|s| &d.text[s.start..s.end])
-            .collect();
-        assert_eq!(
-            s,
-            ["On a vu solo.io et env0.", "Puis M. Dupont a parlé!", "Fin"]
-        );
+        let s: Vec<&str> = sentences(&l, 0).iter().map(|s| &d.text[s.start..s.end]).collect();
+        assert_eq!(s, ["On a vu solo.io et env0.", "Puis M. Dupont a parlé!", "Fin"]);
+        let d = doc("b.txt", "Une phrase qui\ncontinue ici. Et une\nautre.\n");
+        let l = layout(&d);
+        let b = Block { start: 0, end: d.text.len(), first_line: 0, last_line: 1 };
+        let s: Vec<&str> = block_sentences(&l, &b).iter().map(|s| &d.text[s.start..s.end]).collect();
+        assert_eq!(s, ["Une phrase qui\ncontinue ici.", "Et une\nautre."]);
     }
 
     #[test]

@@ -202,7 +202,7 @@ fn rules_check_names_file_line_and_rule_of_each_mistake() {
     let d = dir.path().display();
     assert!(
         err.contains(&format!(
-            "{d}/companies.txt:1:8: empty name: write `Canonical | alias | alias`"
+            "{d}/companies.txt:1:7: empty name: write `Canonical | alias | alias`"
         )),
         "{err}"
     );

@@ -2,6 +2,8 @@
 
 // Extraction: inputs, errors, determinism, rule sets.
 mod extract;
+// Extraction quality: F1 floors on the fixtures and the seed.
+mod quality;
 mod util;
 
 // `talkgraph eval` agrees line for line with ../shared/eval/score.py.
