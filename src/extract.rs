@@ -138,7 +138,7 @@ static NICKNAME: Lazy<Regex> = Lazy::new(|| {
 });
 static YEAR: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(?:19|20)\d\d$").expect("year regex"));
 static QUOTED: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r#"[“"«]\s*([^“”"«»\n]{6,200}?)\s*[”"»]|(?:^|[\s(])['‘]([^'‘’\n]{6,200}?)['’](?:[\s,.;:)!?]|$)"#)
+    Regex::new(r#"[“"«]\s*([^“”"«»\n]{3,200}?(?:\n[^“”"«»\n]{1,200}?)?)\s*[”"»]|(?:^|[\s(])['‘]([^'‘’\n]{3,200}?(?:\n[^'‘’\n]{1,200}?)?)['’](?:[\s,.;:)!?]|$)"#)
         .expect("quote regex")
 });
 static MASK_TOKEN: Lazy<Regex> =
@@ -230,7 +230,9 @@ struct Heading {
 }
 
 fn headings_contain(headings: &[Heading], line_index: usize) -> bool {
-    headings.iter().any(|h| h.line_index <= line_index && line_index <= h.last_line_index)
+    headings
+        .iter()
+        .any(|h| h.line_index <= line_index && line_index <= h.last_line_index)
 }
 
 /// Runs extraction over one document.
@@ -488,7 +490,9 @@ impl<'a> Extractor<'a> {
                 while last + 1 < lines.len() {
                     let n = &lines[last + 1];
                     let continues = match l.kind {
-                        LineKind::ListItem => n.kind == LineKind::Text && n.clean.starts_with([' ', '\t']),
+                        LineKind::ListItem => {
+                            n.kind == LineKind::Text && n.clean.starts_with([' ', '\t'])
+                        }
                         LineKind::Text => n.kind == LineKind::Text,
                         _ => false,
                     };
@@ -515,7 +519,12 @@ impl<'a> Extractor<'a> {
     fn sentences_of(&self, u: &read::Line) -> Vec<read::Sentence> {
         read::block_sentences(
             &self.layout,
-            &read::Block { start: u.start, end: u.end(), first_line: 0, last_line: 0 },
+            &read::Block {
+                start: u.start,
+                end: u.end(),
+                first_line: 0,
+                last_line: 0,
+            },
         )
     }
 
@@ -573,23 +582,43 @@ impl<'a> Extractor<'a> {
                     run.push(j);
                     j += 1;
                 } else if self.rules.particles.contains(wj)
-                    && j + 1 < words.len()
-                    && &text[words[j].1..words[j + 1].0] == " "
-                    && text[words[j + 1].0..]
-                        .chars()
-                        .next()
-                        .is_some_and(|c| c.is_uppercase())
-                    && !taken(words[j + 1].0, words[j + 1].1, toks)
                     && (!matches!(wj, "de" | "du" | "des" | "la" | "le" | "d") || run.len() == 1)
                 {
-                    run.push(j);
-                    run.push(j + 1);
-                    j += 2;
+                    // One or more particles ("van den", "de la") then a capitalised word.
+                    let mut k = j;
+                    while k < words.len()
+                        && self.rules.particles.contains(&text[words[k].0..words[k].1])
+                        && &text[words[k].1..words.get(k + 1).map_or(words[k].1, |w| w.0)] == " "
+                    {
+                        k += 1;
+                    }
+                    let capital = k < words.len()
+                        && k > j
+                        && text[words[k].0..]
+                            .chars()
+                            .next()
+                            .is_some_and(|c| c.is_uppercase())
+                        && !taken(words[k].0, words[k].1, toks);
+                    if !capital {
+                        break;
+                    }
+                    run.extend(j..=k);
+                    j = k + 1;
                 } else {
                     break;
                 }
             }
             i = j;
+            if run.is_empty() {
+                continue;
+            }
+            let full = run.clone();
+            // Events named by their shape: "Cloud Native Nantes #12", "Paris Rust Meetup",
+            // "le meetup Cloud Native Nantes".
+            if let Some(ev) = self.event_run(line, &words, &full) {
+                found.push(ev);
+                continue;
+            }
             // Leading words that never begin a name ("Merci Henry", "Encore Kubernetes").
             while let Some(&k) = run.first() {
                 let w = &text[words[k].0..words[k].1];
@@ -612,10 +641,21 @@ impl<'a> Extractor<'a> {
             if run.is_empty() {
                 continue;
             }
+            let stripped_parts: Vec<&str> =
+                run.iter().map(|&k| &text[words[k].0..words[k].1]).collect();
+            let stripped_person =
+                self.person_shape(&stripped_parts) && self.is_first_name(stripped_parts[0]);
+            // Keep the whole run unless dropping its lead words leaves a name.
+            if !(stripped_person || run.len() == 1) {
+                run = full;
+            }
             let (rs, re) = (words[run[0]].0, words[*run.last().expect("non-empty")].1);
             let parts: Vec<&str> = run.iter().map(|&k| &text[words[k].0..words[k].1]).collect();
             let shape = self.person_shape(&parts);
-            let label = text[rs..re].to_string();
+            let label = text[rs..re]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             let class = if shape && self.is_first_name(parts[0]) {
                 Class::Person
             } else {
@@ -635,11 +675,69 @@ impl<'a> Extractor<'a> {
         toks.extend(found);
     }
 
+    /// A capitalised run that names an event by its shape: followed by an edition number
+    /// (`#12`), ending in an event word (`Meetup`, `Summit`), or introduced by "meetup".
+    fn event_run(&self, line: &read::Line, words: &[(usize, usize)], run: &[usize]) -> Option<Tok> {
+        static EDITION: Lazy<Regex> =
+            Lazy::new(|| Regex::new(r"^[ \t]*#[ \t]?(\d{1,4})\b").expect("edition regex"));
+        static LEAD: Lazy<Regex> = Lazy::new(|| {
+            Regex::new(r"(?i)\b(?:meetup|meet-up)\s+(?:du\s+|de\s+|of\s+)?$").expect("lead regex")
+        });
+        let text = &self.doc.text;
+        let (rs, re) = (words[run[0]].0, words[*run.last()?].1);
+        let label = text[rs..re]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let after = &text[re..line.end()];
+        let before = &text[line.start..rs];
+        let last = text[words[*run.last()?].0..re].to_string();
+        let (label, end) = if let Some(c) = EDITION.captures(after) {
+            (format!("{label} #{}", &c[1]), re + c.get(0)?.end())
+        } else if run.len() >= 2
+            && self
+                .rules
+                .cue("event_word")
+                .is_some_and(|r| r.is_match(&last))
+        {
+            match WORD
+                .find(after)
+                .filter(|m| after[..m.start()].trim().is_empty() && YEAR.is_match(m.as_str()))
+            {
+                Some(m) => (format!("{label} {}", m.as_str()), re + m.end()),
+                None => (label, re),
+            }
+        } else if run.len() >= 2 && LEAD.is_match(before) {
+            (label, re)
+        } else {
+            return None;
+        };
+        Some(Tok {
+            class: Class::Event,
+            start: rs,
+            end,
+            line: 0,
+            label,
+            aliases: Vec::new(),
+            person_shape: false,
+            nested: false,
+        })
+    }
+
     /// Whether capitalised words have the shape of a person's full name.
     fn person_shape(&self, parts: &[&str]) -> bool {
+        // Particles, lower-case anywhere or capitalised inside ("Gwenaël Le Goff"), are not
+        // name words of their own.
         let names: Vec<&&str> = parts
             .iter()
-            .filter(|p| !self.rules.particles.contains(**p))
+            .enumerate()
+            .filter(|(i, p)| {
+                !(self.rules.particles.contains(**p)
+                    || (*i > 0
+                        && *i + 1 < parts.len()
+                        && self.rules.particles.contains(&p.to_lowercase())))
+            })
+            .map(|(_, p)| p)
             .collect();
         if !(2..=4).contains(&names.len()) {
             return false;
@@ -672,9 +770,10 @@ impl<'a> Extractor<'a> {
                         .enumerate()
                         .find(|(_, n)| n.start == end + 1 && n.class == Class::Unknown)
                     {
-                        if n.label
-                            .split(' ')
-                            .all(|w| self.rules.places.contains(&fold(w)))
+                        if (self.rules.places.contains(&fold(&n.label))
+                            || n.label
+                                .split(' ')
+                                .all(|w| self.rules.places.contains(&fold(w))))
                             && &text[end..n.start] == " "
                         {
                             label.push(' ');
@@ -724,30 +823,6 @@ impl<'a> Extractor<'a> {
                             let t = &mut toks[i];
                             t.end = end;
                             t.label = label;
-                        }
-                    }
-                    let t = &toks[i];
-                    // "Paris Kubernetes Meetup", "Cloud Nord 2024": unknown runs ending in an event word.
-                    if t.class == Class::Unknown {
-                        let last = t.label.rsplit(' ').next().unwrap_or("");
-                        if self
-                            .rules
-                            .cue("event_word")
-                            .is_some_and(|r| r.is_match(last))
-                            && t.label.contains(' ')
-                        {
-                            let mut label = t.label.clone();
-                            let mut end = t.end;
-                            if let Some(m) = WORD.find(&text[end..line.end()]) {
-                                if m.start() == 1 && YEAR.is_match(m.as_str()) {
-                                    label = format!("{label} {}", m.as_str());
-                                    end += m.end();
-                                }
-                            }
-                            let t = &mut toks[i];
-                            t.class = Class::Event;
-                            t.label = label;
-                            t.end = end;
                         }
                     }
                 }
@@ -962,13 +1037,18 @@ impl<'a> Extractor<'a> {
                 }
                 LineKind::Text if !markdown => {
                     let next = lines.get(i + 1);
-                    let wraps = (i == 0 || lines[i - 1].kind != LineKind::Text || lines[i - 1].trimmed().ends_with(['.', '!', '?', ':', ')', '…'])) && next.is_some_and(|n| {
-                        n.kind == LineKind::Text
-                            && n.trimmed().chars().next().is_some_and(|c| c.is_lowercase())
-                            && WORD.find_iter(t).count() <= 8
-                            && !t.ends_with(['.', ',', ';', ':', '!', '?', '…'])
-                            && title_like(&format!("{t} {}", n.trimmed()), 3)
-                    });
+                    let wraps = (i == 0
+                        || lines[i - 1].kind != LineKind::Text
+                        || lines[i - 1]
+                            .trimmed()
+                            .ends_with(['.', '!', '?', ':', ')', '…']))
+                        && next.is_some_and(|n| {
+                            n.kind == LineKind::Text
+                                && n.trimmed().chars().next().is_some_and(|c| c.is_lowercase())
+                                && WORD.find_iter(t).count() <= 8
+                                && !t.ends_with(['.', ',', ';', ':', '!', '?', '…'])
+                                && title_like(&format!("{t} {}", n.trimmed()), 3)
+                        });
                     if wraps {
                         let n = &lines[i + 1];
                         out.push(Heading {
@@ -990,12 +1070,11 @@ impl<'a> Extractor<'a> {
                     let after_break = i == 0
                         || lines[i - 1].kind != LineKind::Text
                         || headings_contain(&out, i - 1)
-                        || lines[i - 1]
-                            .trimmed()
-                            .chars()
-                            .next_back()
-                            .is_some_and(|c| !c.is_alphanumeric() && !matches!(c, ',' | '-' | '\'' | '’'));
-                    if after_break && title_like(t, 1) && !t.ends_with(['!', '?']) {
+                        || lines[i - 1].trimmed().chars().next_back().is_some_and(|c| {
+                            !c.is_alphanumeric() && !matches!(c, ',' | '-' | '\'' | '’')
+                        });
+                    let label = self.rules.cue("label_line").is_some_and(|r| r.is_match(t));
+                    if after_break && !label && title_like(t, 1) && !t.ends_with(['!', '?']) {
                         out.push(Heading {
                             line_index: i,
                             last_line_index: i,
@@ -1242,7 +1321,13 @@ impl<'a> Extractor<'a> {
             match kind {
                 Kind::Person => t.person_shape,
                 Kind::Company | Kind::Project => {
-                    !this.rules.not_names.contains(&f)
+                    let letters = t.label.chars().filter(|c| c.is_alphabetic()).count();
+                    let digits = t.label.chars().filter(|c| c.is_ascii_digit()).count();
+                    let first = t.label.split(' ').next().map(fold).unwrap_or_default();
+                    letters >= 2
+                        && digits * 3 < letters
+                        && !this.rules.not_names.contains(&first)
+                        && !this.rules.not_names.contains(&f)
                         && !this.rules.places.contains(&f)
                         && !this.rules.role_words.contains(&f)
                         && !t.person_shape
@@ -1253,7 +1338,9 @@ impl<'a> Extractor<'a> {
         };
         for (k, kind) in entity_hits {
             if promotable(k, kind, self) && self.toks[k].class == Class::Unknown {
-                self.promoted.entry(fold(&self.toks[k].label)).or_insert(kind);
+                self.promoted
+                    .entry(fold(&self.toks[k].label))
+                    .or_insert(kind);
             }
         }
         // A relation promotes its unknown ends only when both ends can take their types.
@@ -1274,7 +1361,9 @@ impl<'a> Extractor<'a> {
                 for (e, kind) in [(&p.0, from), (&p.2, to)] {
                     if let End::Tok(k) = e {
                         if self.toks[*k].class == Class::Unknown {
-                            self.promoted.entry(fold(&self.toks[*k].label)).or_insert(kind);
+                            self.promoted
+                                .entry(fold(&self.toks[*k].label))
+                                .or_insert(kind);
                         }
                     }
                     if let End::NewTalk(title, s, e, line) = e {
@@ -1483,6 +1572,7 @@ impl<'a> Extractor<'a> {
                 .filter(|(k, f)| {
                     *k == Kind::Event
                         && !f.split(' ').any(|w| YEAR.is_match(w))
+                        && f.as_str() != fold(main)
                         && fold(main).starts_with(f.as_str())
                 })
                 .cloned()
@@ -1564,7 +1654,8 @@ impl<'a> Extractor<'a> {
     fn main_event(&self, ents: &BTreeMap<(Kind, String), EntityFact>) -> Option<String> {
         let mut best: Option<(usize, usize, String)> = None;
         for ((kind, f), e) in ents {
-            if *kind != Kind::Event || !f.split(' ').any(|w| YEAR.is_match(w)) {
+            let dated = f.split(' ').any(|w| YEAR.is_match(w)) || e.label.contains('#');
+            if *kind != Kind::Event || !dated {
                 continue;
             }
             let first = e

@@ -7,8 +7,8 @@
 
 pub mod cli;
 pub mod error;
-pub mod extract;
 pub mod eval;
+pub mod extract;
 pub mod fold;
 pub mod graph;
 pub mod model;

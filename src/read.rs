@@ -280,15 +280,30 @@ pub fn block_sentences(layout: &Layout, block: &Block) -> Vec<Sentence> {
         let trail = piece.len() - piece.trim_end().len();
         if lead + trail < piece.len() {
             let start = block.start + b + lead;
-            out.push(Sentence { start, end: block.start + e - trail, line: layout.line_of(start) });
+            out.push(Sentence {
+                start,
+                end: block.start + e - trail,
+                line: layout.line_of(start),
+            });
         }
     };
     for m in SENTENCE_END.find_iter(text) {
-        let punct_end = m.as_str().char_indices().find(|(_, c)| c.is_whitespace()).map_or(m.end(), |(i, _)| m.start() + i);
+        let punct_end = m
+            .as_str()
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(m.end(), |(i, _)| m.start() + i);
         let before = &text[begin..m.start()];
-        let last_word = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
-        if last_word.chars().count() <= 2 && last_word.chars().next().is_some_and(|c| c.is_uppercase())
-            || matches!(last_word, "e.g" | "i.e" | "vs" | "cf" | "etc" | "Mr" | "Mrs" | "Dr" | "Prof")
+        let last_word = before
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("");
+        if last_word.chars().count() <= 2
+            && last_word.chars().next().is_some_and(|c| c.is_uppercase())
+            || matches!(
+                last_word,
+                "e.g" | "i.e" | "vs" | "cf" | "etc" | "Mr" | "Mrs" | "Dr" | "Prof"
+            )
         {
             continue;
         }
@@ -349,7 +364,15 @@ static SENTENCE_END: Lazy<Regex> =
 /// Sentences of a single line (a block of one line).
 pub fn sentences(layout: &Layout, index: usize) -> Vec<Sentence> {
     let l = &layout.lines[index];
-    block_sentences(layout, &Block { start: l.start, end: l.end(), first_line: index, last_line: index })
+    block_sentences(
+        layout,
+        &Block {
+            start: l.start,
+            end: l.end(),
+            first_line: index,
+            last_line: index,
+        },
+    )
 }
 
 #[cfg(test)]
@@ -390,14 +413,31 @@ mod tests {
 
     #[test]
     fn sentences_do_not_split_dotted_names() {
-        let d = doc("a.txt", "On a vu solo.io et env0. Puis M. Dupont a parlé! Fin");
+        let d = doc(
+            "a.txt",
+            "On a vu solo.io et env0. Puis M. Dupont a parlé! Fin",
+        );
         let l = layout(&d);
-        let s: Vec<&str> = sentences(&l, 0).iter().map(|s| &d.text[s.start..s.end]).collect();
-        assert_eq!(s, ["On a vu solo.io et env0.", "Puis M. Dupont a parlé!", "Fin"]);
+        let s: Vec<&str> = sentences(&l, 0)
+            .iter()
+            .map(|s| &d.text[s.start..s.end])
+            .collect();
+        assert_eq!(
+            s,
+            ["On a vu solo.io et env0.", "Puis M. Dupont a parlé!", "Fin"]
+        );
         let d = doc("b.txt", "Une phrase qui\ncontinue ici. Et une\nautre.\n");
         let l = layout(&d);
-        let b = Block { start: 0, end: d.text.len(), first_line: 0, last_line: 1 };
-        let s: Vec<&str> = block_sentences(&l, &b).iter().map(|s| &d.text[s.start..s.end]).collect();
+        let b = Block {
+            start: 0,
+            end: d.text.len(),
+            first_line: 0,
+            last_line: 1,
+        };
+        let s: Vec<&str> = block_sentences(&l, &b)
+            .iter()
+            .map(|s| &d.text[s.start..s.end])
+            .collect();
         assert_eq!(s, ["Une phrase qui\ncontinue ici.", "Et une\nautre."]);
     }
 

@@ -249,9 +249,16 @@ fn compile(
             let entry = entries.len();
             for (i, a) in parts.iter().enumerate() {
                 let key = match_fold(a);
-                if let Some(same) = aliases.iter_mut().rev().take(parts.len()).find(|x: &&mut AliasInfo| x.entry == entry && match_fold(&x.text) == key) {
+                if let Some(same) = aliases
+                    .iter_mut()
+                    .rev()
+                    .take(parts.len())
+                    .find(|x: &&mut AliasInfo| x.entry == entry && match_fold(&x.text) == key)
+                {
                     // "Solo.io | solo.io": the lower-case spelling says any casing is fine.
-                    if case_rule(a) == CaseRule::Any || (case_rule(a) == CaseRule::FirstLetter && same.case == CaseRule::Exact) {
+                    if case_rule(a) == CaseRule::Any
+                        || (case_rule(a) == CaseRule::FirstLetter && same.case == CaseRule::Exact)
+                    {
                         same.case = case_rule(a);
                     }
                     continue;

@@ -9,20 +9,35 @@ fn score(doc: &str, gold: &str) -> (f64, f64) {
     let graph = dir.path().join("g.json");
     let o = run(&["extract", doc, "-o", graph.to_str().unwrap()], None);
     assert!(o.status.success(), "extract {doc}: {}", stderr(&o));
-    let o = run(&["eval", "--explain", "--gold", gold, graph.to_str().unwrap()], None);
+    let o = run(
+        &["eval", "--explain", "--gold", gold, graph.to_str().unwrap()],
+        None,
+    );
     assert!(o.status.success(), "eval {gold}: {}", stderr(&o));
     let out = stdout(&o);
     let last = out.lines().last().expect("eval prints a summary line");
-    let nums: Vec<f64> = last.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+    let nums: Vec<f64> = last
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
     assert_eq!(nums.len(), 2, "unexpected summary line: {last}");
     eprintln!("{doc}:\n{out}");
     (nums[0], nums[1])
 }
 
 fn check(name: &str, ext: &str, entity_floor: f64, relation_floor: f64) {
-    let (e, r) = score(&format!("fixtures/{name}.{ext}"), &format!("fixtures/{name}.gold.json"));
-    assert!(e >= entity_floor, "{name}: entity F1 {e:.3} < floor {entity_floor}");
-    assert!(r >= relation_floor, "{name}: relation F1 {r:.3} < floor {relation_floor}");
+    let (e, r) = score(
+        &format!("fixtures/{name}.{ext}"),
+        &format!("fixtures/{name}.gold.json"),
+    );
+    assert!(
+        e >= entity_floor,
+        "{name}: entity F1 {e:.3} < floor {entity_floor}"
+    );
+    assert!(
+        r >= relation_floor,
+        "{name}: relation F1 {r:.3} < floor {relation_floor}"
+    );
 }
 
 #[test]
@@ -54,7 +69,11 @@ fn fr_retours_talks() {
 fn seed_document_meets_the_issue_floor() {
     let seed = root().join("../shared/seed/kubecon-eu-2022-day2.txt");
     let gold = root().join("../shared/seed/kubecon-eu-2022-day2.gold.json");
-    assert!(seed.exists(), "{} is missing: the repository must be checked out beside shared/", seed.display());
+    assert!(
+        seed.exists(),
+        "{} is missing: the repository must be checked out beside shared/",
+        seed.display()
+    );
     let (e, r) = score(seed.to_str().unwrap(), gold.to_str().unwrap());
     assert!(e >= 0.95, "seed entity F1 {e:.3} < 0.95");
     assert!(r >= 0.90, "seed relation F1 {r:.3} < 0.90");
