@@ -25,7 +25,11 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Convert a graph JSON file to another format (dot, graphml, cytoscape, neo4j,
+    /// turtle, ntriples, mermaid, html).
+    Convert(crate::export::cli::ConvertArgs),
+}
 
 /// Where a graph is expected: a graph JSON file, or text inputs (files, folders, `-`)
 /// that are extracted on the fly.
@@ -44,8 +48,9 @@ pub fn load_graph(inputs: &[PathBuf], rules: Option<&Path>) -> Result<KnowledgeG
 
 /// Runs one parsed command, writing results to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit> {
-    let _ = out;
-    match cli.command {}
+    match cli.command {
+        Command::Convert(args) => crate::export::cli::run(args, out),
+    }
 }
 
 #[cfg(test)]

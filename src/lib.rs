@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod error;
+pub mod export;
 pub mod fold;
 pub mod graph;
 pub mod model;
