@@ -47,15 +47,17 @@
       p.y = r * Math.sin(i * 2.399963);
     });
     const iters = Math.max(30, Math.min(300, Math.floor(3e7 / (n * n))));
+    const far2 = (5 * k) * (5 * k);
     for (let it = 0; it < iters; it++) {
       const temp = k * 2 * (1 - it / iters) + 1;
-      for (const p of nodes) { p.dx = -p.x * 0.02; p.dy = -p.y * 0.02; }
+      for (const p of nodes) { p.dx = -p.x * 0.05; p.dy = -p.y * 0.05; }
       for (let a = 0; a < n; a++) {
         const p = nodes[a];
         for (let b = a + 1; b < n; b++) {
           const q = nodes[b];
           let dx = p.x - q.x, dy = p.y - q.y;
           let d2 = dx * dx + dy * dy;
+          if (d2 > far2) continue; // beyond reach, so loose nodes are not flung away
           if (d2 < 0.01) { dx = 0.1 * (b - a); dy = 0.1; d2 = dx * dx + dy * dy; }
           const f = (k * k) / d2;
           p.dx += dx * f; p.dy += dy * f; q.dx -= dx * f; q.dy -= dy * f;
