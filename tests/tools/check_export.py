@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unicodedata
 import warnings
 import xml.etree.ElementTree as ET
@@ -345,18 +346,23 @@ def chromium():
     raise Mismatch("Chromium not found: run .ci/setup-tools (or set TALKGRAPH_CHROMIUM)")
 
 
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
 def run_chromium(args, url):
     with tempfile.TemporaryDirectory() as profile:
         cmd = [
             chromium(),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *CHROMIUM_FLAGS,
             f"--user-data-dir={profile}",
             "--enable-logging=stderr",
             "--v=0",
@@ -368,6 +374,145 @@ def run_chromium(args, url):
         run = subprocess.run(cmd, capture_output=True, timeout=120)
     same("chromium exit code", run.returncode, 0)
     return run.stdout.decode("utf-8"), run.stderr.decode("utf-8", "replace")
+
+
+class Browser:
+    """Headless Chromium driven through the DevTools protocol on a pipe (fds 3 and 4,
+    NUL-separated JSON), so the test needs nothing beyond the standard library."""
+
+    def __init__(self, url):
+        self.profile = tempfile.TemporaryDirectory()
+        to_chrome_r, self.to_chrome = os.pipe()
+        self.from_chrome, from_chrome_w = os.pipe()
+
+        def wire():
+            os.dup2(to_chrome_r, 3)
+            os.dup2(from_chrome_w, 4)
+
+        self.proc = subprocess.Popen(
+            [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={self.profile.name}", "--window-size=1200,800", "--remote-debugging-pipe", "about:blank"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            pass_fds=(3, 4),
+            preexec_fn=wire,
+        )
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        self.buffer = b""
+        self.next_id = 0
+        target = self.call("Target.createTarget", {"url": url})["targetId"]
+        self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        for _ in range(100):
+            if self.eval("document.readyState === 'complete' && document.querySelectorAll('[data-node-id]').length > 0"):
+                break
+            time.sleep(0.1)
+
+    def call(self, method, params=None, session=None):
+        self.next_id += 1
+        msg = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            msg["sessionId"] = session
+        os.write(self.to_chrome, json.dumps(msg).encode() + b"\0")
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            while b"\0" in self.buffer:
+                raw, self.buffer = self.buffer.split(b"\0", 1)
+                reply = json.loads(raw)
+                if reply.get("id") == self.next_id:
+                    if "error" in reply:
+                        raise Mismatch(f"DevTools {method}: {reply['error']}")
+                    return reply["result"]
+            chunk = os.read(self.from_chrome, 65536)
+            if not chunk:
+                break
+            self.buffer += chunk
+        raise Mismatch(f"DevTools {method}: no answer")
+
+    def eval(self, expression):
+        r = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True}, self.session)
+        if "exceptionDetails" in r:
+            raise Mismatch(f"evaluating {expression!r}: {r['exceptionDetails']}")
+        return r["result"].get("value")
+
+    def mouse(self, kind, x, y, **extra):
+        self.call("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", "buttons": 1 if kind != "mouseReleased" else 0, "clickCount": 1, **extra}, self.session)
+
+    def drag(self, x, y, dx, dy):
+        self.mouse("mousePressed", x, y)
+        for i in range(1, 6):
+            self.mouse("mouseMoved", x + dx * i / 5, y + dy * i / 5)
+        self.mouse("mouseReleased", x + dx, y + dy)
+
+    def close(self):
+        try:
+            self.call("Browser.close")
+        except Mismatch:
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        os.close(self.to_chrome)
+        os.close(self.from_chrome)
+        self.profile.cleanup()
+
+
+def check_interactions(graph, path):
+    """Clicks, drags, scrolls, types and filters like a person, then reads the page."""
+    nodes, edges = graph["nodes"], graph["edges"]
+    if not nodes or not edges:
+        return
+    url = "file://" + quote(os.path.abspath(path))
+    b = Browser(url)
+    try:
+        centre = "(el => { const r = el.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })"
+        node_sel = lambda nid: f"document.querySelector('[data-node-id=\"' + CSS.escape({json.dumps(nid)}) + '\"]')"
+        heading = "document.querySelector('#details h2')?.textContent"
+        # Click a node: its label heads the details, its mentions are listed.
+        n = next((n for n in nodes if n["mentions"]), nodes[0])
+        x, y = b.eval(f"{centre}({node_sel(n['id'])}.querySelector('circle'))")
+        b.mouse("mousePressed", x, y)
+        b.mouse("mouseReleased", x, y)
+        same("details heading after clicking a node", page_text(b.eval(heading) or ""), page_text(n["label"]))
+        same("mention snippets shown", b.eval("document.querySelectorAll('#details .snippet').length"), len(n["mentions"]))
+        # Click an edge at its middle: the relation heads the details, with the evidence.
+        e = max(range(len(edges)), key=lambda i: len(edges[i]["evidence"]))
+        x, y = b.eval(f"(l => {{ const r = l.getBoundingClientRect(); const k = l.getScreenCTM(); "
+                      f"const p = new DOMPoint((+l.getAttribute('x1') + +l.getAttribute('x2')) / 2, (+l.getAttribute('y1') + +l.getAttribute('y2')) / 2).matrixTransform(k); return [p.x, p.y]; }})"
+                      f"(document.querySelector('[data-edge-index=\"{e}\"] .hit'))")
+        b.mouse("mousePressed", x, y)
+        b.mouse("mouseReleased", x, y)
+        same("details heading after clicking an edge", b.eval(heading), edges[e]["relation"])
+        same("evidence snippets shown", b.eval("document.querySelectorAll('#details .snippet').length"), len(edges[e]["evidence"]))
+        # Drag a node: it moves; drag the background: the view pans; scroll: it zooms.
+        transform = lambda sel: b.eval(f"{sel}.getAttribute('transform')")
+        before = transform(node_sel(n["id"]))
+        x, y = b.eval(f"{centre}({node_sel(n['id'])}.querySelector('circle'))")
+        b.drag(x, y, 40, 30)
+        expect(transform(node_sel(n["id"])) != before, "dragging a node did not move it")
+        view = "document.getElementById('viewport')"
+        before = transform(view)
+        b.drag(5, b.eval("document.getElementById('canvas').getBoundingClientRect().bottom") - 5, 60, -20)
+        expect(transform(view) != before, "dragging the background did not pan")
+        before = transform(view)
+        b.mouse("mouseWheel", 300, 400, deltaX=0, deltaY=-300)
+        expect(transform(view) != before, "scrolling did not zoom")
+        # Filters: hiding a type hides its nodes and their edges; hiding a relation its edges.
+        kind = n["type"]
+        b.eval("[...document.querySelectorAll('#type-filters label')].find(l => l.textContent.trim().startsWith(" + json.dumps(kind + " (") + ")).querySelector('input').click()")
+        same(f"visible nodes once '{kind}' is hidden",
+             b.eval("[...document.querySelectorAll('[data-node-id]')].filter(g => g.style.display !== 'none').length"),
+             sum(1 for m in nodes if m["type"] != kind))
+        b.eval("document.querySelectorAll('#type-filters input').forEach(i => { if (!i.checked) i.click(); })")
+        rel = edges[0]["relation"]
+        b.eval("[...document.querySelectorAll('#relation-filters label')].find(l => l.textContent.trim().startsWith(" + json.dumps(rel + " (") + ")).querySelector('input').click()")
+        same(f"visible edges once '{rel}' is hidden",
+             b.eval("[...document.querySelectorAll('[data-edge-index]')].filter(g => g.style.display !== 'none').length"),
+             sum(1 for d in edges if d["relation"] != rel))
+        same("script errors reported in #errors", b.eval("document.getElementById('errors').textContent"), "")
+    finally:
+        b.close()
 
 
 class Dom(HTMLParser):
@@ -449,6 +594,7 @@ def check_html(graph, path):
 
             want = sum(1 for n in nodes if any(fold(word) in fold(s) for s in [n["label"], n["id"], *n["aliases"]]))
             same(f"nodes matching a search for {word!r}", dom.matches, want)
+    check_interactions(graph, path)
 
 
 def screenshot(graph, path, png):
