@@ -15,6 +15,7 @@ import csv
 import json
 import os
 import re
+import select
 import shutil
 import subprocess
 import sys
@@ -423,6 +424,9 @@ class Browser:
                     if "error" in reply:
                         raise Mismatch(f"DevTools {method}: {reply['error']}")
                     return reply["result"]
+            ready, _, _ = select.select([self.from_chrome], [], [], max(0.0, deadline - time.time()))
+            if not ready:
+                break
             chunk = os.read(self.from_chrome, 65536)
             if not chunk:
                 break
