@@ -40,6 +40,9 @@ pub enum Command {
     Rules(RulesCommand),
     /// Score graph JSON files against gold annotations, exactly as ../shared/eval/score.py does.
     Eval(crate::eval::EvalArgs),
+    /// Convert a graph JSON file to another format (dot, graphml, cytoscape, neo4j,
+    /// turtle, ntriples, mermaid, html).
+    Convert(crate::export::cli::ConvertArgs),
 }
 
 /// `talkgraph extract`.
@@ -51,9 +54,13 @@ pub struct ExtractArgs {
     /// Write the graph here instead of stdout (written whole or not at all).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// Output format; default: from the output file's extension, else json.
-    #[arg(short, long)]
-    pub format: Option<String>,
+    /// Output format (json, dot, graphml, cytoscape, neo4j, turtle, ntriples, mermaid, html);
+    /// default: from the output file's extension, else json.
+    #[arg(short, long, value_name = "FORMAT")]
+    pub format: Option<crate::export::Format>,
+    /// DOT only: one cluster per source document.
+    #[arg(long, value_name = "MODE", default_value = "none")]
+    pub cluster_by: crate::export::ClusterBy,
     /// Use this rule folder instead of the embedded rules.
     #[arg(long)]
     pub rules: Option<PathBuf>,
@@ -99,6 +106,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit> {
     match cli.command {
         Command::Extract(args) => extract(&args, out, err),
         Command::Eval(args) => crate::eval::run(&args, out),
+        Command::Convert(args) => crate::export::cli::run(args, out),
         Command::Rules(RulesCommand::Check { dir }) => {
             let rules = rules_for(dir.as_deref())?;
             writeln!(out, "{}", rules.summary()).map_err(|e| Error::io("<stdout>", e))?;
@@ -108,6 +116,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit> {
 }
 
 fn extract(args: &ExtractArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit> {
+    // Settle the output before reading anything, so a bad -o fails fast.
+    let (format, output) = crate::export::cli::choose_format(args.format, args.output.clone())?;
     let rules = rules_for(args.rules.as_deref())?;
     let mut warnings = Vec::new();
     let graph = crate::pipeline::extract_paths(rules, &args.inputs, &mut warnings)?;
@@ -115,34 +125,14 @@ fn extract(args: &ExtractArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resu
         let _ = writeln!(err, "talkgraph: warning: {}", w.0);
     }
     let doc = graph.to_doc();
-    let mut text = serde_json::to_string_pretty(&doc).expect("graph documents always serialize");
-    text.push('\n');
-    let _ = &args.format;
-    match &args.output {
-        Some(path) => write_atomically(path, text.as_bytes()),
-        None => out
-            .write_all(text.as_bytes())
-            .map_err(|e| Error::io("<stdout>", e)),
-    }?;
+    let options = crate::export::ExportOptions {
+        cluster_by: args.cluster_by,
+    };
+    match &output {
+        Some(path) => crate::export::write_to_path(&doc, format, &options, path)?,
+        None => crate::export::write(&doc, format, &options, out)?,
+    }
     Ok(Exit::Ok)
-}
-
-/// Writes a file whole or not at all: a temporary file beside it, then a rename.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.talkgraph-tmp"));
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
 }
 
 #[cfg(test)]

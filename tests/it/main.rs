@@ -8,3 +8,5 @@ mod util;
 
 // `talkgraph eval` agrees line for line with ../shared/eval/score.py.
 mod eval;
+// Every export format loaded by the tool it is meant for.
+mod export;

@@ -1,0 +1,123 @@
+//! `talkgraph convert`: a graph JSON in, any export format out. Only argument handling
+//! lives here; the writing is [`super::write`] and [`super::write_to_path`].
+
+use super::{ClusterBy, ExportOptions, Format};
+use crate::cli::{Exit, load_graph};
+use crate::error::{Error, Result};
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Arguments of `talkgraph convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The graph to convert, as written by `talkgraph extract` (JSON).
+    pub graph: PathBuf,
+    /// Output format: json, dot, graphml, cytoscape, neo4j, turtle, ntriples, mermaid or
+    /// html. Default: from the extension of -o, else json.
+    #[arg(short, long, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// Write here instead of stdout (atomically: a failed run leaves no partial file).
+    /// The neo4j format needs it: it writes a folder.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// DOT only: draw one cluster per source document (`source`) or none (`none`).
+    #[arg(long, value_name = "MODE", default_value = "none")]
+    pub cluster_by: ClusterBy,
+}
+
+/// What to write, and where, once the arguments are checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConvertConfig {
+    pub graph: PathBuf,
+    pub format: Format,
+    pub output: Option<PathBuf>,
+    pub options: ExportOptions,
+}
+
+impl ConvertArgs {
+    /// Settles the format (flag, then the output's extension, then json) and checks
+    /// that it can go where it is asked to.
+    pub fn config(self) -> Result<ConvertConfig> {
+        let (format, output) = choose_format(self.format, self.output)?;
+        Ok(ConvertConfig {
+            graph: self.graph,
+            format,
+            output,
+            options: ExportOptions {
+                cluster_by: self.cluster_by,
+            },
+        })
+    }
+}
+
+/// The format an output gets: `--format`, else the output file's extension, else JSON.
+/// `-o -` means stdout. A folder format needs `-o DIR`.
+pub fn choose_format(
+    format: Option<Format>,
+    output: Option<PathBuf>,
+) -> Result<(Format, Option<PathBuf>)> {
+    let output = output.filter(|p| p.as_os_str() != "-");
+    let format = match (format, &output) {
+        (Some(f), _) => f,
+        (None, Some(path)) => Format::from_extension(path).ok_or_else(|| {
+            Error::Usage(format!(
+                "cannot tell the format from '{}'; use --format (one of: {})",
+                path.display(),
+                Format::ALL.map(|f| f.name()).join(", ")
+            ))
+        })?,
+        (None, None) => Format::Json,
+    };
+    if format.is_folder() && output.is_none() {
+        return Err(Error::Usage(format!(
+            "the {format} format writes a folder: give one with -o DIR"
+        )));
+    }
+    Ok((format, output))
+}
+
+pub fn run(args: ConvertArgs, out: &mut dyn Write) -> Result<Exit> {
+    let config = args.config()?;
+    let doc = load_graph(std::slice::from_ref(&config.graph), None)?.to_doc();
+    match &config.output {
+        Some(path) => super::write_to_path(&doc, config.format, &config.options, path)?,
+        None => super::write(&doc, config.format, &config.options, out)?,
+    }
+    Ok(Exit::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(format: Option<Format>, output: Option<&str>) -> ConvertArgs {
+        ConvertArgs {
+            graph: "g.json".into(),
+            format,
+            output: output.map(PathBuf::from),
+            cluster_by: ClusterBy::None,
+        }
+    }
+
+    #[test]
+    fn format_comes_from_flag_then_extension_then_json() {
+        let f = |a: ConvertArgs| a.config().map(|c| c.format);
+        assert_eq!(
+            f(args(Some(Format::Dot), Some("x.json"))).unwrap(),
+            Format::Dot
+        );
+        assert_eq!(f(args(None, Some("x.ttl"))).unwrap(), Format::Turtle);
+        assert_eq!(f(args(None, None)).unwrap(), Format::Json);
+        assert_eq!(f(args(None, Some("-"))).unwrap(), Format::Json);
+        assert!(matches!(f(args(None, Some("x.xyz"))), Err(Error::Usage(_))));
+        assert!(matches!(
+            f(args(Some(Format::Neo4j), None)),
+            Err(Error::Usage(_))
+        ));
+        assert_eq!(
+            f(args(Some(Format::Neo4j), Some("db"))).unwrap(),
+            Format::Neo4j
+        );
+    }
+}

@@ -1,0 +1,451 @@
+//! Writers for every output format: the only modules that know a file format.
+//! Each exporter reads a sorted [`GraphDoc`] and writes bytes; none reads files or the
+//! environment, and the same document always gives the same bytes.
+
+pub mod cli;
+mod cytoscape;
+mod dot;
+mod graphml;
+mod html;
+mod json;
+mod mermaid;
+mod neo4j;
+mod rdf;
+
+use crate::error::{Error, Result};
+use crate::model::{GraphDoc, NodeDoc, Span};
+use std::fmt;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// The node-link JSON contract of [`crate::model`] (networkx, D3).
+    Json,
+    /// GraphViz DOT.
+    Dot,
+    /// GraphML with typed `<key>` declarations (Gephi, yEd, networkx, igraph).
+    Graphml,
+    /// Cytoscape.js `elements` JSON (`.cyjs`), also read by Cytoscape desktop.
+    Cytoscape,
+    /// A folder for Neo4j: `nodes.csv`, `relationships.csv`, `import.cypher`.
+    Neo4j,
+    /// RDF Turtle with schema.org terms.
+    Turtle,
+    /// RDF N-Triples: the same triples as Turtle, one per line.
+    Ntriples,
+    /// A Mermaid `flowchart`.
+    Mermaid,
+    /// One self-contained HTML page with an interactive viewer.
+    Html,
+}
+
+impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [Format; 9] = [
+        Format::Json,
+        Format::Dot,
+        Format::Graphml,
+        Format::Cytoscape,
+        Format::Neo4j,
+        Format::Turtle,
+        Format::Ntriples,
+        Format::Mermaid,
+        Format::Html,
+    ];
+
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Dot => "dot",
+            Format::Graphml => "graphml",
+            Format::Cytoscape => "cytoscape",
+            Format::Neo4j => "neo4j",
+            Format::Turtle => "turtle",
+            Format::Ntriples => "ntriples",
+            Format::Mermaid => "mermaid",
+            Format::Html => "html",
+        }
+    }
+
+    /// The format a file name asks for, from its extension (case-insensitive):
+    /// `.json`, `.dot`/`.gv`, `.graphml`, `.cyjs`/`.cy.json`/`.cytoscape.json`, `.ttl`,
+    /// `.nt`, `.mmd`/`.mermaid`, `.html`/`.htm`. Neo4j writes a folder, so no extension
+    /// selects it.
+    pub fn from_extension(path: &Path) -> Option<Format> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        if name.ends_with(".cy.json") || name.ends_with(".cytoscape.json") {
+            return Some(Format::Cytoscape);
+        }
+        let ext = name.rsplit_once('.')?.1;
+        Some(match ext {
+            "json" => Format::Json,
+            "dot" | "gv" => Format::Dot,
+            "graphml" => Format::Graphml,
+            "cyjs" => Format::Cytoscape,
+            "ttl" => Format::Turtle,
+            "nt" => Format::Ntriples,
+            "mmd" | "mermaid" => Format::Mermaid,
+            "html" | "htm" => Format::Html,
+            _ => return None,
+        })
+    }
+
+    /// Whether the format is a folder of files rather than one stream.
+    pub fn is_folder(self) -> bool {
+        self == Format::Neo4j
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    /// Parses a `--format` value; a few common extensions are accepted as synonyms.
+    fn from_str(s: &str) -> std::result::Result<Format, String> {
+        let lower = s.to_ascii_lowercase();
+        let synonym = match lower.as_str() {
+            "gv" => Some(Format::Dot),
+            "cyjs" => Some(Format::Cytoscape),
+            "ttl" => Some(Format::Turtle),
+            "nt" => Some(Format::Ntriples),
+            "mmd" => Some(Format::Mermaid),
+            _ => None,
+        };
+        synonym
+            .or_else(|| Format::ALL.into_iter().find(|f| f.name() == lower))
+            .ok_or_else(|| {
+                let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                format!(
+                    "unknown format '{s}' (expected one of: {})",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// How DOT output groups nodes into clusters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ClusterBy {
+    /// No clusters.
+    #[default]
+    None,
+    /// One cluster per source document; a node goes to the first source among its mentions.
+    Source,
+}
+
+impl FromStr for ClusterBy {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<ClusterBy, String> {
+        match s {
+            "none" => Ok(ClusterBy::None),
+            "source" => Ok(ClusterBy::Source),
+            _ => Err(format!(
+                "unknown cluster mode '{s}' (expected: none, source)"
+            )),
+        }
+    }
+}
+
+/// Options shared by the exporters; each format reads only what applies to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// DOT only: group nodes into clusters.
+    pub cluster_by: ClusterBy,
+}
+
+/// Writes `doc` in `format` to `out`. Neo4j is a folder and needs [`write_to_path`].
+pub fn write(
+    doc: &GraphDoc,
+    format: Format,
+    opts: &ExportOptions,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if format.is_folder() {
+        return Err(Error::Usage(format!(
+            "the {format} format writes a folder: give an output folder with -o DIR"
+        )));
+    }
+    write_stream(doc, format, opts, out).map_err(|e| Error::io("<output>", e))
+}
+
+fn write_stream(
+    doc: &GraphDoc,
+    format: Format,
+    opts: &ExportOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Json => json::write(doc, out),
+        Format::Dot => dot::write(doc, opts, out),
+        Format::Graphml => graphml::write(doc, out),
+        Format::Cytoscape => cytoscape::write(doc, out),
+        Format::Turtle => rdf::write_turtle(doc, out),
+        Format::Ntriples => rdf::write_ntriples(doc, out),
+        Format::Mermaid => mermaid::write(doc, out),
+        Format::Html => html::write(doc, out),
+        Format::Neo4j => unreachable!("folder formats are refused by the caller"),
+    }
+}
+
+/// Writes `doc` to `path` so that a failure never leaves a half-written result: the
+/// bytes go to a temporary file (or folder, for Neo4j) beside `path`, which is then
+/// renamed over it.
+pub fn write_to_path(
+    doc: &GraphDoc,
+    format: Format,
+    opts: &ExportOptions,
+    path: &Path,
+) -> Result<()> {
+    if format.is_folder() {
+        return write_folder(doc, path);
+    }
+    let tmp = sibling(path, "tmp");
+    let result = (|| -> io::Result<()> {
+        let file = fs::File::create(&tmp)?;
+        let mut w = io::BufWriter::new(file);
+        write_stream(doc, format, opts, &mut w)?;
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}
+
+/// The files of a Neo4j folder; an existing folder is replaced only if it holds nothing else.
+const NEO4J_FILES: [&str; 3] = ["nodes.csv", "relationships.csv", "import.cypher"];
+
+/// One file of a folder format, written by its own exporter.
+type FileWriter = fn(&GraphDoc, &mut dyn Write) -> io::Result<()>;
+
+fn write_folder(doc: &GraphDoc, path: &Path) -> Result<()> {
+    if path.exists() {
+        let entries = fs::read_dir(path).map_err(|e| Error::io(path, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io(path, e))?;
+            let name = entry.file_name();
+            if !NEO4J_FILES.iter().any(|f| name.as_os_str() == *f) {
+                return Err(Error::Usage(format!(
+                    "{}: the folder holds other files ({}); give a new or empty folder for the neo4j format",
+                    path.display(),
+                    name.to_string_lossy()
+                )));
+            }
+        }
+    }
+    let tmp = sibling(path, "tmp");
+    let old = sibling(path, "old");
+    let result = (|| -> io::Result<()> {
+        let _ = fs::remove_dir_all(&tmp);
+        fs::create_dir(&tmp)?;
+        let writers: [(&str, FileWriter); 3] = [
+            (NEO4J_FILES[0], neo4j::write_nodes),
+            (NEO4J_FILES[1], neo4j::write_relationships),
+            (NEO4J_FILES[2], neo4j::write_cypher),
+        ];
+        for (name, writer) in writers {
+            let file = fs::File::create(tmp.join(name))?;
+            let mut w = io::BufWriter::new(file);
+            writer(doc, &mut w)?;
+            w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        }
+        if path.exists() {
+            fs::rename(path, &old)?;
+            fs::rename(&tmp, path)?;
+            fs::remove_dir_all(&old)
+        } else {
+            fs::rename(&tmp, path)
+        }
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_dir_all(&tmp);
+        Error::io(path, e)
+    })
+}
+
+/// A hidden name beside `path` for a temporary file or folder.
+fn sibling(path: &Path, what: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "talkgraph".into());
+    path.with_file_name(format!(".{name}.{what}-{}", std::process::id()))
+}
+
+/// Fill colour per entity type, shared by DOT, Mermaid and HTML so every view agrees.
+pub(crate) fn kind_colour(kind: &str) -> &'static str {
+    match kind {
+        "person" => "#8ecae6",
+        "company" => "#ffb703",
+        "project" => "#90be6d",
+        "talk" => "#f4a6a6",
+        "event" => "#cdb4db",
+        _ => "#dddddd",
+    }
+}
+
+/// Property names every node carries in the tabular formats (GraphML, Cytoscape, Neo4j).
+pub(crate) const NODE_COLUMNS: [&str; 6] =
+    ["id", "type", "label", "name", "aliases", "mention_count"];
+
+/// The distinct attribute names over all nodes, sorted, each with the column name it gets:
+/// the name itself, or `attr_NAME` when it would clash with a built-in column.
+pub(crate) fn attribute_columns(doc: &GraphDoc) -> Vec<(String, String)> {
+    let names: std::collections::BTreeSet<&String> =
+        doc.nodes.iter().flat_map(|n| n.attributes.keys()).collect();
+    let mut taken: std::collections::BTreeSet<String> =
+        NODE_COLUMNS.iter().map(|s| s.to_string()).collect();
+    let mut out = Vec::new();
+    for name in names {
+        let mut column = name.clone();
+        while taken.contains(&column) {
+            column = format!("attr_{column}");
+        }
+        taken.insert(column.clone());
+        out.push((name.clone(), column));
+    }
+    out
+}
+
+/// The source document a node is grouped under: the first among its mentions.
+pub(crate) fn first_source(node: &NodeDoc) -> Option<&str> {
+    node.mentions.first().map(|m| m.source.as_str())
+}
+
+/// One evidence snippet as a single string: `source:line: text`.
+pub(crate) fn evidence_line(span: &Span) -> String {
+    format!("{}:{}: {}", span.source, span.line, span.text)
+}
+
+#[cfg(test)]
+pub(crate) mod testdoc;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_names_round_trip() {
+        for f in Format::ALL {
+            assert_eq!(f.name().parse::<Format>(), Ok(f));
+        }
+        assert_eq!("TTL".parse::<Format>(), Ok(Format::Turtle));
+        assert_eq!(
+            "svg".parse::<Format>(),
+            Err("unknown format 'svg' (expected one of: json, dot, graphml, cytoscape, neo4j, turtle, ntriples, mermaid, html)".into())
+        );
+    }
+
+    #[test]
+    fn format_from_extension() {
+        let cases = [
+            ("out/g.json", Some(Format::Json)),
+            ("g.DOT", Some(Format::Dot)),
+            ("g.gv", Some(Format::Dot)),
+            ("g.graphml", Some(Format::Graphml)),
+            ("g.cyjs", Some(Format::Cytoscape)),
+            ("g.cy.json", Some(Format::Cytoscape)),
+            ("g.cytoscape.json", Some(Format::Cytoscape)),
+            ("g.ttl", Some(Format::Turtle)),
+            ("g.nt", Some(Format::Ntriples)),
+            ("g.mmd", Some(Format::Mermaid)),
+            ("g.htm", Some(Format::Html)),
+            ("g.html", Some(Format::Html)),
+            ("neo4j", None),
+            ("g.csv", None),
+        ];
+        for (path, want) in cases {
+            assert_eq!(Format::from_extension(Path::new(path)), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn attribute_columns_avoid_builtin_names() {
+        let mut doc = testdoc::sample();
+        doc.nodes[0].attributes.insert("label".into(), "x".into());
+        doc.nodes[0]
+            .attributes
+            .insert("attr_label".into(), "y".into());
+        let cols = attribute_columns(&doc);
+        assert!(cols.contains(&("attr_label".into(), "attr_label".into())));
+        assert!(cols.contains(&("label".into(), "attr_attr_label".into())));
+    }
+
+    #[test]
+    fn write_to_path_replaces_atomically_and_cleans_up_on_failure() {
+        let dir =
+            std::env::temp_dir().join(format!("talkgraph-export-unit-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let doc = testdoc::sample();
+        let opts = ExportOptions::default();
+        let file = dir.join("g.json");
+        write_to_path(&doc, Format::Json, &opts, &file).unwrap();
+        write_to_path(&doc, Format::Json, &opts, &file).unwrap();
+        // A folder in the way: the rename fails, the folder stays, no temporary is left.
+        let blocked = dir.join("blocked.json");
+        fs::create_dir(&blocked).unwrap();
+        fs::write(blocked.join("keep"), "x").unwrap();
+        assert!(write_to_path(&doc, Format::Json, &opts, &blocked).is_err());
+        assert!(blocked.join("keep").exists());
+        // Neo4j refuses a folder holding anything but its own files.
+        assert!(matches!(
+            write_to_path(&doc, Format::Neo4j, &opts, &blocked),
+            Err(Error::Usage(_))
+        ));
+        let neo = dir.join("neo");
+        write_to_path(&doc, Format::Neo4j, &opts, &neo).unwrap();
+        write_to_path(&doc, Format::Neo4j, &opts, &neo).unwrap();
+        let mut names: Vec<String> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["blocked.json", "g.json", "neo"]);
+        let mut files: Vec<String> = fs::read_dir(&neo)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        assert_eq!(files, ["import.cypher", "nodes.csv", "relationships.csv"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn stream_write_refuses_neo4j() {
+        let mut out = Vec::new();
+        let err = write(
+            &testdoc::sample(),
+            Format::Neo4j,
+            &ExportOptions::default(),
+            &mut out,
+        );
+        assert!(matches!(err, Err(Error::Usage(_))));
+    }
+
+    #[test]
+    fn every_format_is_deterministic() {
+        let doc = testdoc::sample();
+        for f in Format::ALL.into_iter().filter(|f| !f.is_folder()) {
+            let mut a = Vec::new();
+            let mut b = Vec::new();
+            write(&doc, f, &ExportOptions::default(), &mut a).unwrap();
+            write(&doc, f, &ExportOptions::default(), &mut b).unwrap();
+            assert_eq!(a, b, "{f}");
+            assert!(a.ends_with(b"\n"), "{f} ends with a newline");
+        }
+    }
+}
