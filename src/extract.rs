@@ -263,6 +263,8 @@ struct Extractor<'a> {
     talk_scopes: Vec<(String, usize, usize)>,
     /// Talks confirmed (label -> first line).
     talks: BTreeMap<String, Span>,
+    /// Byte ranges (agenda lines) whose entities belong to the talk they name only.
+    claimed: Vec<(usize, usize)>,
 }
 
 /// A relation fact before resolution: token indices, a context talk, or a talk title a
@@ -294,6 +296,7 @@ impl<'a> Extractor<'a> {
             talk_titles: Vec::new(),
             talk_scopes: Vec::new(),
             talks: BTreeMap::new(),
+            claimed: Vec::new(),
         }
     }
 
@@ -1046,7 +1049,7 @@ impl<'a> Extractor<'a> {
                             n.kind == LineKind::Text
                                 && n.trimmed().chars().next().is_some_and(|c| c.is_lowercase())
                                 && WORD.find_iter(t).count() <= 8
-                                && !t.ends_with(['.', ',', ';', ':', '!', '?', '…'])
+                                && !t.ends_with(['.', ',', ';', '!', '?', '…'])
                                 && title_like(&format!("{t} {}", n.trimmed()), 3)
                         });
                     if wraps {
@@ -1210,8 +1213,11 @@ impl<'a> Extractor<'a> {
                 .iter()
                 .map(|l| (true, l.start, l.end()))
                 .collect();
-            for s in self.sentences_of(line) {
-                units.push((false, s.start, s.end));
+            // A talk title is a title: relation cues inside it ("… at Doctolib") are not facts.
+            if !in_talk_heading {
+                for s in self.sentences_of(line) {
+                    units.push((false, s.start, s.end));
+                }
             }
             for (line_scope, us, ue) in units {
                 let (masked, map) = self.mask(li, us, ue, in_talk_heading);
@@ -1368,6 +1374,8 @@ impl<'a> Extractor<'a> {
                     }
                     if let End::NewTalk(title, s, e, line) = e {
                         new_talks.push((title.clone(), *s, *e, *line));
+                        // An agenda line belongs to its own talk, not to the section around it.
+                        self.claimed.push((p.5, p.6));
                     }
                 }
                 viable.push(p);
@@ -1613,6 +1621,7 @@ impl<'a> Extractor<'a> {
                     .talk_scopes
                     .iter()
                     .filter(|(_, s, e)| t.start >= *s && t.end <= *e)
+                    .filter(|_| !self.claimed.iter().any(|&(s, e)| t.start >= s && t.end <= e))
                     .map(|(title, ..)| title)
                     .collect();
                 (in_scope, "mentions.section", 0.6)
