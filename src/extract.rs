@@ -265,6 +265,8 @@ struct Extractor<'a> {
     talks: BTreeMap<String, Span>,
     /// Byte ranges (agenda lines) whose entities belong to the talk they name only.
     claimed: Vec<(usize, usize)>,
+    /// Talks named by agenda lines, with where they are.
+    agenda: Vec<(usize, String)>,
 }
 
 /// A relation fact before resolution: token indices, a context talk, or a talk title a
@@ -297,6 +299,7 @@ impl<'a> Extractor<'a> {
             talk_scopes: Vec::new(),
             talks: BTreeMap::new(),
             claimed: Vec::new(),
+            agenda: Vec::new(),
         }
     }
 
@@ -1376,6 +1379,7 @@ impl<'a> Extractor<'a> {
                         new_talks.push((title.clone(), *s, *e, *line));
                         // An agenda line belongs to its own talk, not to the section around it.
                         self.claimed.push((p.5, p.6));
+                        self.agenda.push((*s, title.clone()));
                     }
                 }
                 viable.push(p);
@@ -1441,10 +1445,42 @@ impl<'a> Extractor<'a> {
     fn finish(&mut self, headings: &[Heading]) {
         let talk_word = self.rules.cue("talk_word").expect("required cue").clone();
         let scope_break = self.rules.cue("scope_break").expect("required cue").clone();
+        // In notes that open with an agenda, "Talk 2 — short name" headings stand for the
+        // agenda's second talk: the section is about it, under its real title.
+        let mut agenda: Vec<(usize, String)> = self.agenda.clone();
+        agenda.sort();
+        agenda.dedup_by(|a, b| fold(&a.1) == fold(&b.1));
+        let mut rename: BTreeMap<String, String> = BTreeMap::new();
+        if agenda.len() >= 2 {
+            static NUMBER: Lazy<Regex> = Lazy::new(|| Regex::new(r"\d+").expect("number regex"));
+            for h in headings.iter().filter(|h| h.certain && h.start > agenda[0].0) {
+                let (Some(title), Some(n)) = (&h.talk, NUMBER.find(&h.text)) else { continue };
+                let Ok(n) = n.as_str().parse::<usize>() else { continue };
+                if let Some((_, real)) = agenda.get(n.wrapping_sub(1)) {
+                    if fold(real) != fold(title) {
+                        rename.insert(title.clone(), real.clone());
+                    }
+                }
+            }
+        }
+        for (old, new) in &rename {
+            if let Some(span) = self.talks.remove(old) {
+                self.talks.entry(new.clone()).or_insert(span);
+            }
+            for r in &mut self.facts.relations {
+                for end in [&mut r.from, &mut r.to] {
+                    if end.0 == Kind::Talk && &end.1 == old {
+                        end.1 = new.clone();
+                    }
+                }
+            }
+        }
         // Confirm heading talks: certain ones, those someone presents, and those whose
         // opening lines speak of a talk.
         for (hi, h) in headings.iter().enumerate() {
             let Some(title) = &h.talk else { continue };
+            let renamed = rename.get(title);
+            let title = renamed.unwrap_or(title);
             let next = headings
                 .get(hi + 1)
                 .map_or(self.layout.lines.len(), |n| n.line_index);
@@ -1467,7 +1503,9 @@ impl<'a> Extractor<'a> {
             if h.certain || presented || cue_in_opening {
                 let span = self.span(h.start, h.end, self.layout.lines[h.line_index].number);
                 self.talks.entry(title.clone()).or_insert(span);
-                self.talk_titles.push((title.clone(), h.start, h.end));
+                if renamed.is_none() {
+                    self.talk_titles.push((title.clone(), h.start, h.end));
+                }
                 let mut end = self
                     .layout
                     .lines
