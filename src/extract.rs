@@ -1339,7 +1339,9 @@ impl<'a> Extractor<'a> {
                         && !this.rules.not_names.contains(&f)
                         && !this.rules.places.contains(&f)
                         && !this.rules.role_words.contains(&f)
-                        && !t.person_shape
+                        // "at Ferncastle Grocers" has a name's shape; a known first name
+                        // ("at Jane Smith") does not make an organisation.
+                        && !(t.person_shape && this.is_first_name(&first))
                         && !this.is_first_name(&t.label)
                 }
                 _ => false,
