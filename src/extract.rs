@@ -267,6 +267,8 @@ struct Extractor<'a> {
     claimed: Vec<(usize, usize)>,
     /// Talks named by agenda lines, with where they are.
     agenda: Vec<(usize, String)>,
+    /// A talk named inline in prose owns the rest of its paragraph (up to the next title).
+    inline_scopes: Vec<(String, usize, usize)>,
 }
 
 /// A relation fact before resolution: token indices, a context talk, or a talk title a
@@ -300,6 +302,7 @@ impl<'a> Extractor<'a> {
             talks: BTreeMap::new(),
             claimed: Vec::new(),
             agenda: Vec::new(),
+            inline_scopes: Vec::new(),
         }
     }
 
@@ -478,6 +481,22 @@ impl<'a> Extractor<'a> {
     /// indented continuation lines, each paragraph of consecutive text lines.
     fn build_units(&mut self, headings: &mut [Heading]) {
         let lines = &self.layout.lines;
+        // Hard-wrapped prose has most lines ending mid-sentence; one-paragraph-per-line prose
+        // has most lines ending with punctuation, and then each line is its own paragraph.
+        let text_lines: Vec<&str> = lines
+            .iter()
+            .filter(|l| l.kind == LineKind::Text)
+            .map(|l| l.trimmed())
+            .collect();
+        let finished = text_lines
+            .iter()
+            .filter(|t| {
+                t.chars()
+                    .next_back()
+                    .is_some_and(|c| !c.is_alphanumeric() && c != ',')
+            })
+            .count();
+        let wrapped = finished * 10 < text_lines.len() * 6;
         let mut i = 0;
         let mut units = Vec::new();
         let mut spans = Vec::new();
@@ -499,7 +518,7 @@ impl<'a> Extractor<'a> {
                         LineKind::ListItem => {
                             n.kind == LineKind::Text && n.clean.starts_with([' ', '\t'])
                         }
-                        LineKind::Text => n.kind == LineKind::Text,
+                        LineKind::Text => wrapped && n.kind == LineKind::Text,
                         _ => false,
                     };
                     if !continues || is_heading(last + 1) {
@@ -1455,9 +1474,16 @@ impl<'a> Extractor<'a> {
         let mut rename: BTreeMap<String, String> = BTreeMap::new();
         if agenda.len() >= 2 {
             static NUMBER: Lazy<Regex> = Lazy::new(|| Regex::new(r"\d+").expect("number regex"));
-            for h in headings.iter().filter(|h| h.certain && h.start > agenda[0].0) {
-                let (Some(title), Some(n)) = (&h.talk, NUMBER.find(&h.text)) else { continue };
-                let Ok(n) = n.as_str().parse::<usize>() else { continue };
+            for h in headings
+                .iter()
+                .filter(|h| h.certain && h.start > agenda[0].0)
+            {
+                let (Some(title), Some(n)) = (&h.talk, NUMBER.find(&h.text)) else {
+                    continue;
+                };
+                let Ok(n) = n.as_str().parse::<usize>() else {
+                    continue;
+                };
                 if let Some((_, real)) = agenda.get(n.wrapping_sub(1)) {
                     if fold(real) != fold(title) {
                         rename.insert(title.clone(), real.clone());
@@ -1539,6 +1565,19 @@ impl<'a> Extractor<'a> {
                 self.talk_kind
                     .entry(title.clone())
                     .or_insert_with(|| kind.to_string());
+            }
+        }
+        // An inline title owns the rest of its paragraph, up to the next inline title.
+        for (ui, unit) in self.units.iter().enumerate() {
+            let mut titles: Vec<&Tok> = self.line_toks[ui]
+                .iter()
+                .map(|&k| &self.toks[k])
+                .filter(|t| t.class == Class::Talk)
+                .collect();
+            titles.sort_by_key(|t| t.start);
+            for (i, t) in titles.iter().enumerate() {
+                let end = titles.get(i + 1).map_or(unit.end(), |n| n.start);
+                self.inline_scopes.push((t.label.clone(), t.end, end));
             }
         }
         // Inline talks (quoted, "voir …") are talks by themselves.
@@ -1654,14 +1693,27 @@ impl<'a> Extractor<'a> {
                 .filter(|(_, s, e)| t.start >= *s && t.end <= *e)
                 .map(|(title, ..)| title)
                 .collect();
+            let inline: Vec<&String> = self
+                .inline_scopes
+                .iter()
+                .filter(|(_, s, e)| t.start >= *s && t.end <= *e)
+                .map(|(title, ..)| title)
+                .collect();
             let (talks, rule, conf): (Vec<&String>, &str, f64) = if !in_title.is_empty() {
                 (in_title, "mentions.title", 0.9)
+            } else if !inline.is_empty() {
+                (inline, "mentions.paragraph", 0.6)
             } else {
                 let in_scope: Vec<&String> = self
                     .talk_scopes
                     .iter()
                     .filter(|(_, s, e)| t.start >= *s && t.end <= *e)
-                    .filter(|_| !self.claimed.iter().any(|&(s, e)| t.start >= s && t.end <= e))
+                    .filter(|_| {
+                        !self
+                            .claimed
+                            .iter()
+                            .any(|&(s, e)| t.start >= s && t.end <= e)
+                    })
                     .map(|(title, ..)| title)
                     .collect();
                 (in_scope, "mentions.section", 0.6)
