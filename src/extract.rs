@@ -271,6 +271,10 @@ struct Extractor<'a> {
     inline_scopes: Vec<(String, usize, usize)>,
 }
 
+/// A relation found by a rule, before promotion: (subject, relation, object, rule id,
+/// confidence, evidence start, evidence end, line).
+type Pending = (End, Relation, End, String, f64, usize, usize, usize);
+
 /// A relation fact before resolution: token indices, a context talk, or a talk title a
 /// rule captured (created only if the relation holds).
 #[derive(Debug, Clone)]
@@ -794,18 +798,16 @@ impl<'a> Extractor<'a> {
                         .iter()
                         .enumerate()
                         .find(|(_, n)| n.start == end + 1 && n.class == Class::Unknown)
-                    {
-                        if (self.rules.places.contains(&fold(&n.label))
+                        && (self.rules.places.contains(&fold(&n.label))
                             || n.label
                                 .split(' ')
                                 .all(|w| self.rules.places.contains(&fold(w))))
-                            && &text[end..n.start] == " "
-                        {
-                            label.push(' ');
-                            label.push_str(&n.label);
-                            end = n.end;
-                            absorbed.push(k);
-                        }
+                        && &text[end..n.start] == " "
+                    {
+                        label.push(' ');
+                        label.push_str(&n.label);
+                        end = n.end;
+                        absorbed.push(k);
                     }
                     for m in WORD.find_iter(&text[end..line.end()]).take(2) {
                         let w = m.as_str();
@@ -1003,11 +1005,12 @@ impl<'a> Extractor<'a> {
             }
         }
         for t in &mut self.toks {
-            if t.class == Class::Unknown && !t.label.contains(' ') {
-                if let Some(full) = by_first.get(&fold(&t.label)).filter(|s| s.len() == 1) {
-                    t.class = Class::Person;
-                    t.label = full.iter().next().expect("one").clone();
-                }
+            if t.class == Class::Unknown
+                && !t.label.contains(' ')
+                && let Some(full) = by_first.get(&fold(&t.label)).filter(|s| s.len() == 1)
+            {
+                t.class = Class::Person;
+                t.label = full.iter().next().expect("one").clone();
             }
         }
     }
@@ -1026,24 +1029,23 @@ impl<'a> Extractor<'a> {
             if let Some(m) = talk_line
                 .and_then(|r| r.captures(t))
                 .filter(|_| l.kind != LineKind::Skip)
+                && let Some(title) = m.name("title")
             {
-                if let Some(title) = m.name("title") {
-                    let title = clean_title(title.as_str());
-                    if !title.is_empty() {
-                        out.push(Heading {
-                            line_index: i,
-                            last_line_index: i,
-                            start: l.start,
-                            end: l.end(),
-                            text: t.to_string(),
-                            level: 9,
-                            talk: Some(title),
-                            certain: true,
-                            unit: 0,
-                        });
-                        i += 1;
-                        continue;
-                    }
+                let title = clean_title(title.as_str());
+                if !title.is_empty() {
+                    out.push(Heading {
+                        line_index: i,
+                        last_line_index: i,
+                        start: l.start,
+                        end: l.end(),
+                        text: t.to_string(),
+                        level: 9,
+                        talk: Some(title),
+                        certain: true,
+                        unit: 0,
+                    });
+                    i += 1;
+                    continue;
                 }
             }
             match l.kind {
@@ -1207,7 +1209,7 @@ impl<'a> Extractor<'a> {
     }
 
     fn apply_rules(&mut self, headings: &[Heading]) {
-        let mut pending: Vec<(End, Relation, End, String, f64, usize, usize, usize)> = Vec::new();
+        let mut pending: Vec<Pending> = Vec::new();
         let mut entity_hits: Vec<(usize, Kind)> = Vec::new();
         let mut new_talks: Vec<(String, usize, usize, usize)> = Vec::new();
         let scope_break = self.rules.cue("scope_break").expect("required cue").clone();
@@ -1389,12 +1391,12 @@ impl<'a> Extractor<'a> {
             };
             if ok(&p.0, from) && ok(&p.2, to) {
                 for (e, kind) in [(&p.0, from), (&p.2, to)] {
-                    if let End::Tok(k) = e {
-                        if self.toks[*k].class == Class::Unknown {
-                            self.promoted
-                                .entry(fold(&self.toks[*k].label))
-                                .or_insert(kind);
-                        }
+                    if let End::Tok(k) = e
+                        && self.toks[*k].class == Class::Unknown
+                    {
+                        self.promoted
+                            .entry(fold(&self.toks[*k].label))
+                            .or_insert(kind);
                     }
                     if let End::NewTalk(title, s, e, line) = e {
                         new_talks.push((title.clone(), *s, *e, *line));
@@ -1484,10 +1486,10 @@ impl<'a> Extractor<'a> {
                 let Ok(n) = n.as_str().parse::<usize>() else {
                     continue;
                 };
-                if let Some((_, real)) = agenda.get(n.wrapping_sub(1)) {
-                    if fold(real) != fold(title) {
-                        rename.insert(title.clone(), real.clone());
-                    }
+                if let Some((_, real)) = agenda.get(n.wrapping_sub(1))
+                    && fold(real) != fold(title)
+                {
+                    rename.insert(title.clone(), real.clone());
                 }
             }
         }
@@ -1644,10 +1646,10 @@ impl<'a> Extractor<'a> {
             }
         }
         for ((kind, _), e) in ents.iter_mut() {
-            if *kind == Kind::Person {
-                if let Some(role) = self.roles.get(&e.label) {
-                    e.attributes.push(("role".into(), role.clone()));
-                }
+            if *kind == Kind::Person
+                && let Some(role) = self.roles.get(&e.label)
+            {
+                e.attributes.push(("role".into(), role.clone()));
             }
         }
         // Events: the document's main event is the one with a year mentioned most; bare
@@ -1675,10 +1677,10 @@ impl<'a> Extractor<'a> {
                     target.mentions.extend(e.mentions);
                 }
             }
-            if let Some(e) = ents.get_mut(&(Kind::Event, fold(main))) {
-                if let Some(y) = main.split(' ').find(|w| YEAR.is_match(w)) {
-                    e.attributes.push(("year".into(), y.to_string()));
-                }
+            if let Some(e) = ents.get_mut(&(Kind::Event, fold(main)))
+                && let Some(y) = main.split(' ').find(|w| YEAR.is_match(w))
+            {
+                e.attributes.push(("year".into(), y.to_string()));
             }
         }
         // Mentions: projects and organisations in a talk's title or its part of the text.
@@ -1844,7 +1846,7 @@ mod tests {
             "How to Migrate 700 Kubernetes Clusters to Cluster API with Zero Downtime",
             3
         ));
-        assert!(title_like("Retour d'expérience sur Kafka chez Quillbyte", 3) || true);
+        assert!(title_like("Scaling Postgres at Doctolib", 3));
         assert!(!title_like("Talks que j'aurais aimé voir", 1));
         assert!(!title_like("Compliance != Fun || Compliance == Fun", 1));
         assert!(!title_like("Le workshop est disponible ici.", 1));

@@ -337,10 +337,7 @@ fn strip_inline_markdown(clean: &mut String) {
     for r in marks {
         blank(clean, r);
     }
-    loop {
-        let Some(c) = SINGLE_EMPHASIS.captures(clean) else {
-            break;
-        };
+    while let Some(c) = SINGLE_EMPHASIS.captures(clean) {
         let pos = match (c.get(1), c.get(3)) {
             (Some(lead), _) => lead.end(),
             (None, Some(word)) => word.end(),

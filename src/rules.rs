@@ -393,9 +393,7 @@ fn compile_patterns(
             .lines()
             .position(|l| l.trim_start().starts_with(name.as_str()))
             .map_or(0, |i| i + 1);
-        match expand(pattern, &file.macros)
-            .map_err(|e| e)
-            .and_then(|p| Regex::new(&p).map_err(|e| e.to_string()))
+        match expand(pattern, &file.macros).and_then(|p| Regex::new(&p).map_err(|e| e.to_string()))
         {
             Ok(r) => {
                 cues.insert(name.clone(), r);
@@ -504,7 +502,7 @@ fn compile_patterns(
         };
         if let Some(missing) = needs
             .iter()
-            .find(|n| !names.contains(**n) && !(**n == "obj" && names.contains("talk")))
+            .find(|n| !(names.contains(**n) || **n == "obj" && names.contains("talk")))
         {
             fail(format!("pattern needs a named group `(?P<{missing}>…)`"));
             continue;

@@ -117,13 +117,43 @@ fn same_input_gives_the_same_bytes_whatever_the_order() {
 #[test]
 fn output_folder_is_up_to_date_with_the_fixtures() {
     let dir = TempDir::new("output-fresh");
-    let json = dir.path().join("graph.json");
-    let o = run(&["extract", "fixtures", "-o", json.to_str().unwrap()], None);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        read(&json) == read(&root().join("output/graph.json")),
-        "output/graph.json is stale: run `cargo run --release -- extract fixtures -o output/graph.json` (see README)"
-    );
+    for name in ["graph.json", "graph.dot"] {
+        let fresh = dir.path().join(name);
+        let o = run(
+            &["extract", "fixtures", "-o", fresh.to_str().unwrap()],
+            None,
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            read(&fresh) == read(&root().join("output").join(name)),
+            "output/{name} is stale: run scripts/build-output (see README)"
+        );
+    }
+    // Every other text format is made from output/graph.json by `convert`.
+    for name in [
+        "graph.graphml",
+        "graph.cyjs",
+        "graph.ttl",
+        "graph.nt",
+        "graph.mmd",
+        "graph.html",
+    ] {
+        let fresh = dir.path().join(name);
+        let o = run(
+            &[
+                "convert",
+                "output/graph.json",
+                "-o",
+                fresh.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            read(&fresh) == read(&root().join("output").join(name)),
+            "output/{name} is stale: run scripts/build-output (see README)"
+        );
+    }
 }
 
 #[test]

@@ -25,6 +25,8 @@ fn score(doc: &str, gold: &str) -> (f64, f64) {
     (nums[0], nums[1])
 }
 
+/// Floors sit a little under today's figures, so a regression fails while small
+/// trade-offs between documents stay possible.
 fn check(name: &str, ext: &str, entity_floor: f64, relation_floor: f64) {
     let (e, r) = score(
         &format!("fixtures/{name}.{ext}"),
@@ -42,27 +44,27 @@ fn check(name: &str, ext: &str, entity_floor: f64, relation_floor: f64) {
 
 #[test]
 fn en_blog_headings() {
-    check("en-blog-headings", "md", 0.0, 0.0);
+    check("en-blog-headings", "md", 0.93, 0.83);
 }
 
 #[test]
 fn en_prose_roundup() {
-    check("en-prose-roundup", "txt", 0.0, 0.0);
+    check("en-prose-roundup", "txt", 0.90, 0.82);
 }
 
 #[test]
 fn fr_meetup_agenda() {
-    check("fr-meetup-agenda", "md", 0.0, 0.0);
+    check("fr-meetup-agenda", "md", 0.89, 0.72);
 }
 
 #[test]
 fn fr_recap_plain() {
-    check("fr-recap-plain", "txt", 0.0, 0.0);
+    check("fr-recap-plain", "txt", 0.93, 0.92);
 }
 
 #[test]
 fn fr_retours_talks() {
-    check("fr-retours-talks", "txt", 0.0, 0.0);
+    check("fr-retours-talks", "txt", 0.94, 0.91);
 }
 
 #[test]
