@@ -1862,3 +1862,32 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn doc(text: String) -> Document {
+        Document { source: "p.md".into(), text }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        // Any text, including markup, quotes, masks and odd Unicode, extracts without a panic
+        // and every mention span points at the text it claims.
+        #[test]
+        fn arbitrary_text(text in r"(?s)(?:[#\-*_ \n“”«»'’()\[\]:,.!?⟦⟧0-9]|[A-Z][a-zé]{1,8}|[a-z]{1,6}|Jean-Paul|van der|K8s|solo\.io|chez|from|at|Talk 1 :|Intervenant :|\u{1F389}|\u{0301}|ł|Ǆ){0,120}") {
+            let rules = crate::rules::default_rules().expect("embedded rules compile");
+            let d = doc(text);
+            let facts = extract(rules, &d);
+            for e in &facts.entities {
+                for m in &e.mentions {
+                    prop_assert!(m.start <= m.end && m.end <= d.text.len());
+                    prop_assert!(d.text.is_char_boundary(m.start) && d.text.is_char_boundary(m.end));
+                }
+            }
+        }
+    }
+}
