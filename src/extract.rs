@@ -1125,8 +1125,34 @@ impl<'a> Extractor<'a> {
     fn classify_headings(&mut self, out: &mut [Heading]) {
         // Which headings could be talk titles.
         let has_deeper = out.iter().any(|h| h.level >= 2 && h.level < 9);
-        for h in out.iter_mut().filter(|h| !h.certain) {
-            let title = clean_title(&h.text);
+        static SPEAKER_SEP: Lazy<Regex> = Lazy::new(|| {
+            Regex::new(r"\s+(?:[-–—|]|by|par|with|avec)\s+$").expect("separator regex")
+        });
+        for h in out.iter_mut() {
+            // "Title — Speaker (Company)": the title stops before the speaker.
+            let speaker = self.line_toks[h.unit]
+                .iter()
+                .map(|&k| &self.toks[k])
+                .find(|t| {
+                    t.class == Class::Person || (t.class == Class::Unknown && t.person_shape)
+                });
+            let text = match speaker {
+                Some(t) if t.start > h.start => {
+                    let before = &self.layout.clean[h.start..t.start];
+                    match SPEAKER_SEP.find(before) {
+                        Some(m) => before[..m.start()].to_string(),
+                        None => h.text.clone(),
+                    }
+                }
+                _ => h.text.clone(),
+            };
+            let title = clean_title(&text);
+            if h.certain {
+                if text != h.text && !title.is_empty() {
+                    h.talk = Some(title);
+                }
+                continue;
+            }
             let f = fold(&title);
             let words = WORD.find_iter(&title).count();
             let is_section = self
@@ -1869,7 +1895,10 @@ mod never_panics {
     use proptest::prelude::*;
 
     fn doc(text: String) -> Document {
-        Document { source: "p.md".into(), text }
+        Document {
+            source: "p.md".into(),
+            text,
+        }
     }
 
     proptest! {

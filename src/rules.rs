@@ -342,16 +342,22 @@ fn rule_line(text: &str, id: &str) -> usize {
 
 fn expand(pattern: &str, macros: &BTreeMap<String, String>) -> std::result::Result<String, String> {
     static MACRO: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r"\{([A-Z][A-Z_0-9]*)\}").expect("macro regex"));
+        Lazy::new(|| Regex::new(r"(\\[pP])?\{([A-Z][A-Z_0-9]*)\}").expect("macro regex"));
     let mut out = pattern.to_string();
     for _ in 0..8 {
         let mut missing = None;
         let next = MACRO
-            .replace_all(&out, |c: &regex::Captures| match macros.get(&c[1]) {
-                Some(m) => format!("(?:{m})"),
-                None => {
-                    missing.get_or_insert_with(|| c[1].to_string());
-                    c[0].to_string()
+            .replace_all(&out, |c: &regex::Captures| {
+                // `\p{L}` is a Unicode class, not a macro.
+                if c.get(1).is_some() {
+                    return c[0].to_string();
+                }
+                match macros.get(&c[2]) {
+                    Some(m) => format!("(?:{m})"),
+                    None => {
+                        missing.get_or_insert_with(|| c[2].to_string());
+                        c[0].to_string()
+                    }
                 }
             })
             .into_owned();
@@ -544,5 +550,58 @@ impl Rules {
             self.first_names.len(),
             self.patterns.len()
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_rules_compile_with_their_examples() {
+        let rules = default_rules().unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            rules
+                .entries
+                .iter()
+                .filter(|e| e.kind == Kind::Company)
+                .count()
+                >= 300
+        );
+        assert!(
+            rules
+                .entries
+                .iter()
+                .filter(|e| e.kind == Kind::Project)
+                .count()
+                >= 300
+        );
+        assert!(rules.patterns.len() >= 20);
+    }
+
+    #[test]
+    fn macros_expand_but_unicode_classes_stay() {
+        let macros: BTreeMap<String, String> = [
+            ("P".to_string(), "⟦P\\d+⟧".to_string()),
+            ("PL".to_string(), "{P}(?:,{P})*".to_string()),
+        ]
+        .into();
+        assert_eq!(
+            expand(r"\p{L}{PL}\P{Lu}", &macros).unwrap(),
+            r"\p{L}(?:(?:⟦P\d+⟧)(?:,(?:⟦P\d+⟧))*)\P{Lu}"
+        );
+        assert!(
+            expand("{NOPE}", &macros)
+                .unwrap_err()
+                .contains("unknown macro {NOPE}")
+        );
+    }
+
+    #[test]
+    fn alias_casing_rules() {
+        assert_eq!(case_rule("cert-manager"), CaseRule::Any);
+        assert_eq!(case_rule("CNCF"), CaseRule::Exact);
+        assert_eq!(case_rule("OVHcloud"), CaseRule::FirstLetter);
+        assert_eq!(case_rule("K"), CaseRule::FirstLetter);
     }
 }
