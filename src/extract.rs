@@ -6,7 +6,7 @@ use crate::fold::fold;
 use crate::graph::{Kind, Relation};
 use crate::model::Span;
 use crate::read::{self, Document, Layout, LineKind};
-use crate::rules::{CaseRule, Rules};
+use crate::rules::{CaseRule, Rules, Scope};
 use once_cell::sync::Lazy;
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -861,6 +861,70 @@ impl<'a> Extractor<'a> {
         for k in remove.into_iter().rev() {
             toks.remove(k);
         }
+        // "Paris Kubernetes Meetup #42": capitalised runs and gazetteer names side by side
+        // that end in an event word or an edition number are one event.
+        static EDITION: Lazy<Regex> =
+            Lazy::new(|| Regex::new(r"^[ \t]*#[ \t]?(\d{1,4})\b").expect("edition regex"));
+        let mut i = 0;
+        while i < toks.len() {
+            let mut j = i;
+            while j + 1 < toks.len()
+                && toks[j].class != Class::Event
+                && toks[j + 1].start == toks[j].end + 1
+                && &text[toks[j].end..toks[j + 1].start] == " "
+                && matches!(
+                    toks[j + 1].class,
+                    Class::Unknown | Class::Project | Class::Company | Class::Event
+                )
+            {
+                j += 1;
+            }
+            let chain_ok = j > i
+                && matches!(
+                    toks[i].class,
+                    Class::Unknown | Class::Project | Class::Company
+                )
+                && !toks[i].nested;
+            if chain_ok && toks[j].class == Class::Event {
+                // "Paris Kubernetes" + "Meetup #42" (already an event by shape).
+                let (s, last) = (toks[i].start, toks[j].clone());
+                let label = format!("{}{}", &text[s..last.start], last.label);
+                let ev = Tok {
+                    start: s,
+                    label,
+                    ..last
+                };
+                toks.splice(i..=j, [ev]);
+            } else if chain_ok {
+                let (s, e) = (toks[i].start, toks[j].end);
+                let last = text[s..e].rsplit(' ').next().unwrap_or("");
+                let edition = EDITION.captures(&text[e..line.end()]);
+                let ends_in_event = self
+                    .rules
+                    .cue("event_word")
+                    .is_some_and(|r| r.is_match(last));
+                if ends_in_event || edition.is_some() {
+                    let mut label = text[s..e].to_string();
+                    let mut end = e;
+                    if let Some(c) = edition {
+                        label = format!("{label} #{}", &c[1]);
+                        end = e + c.get(0).expect("match").end();
+                    }
+                    let ev = Tok {
+                        class: Class::Event,
+                        start: s,
+                        end,
+                        line: 0,
+                        label,
+                        aliases: Vec::new(),
+                        person_shape: false,
+                        nested: false,
+                    };
+                    toks.splice(i..=j, [ev]);
+                }
+            }
+            i += 1;
+        }
         // Drop tokens a longer event now covers.
         let events: Vec<(usize, usize)> = toks
             .iter()
@@ -1259,24 +1323,24 @@ impl<'a> Extractor<'a> {
             let heading = headings.iter().find(|h| h.unit == li);
             let in_talk_heading = heading.is_some_and(|h| h.talk.is_some() && !h.certain);
             let (first, last) = self.unit_lines[li];
-            let mut units: Vec<(bool, usize, usize)> = self.layout.lines[first..=last]
+            // (is a line, is a list item, start, end)
+            let mut units: Vec<(bool, bool, usize, usize)> = self.layout.lines[first..=last]
                 .iter()
-                .map(|l| (true, l.start, l.end()))
+                .map(|l| (true, l.kind == LineKind::ListItem, l.start, l.end()))
                 .collect();
             // A talk title is a title: relation cues inside it ("… at Doctolib") are not facts.
             if !in_talk_heading {
                 for s in self.sentences_of(line) {
-                    units.push((false, s.start, s.end));
+                    units.push((false, false, s.start, s.end));
                 }
             }
-            for (line_scope, us, ue) in units {
+            for (is_line, is_item, us, ue) in units {
                 let (masked, map) = self.mask(li, us, ue, in_talk_heading);
-                for rule in self
-                    .rules
-                    .patterns
-                    .iter()
-                    .filter(|r| r.line_scope == line_scope)
-                {
+                for rule in self.rules.patterns.iter().filter(|r| match r.scope {
+                    Scope::Sentence => !is_line,
+                    Scope::Line => is_line,
+                    Scope::Item => is_item,
+                }) {
                     for c in rule.regex.captures_iter(&masked) {
                         let whole = c.get(0).expect("match");
                         let (es, ee) = (map[whole.start()], map[whole.end().min(map.len() - 1)]);
@@ -1341,7 +1405,9 @@ impl<'a> Extractor<'a> {
                             let role = self.doc.text[rs..re]
                                 .trim()
                                 .trim_matches(|c: char| c == ',' || c.is_whitespace());
-                            if !role.is_empty() && role.len() < 80 {
+                            let meaningful =
+                                WORD.find_iter(role).any(|w| !is_function_word(w.as_str()));
+                            if meaningful && role.len() >= 3 && role.len() < 80 {
                                 for &k in &subjects {
                                     self.roles
                                         .entry(self.toks[k].label.clone())

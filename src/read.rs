@@ -183,6 +183,14 @@ pub fn layout(doc: &Document) -> Layout {
         let kind = if i == 0 && t == "---" && markdown {
             in_front = true;
             LineKind::Skip
+        } else if in_front && front_title(content).is_some() {
+            // The front matter's title is read like a level-1 heading (an event often
+            // hides there); the key and the quotes are blanked.
+            let (s, e) = front_title(content).expect("checked");
+            out.title = Some(content[s..e].to_string());
+            blank(&mut clean, 0..s);
+            blank(&mut clean, e..content.len());
+            LineKind::Heading(1)
         } else if in_front {
             if t == "---" || t == "..." {
                 in_front = false;
@@ -312,6 +320,26 @@ pub fn block_sentences(layout: &Layout, block: &Block) -> Vec<Sentence> {
     }
     push(begin, text.len());
     out
+}
+
+/// The byte range of the value of a front matter `title:` line, without quotes.
+fn front_title(line: &str) -> Option<(usize, usize)> {
+    let rest = line.strip_prefix("title:")?;
+    let value = rest.trim();
+    if value.is_empty() {
+        return None;
+    }
+    let start = line.len() - rest.len() + (rest.len() - rest.trim_start().len());
+    let mut s = start;
+    let mut e = start + value.len();
+    if value.len() >= 2
+        && (value.starts_with('"') && value.ends_with('"')
+            || value.starts_with('\'') && value.ends_with('\''))
+    {
+        s += 1;
+        e -= 1;
+    }
+    Some((s, e))
 }
 
 fn looks_markdown(text: &str) -> bool {

@@ -77,6 +77,17 @@ pub struct AliasInfo {
     pub case: CaseRule,
 }
 
+/// The piece of text a pattern rule runs over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Each sentence (the default).
+    Sentence,
+    /// Each whole line (agenda-style rules anchored with ^…$).
+    Line,
+    /// Each list item's line only.
+    Item,
+}
+
 /// What a pattern rule produces.
 #[derive(Debug, Clone)]
 pub struct PatternRule {
@@ -84,8 +95,8 @@ pub struct PatternRule {
     pub relation: Option<Relation>,
     pub entity: Option<Kind>,
     pub confidence: f64,
-    /// Apply to whole lines (agenda-style rules anchored with ^…$) instead of sentences.
-    pub line_scope: bool,
+    /// What the rule runs over.
+    pub scope: Scope,
     pub regex: Regex,
     pub source: String,
 }
@@ -483,11 +494,12 @@ fn compile_patterns(
             fail(format!("confidence {} is not within 0..1", spec.confidence));
             continue;
         }
-        let line_scope = match spec.scope.as_deref() {
-            None | Some("sentence") => false,
-            Some("line") => true,
+        let scope = match spec.scope.as_deref() {
+            None | Some("sentence") => Scope::Sentence,
+            Some("line") => Scope::Line,
+            Some("item") => Scope::Item,
             Some(s) => {
-                fail(format!("unknown scope `{s}` (sentence, line)"));
+                fail(format!("unknown scope `{s}` (sentence, line, item)"));
                 continue;
             }
         };
@@ -523,7 +535,7 @@ fn compile_patterns(
             relation,
             entity,
             confidence: spec.confidence,
-            line_scope,
+            scope,
             regex,
             source: path.display().to_string(),
         });
