@@ -132,6 +132,10 @@ pub struct KnowledgeGraph {
     by_key: BTreeMap<(Kind, String), NodeIndex>,
     by_alias: BTreeMap<(Kind, String), NodeIndex>,
     edges: BTreeMap<(NodeIndex, Relation, NodeIndex), EdgeIndex>,
+    /// Nodes of each type, in insertion order (indexed by `Kind as usize`), for queries.
+    by_kind: [Vec<NodeIndex>; 5],
+    /// Edges of each relation, in insertion order (indexed by `Relation as usize`).
+    by_relation: [Vec<EdgeIndex>; 5],
     meta: GraphMeta,
 }
 
@@ -208,6 +212,7 @@ impl KnowledgeGraph {
             mentions: BTreeSet::new(),
         });
         self.by_key.insert((kind, fold(label)), ix);
+        self.by_kind[kind as usize].push(ix);
         ix
     }
 
@@ -279,6 +284,7 @@ impl KnowledgeGraph {
                     },
                 );
                 self.edges.insert((from, relation, to), ex);
+                self.by_relation[relation as usize].push(ex);
                 ex
             }
         };
@@ -373,32 +379,14 @@ impl KnowledgeGraph {
         doc.graph.hashes = self.meta.hashes.clone();
         let mut nodes: Vec<NodeDoc> = self
             .graph
-            .node_weights()
-            .map(|n| NodeDoc {
-                id: n.id(),
-                kind: n.kind.to_string(),
-                label: n.label.clone(),
-                aliases: n.aliases.iter().cloned().collect(),
-                attributes: n.attributes.clone(),
-                mentions: n.mentions.iter().cloned().collect(),
-            })
+            .node_indices()
+            .map(|ix| self.node_doc(ix))
             .collect();
         nodes.sort_by(|a, b| a.id.cmp(&b.id));
         let mut edges: Vec<EdgeDoc> = self
             .graph
-            .edge_references()
-            .map(|e| {
-                let w = e.weight();
-                EdgeDoc {
-                    source: self.graph[e.source()].id(),
-                    target: self.graph[e.target()].id(),
-                    key: 0,
-                    relation: w.relation.to_string(),
-                    rule: w.rule.clone(),
-                    confidence: w.confidence,
-                    evidence: w.evidence.iter().cloned().collect(),
-                }
-            })
+            .edge_indices()
+            .map(|ex| self.edge_doc(ex))
             .collect();
         edges.sort_by(|a, b| {
             (&a.source, &a.relation, &a.target).cmp(&(&b.source, &b.relation, &b.target))
@@ -406,5 +394,176 @@ impl KnowledgeGraph {
         doc.nodes = nodes;
         doc.edges = edges;
         doc
+    }
+}
+
+/// Which way an edge is followed from the node at hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dir {
+    /// The node is the edge's source.
+    Out,
+    /// The node is the edge's target.
+    In,
+}
+
+/// Read access for queries: indexes by type and relation, adjacency, and the few
+/// petgraph algorithms the query commands need, so that no other module calls petgraph.
+impl KnowledgeGraph {
+    /// Every node of this type, in insertion order.
+    pub fn nodes_of_kind(&self, kind: Kind) -> &[NodeIndex] {
+        &self.by_kind[kind as usize]
+    }
+
+    /// Every edge of this relation, in insertion order.
+    pub fn edges_of_relation(&self, relation: Relation) -> &[EdgeIndex] {
+        &self.by_relation[relation as usize]
+    }
+
+    /// The edge `from -relation-> to`, if the graph has it.
+    pub fn edge_between(
+        &self,
+        from: NodeIndex,
+        relation: Relation,
+        to: NodeIndex,
+    ) -> Option<EdgeIndex> {
+        self.edges.get(&(from, relation, to)).copied()
+    }
+
+    /// An edge with its endpoints.
+    pub fn edge(&self, ex: EdgeIndex) -> (NodeIndex, &Edge, NodeIndex) {
+        let (from, to) = self
+            .graph
+            .edge_endpoints(ex)
+            .expect("edge indexes come from this graph");
+        (from, &self.graph[ex], to)
+    }
+
+    /// Edges at a node in one direction: (edge, payload, the node at the other end).
+    /// Order is petgraph's adjacency order; sort before output.
+    pub fn adjacent(
+        &self,
+        ix: NodeIndex,
+        dir: Dir,
+    ) -> impl Iterator<Item = (EdgeIndex, &Edge, NodeIndex)> + '_ {
+        let pdir = match dir {
+            Dir::Out => petgraph::Direction::Outgoing,
+            Dir::In => petgraph::Direction::Incoming,
+        };
+        self.graph.edges_directed(ix, pdir).map(move |e| {
+            let other = if dir == Dir::Out {
+                e.target()
+            } else {
+                e.source()
+            };
+            (e.id(), e.weight(), other)
+        })
+    }
+
+    /// Number of edges at a node, both directions.
+    pub fn degree(&self, ix: NodeIndex) -> usize {
+        self.adjacent(ix, Dir::Out).count() + self.adjacent(ix, Dir::In).count()
+    }
+
+    /// Every folded name (labels, then aliases) with its type and node; unordered.
+    pub fn names(&self) -> impl Iterator<Item = (&str, Kind, NodeIndex)> + '_ {
+        self.by_key
+            .iter()
+            .chain(self.by_alias.iter())
+            .map(|((kind, name), ix)| (name.as_str(), *kind, *ix))
+    }
+
+    /// One node as its JSON document.
+    pub fn node_doc(&self, ix: NodeIndex) -> NodeDoc {
+        let n = &self.graph[ix];
+        NodeDoc {
+            id: n.id(),
+            kind: n.kind.to_string(),
+            label: n.label.clone(),
+            aliases: n.aliases.iter().cloned().collect(),
+            attributes: n.attributes.clone(),
+            mentions: n.mentions.iter().cloned().collect(),
+        }
+    }
+
+    /// One edge as its JSON document.
+    pub fn edge_doc(&self, ex: EdgeIndex) -> EdgeDoc {
+        let (from, w, to) = self.edge(ex);
+        EdgeDoc {
+            source: self.graph[from].id(),
+            target: self.graph[to].id(),
+            key: 0,
+            relation: w.relation.to_string(),
+            rule: w.rule.clone(),
+            confidence: w.confidence,
+            evidence: w.evidence.iter().cloned().collect(),
+        }
+    }
+
+    /// Shortest paths between two nodes over the graph taken as undirected, each as the
+    /// list of its nodes (both ends included). With `all`, every shortest path up to
+    /// `limit`; otherwise at most one. Empty when the nodes are not connected.
+    pub fn shortest_paths(
+        &self,
+        from: NodeIndex,
+        to: NodeIndex,
+        all: bool,
+        limit: usize,
+    ) -> Vec<Vec<NodeIndex>> {
+        use petgraph::algo::dijkstra;
+        use petgraph::visit::UndirectedAdaptor;
+        let g = UndirectedAdaptor(&self.graph);
+        // Dijkstra stops once `to` is settled, so every node closer than the goal has its
+        // exact distance; a node on a shortest path is closer than the goal from both ends.
+        let ds = dijkstra(g, from, Some(to), |_| 1usize);
+        let Some(&total) = ds.get(&to) else {
+            return Vec::new();
+        };
+        let dt = dijkstra(g, to, Some(from), |_| 1usize);
+        let on_path =
+            |n: NodeIndex, k: usize| ds.get(&n) == Some(&k) && dt.get(&n) == Some(&(total - k));
+        // Depth-first over the layered shortest-path DAG; neighbours in node order
+        // so the same graph always lists the same paths first.
+        let mut out = Vec::new();
+        let mut stack = vec![vec![from]];
+        let want = if all { limit } else { 1 };
+        while let Some(path) = stack.pop() {
+            if out.len() >= want {
+                break;
+            }
+            let last = *path.last().expect("paths are never empty");
+            if last == to {
+                out.push(path);
+                continue;
+            }
+            let k = path.len();
+            let mut next: Vec<NodeIndex> = self
+                .graph
+                .neighbors_undirected(last)
+                .filter(|&n| on_path(n, k))
+                .collect();
+            next.sort();
+            next.dedup();
+            for n in next.into_iter().rev() {
+                let mut p = path.clone();
+                p.push(n);
+                stack.push(p);
+            }
+        }
+        out
+    }
+
+    /// Sizes of the weakly connected components, largest first.
+    pub fn component_sizes(&self) -> Vec<usize> {
+        let mut uf = petgraph::unionfind::UnionFind::<usize>::new(self.graph.node_count());
+        for e in self.graph.edge_references() {
+            uf.union(e.source().index(), e.target().index());
+        }
+        let mut sizes: BTreeMap<usize, usize> = BTreeMap::new();
+        for ix in 0..self.graph.node_count() {
+            *sizes.entry(uf.find_mut(ix)).or_default() += 1;
+        }
+        let mut out: Vec<usize> = sizes.into_values().collect();
+        out.sort_unstable_by(|a, b| b.cmp(a));
+        out
     }
 }
