@@ -25,7 +25,22 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Ask the graph with triple patterns such as `?p works_at Shopify`.
+    Query(crate::query::QueryArgs),
+    /// List the entities within N hops of one entity.
+    Neighbors(crate::query::NeighborsArgs),
+    /// Show the shortest chain of relations between two entities.
+    Path(crate::query::PathArgs),
+    /// Print one entity with its aliases, attributes, edges and evidence.
+    Show(crate::query::ShowArgs),
+    /// Say why an edge exists: rule, document:line and snippet.
+    Explain(crate::query::ExplainArgs),
+    /// Count entities and relations; list hubs and components.
+    Stats(crate::query::StatsArgs),
+    /// Cut out the neighbourhood of some entities as graph.json or DOT.
+    Subgraph(crate::query::SubgraphArgs),
+}
 
 /// Where a graph is expected: a graph JSON file, or text inputs (files, folders, `-`)
 /// that are extracted on the fly.
@@ -44,8 +59,15 @@ pub fn load_graph(inputs: &[PathBuf], rules: Option<&Path>) -> Result<KnowledgeG
 
 /// Runs one parsed command, writing results to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit> {
-    let _ = out;
-    match cli.command {}
+    match cli.command {
+        Command::Query(args) => crate::query::run_query(args, out),
+        Command::Neighbors(args) => crate::query::run_neighbors(args, out),
+        Command::Path(args) => crate::query::run_path(args, out),
+        Command::Show(args) => crate::query::run_show(args, out),
+        Command::Explain(args) => crate::query::run_explain(args, out),
+        Command::Stats(args) => crate::query::run_stats(args, out),
+        Command::Subgraph(args) => crate::query::run_subgraph(args, out),
+    }
 }
 
 #[cfg(test)]

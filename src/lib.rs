@@ -10,6 +10,7 @@ pub mod error;
 pub mod fold;
 pub mod graph;
 pub mod model;
+pub mod query;
 
 pub use error::{Error, Result};
 pub use graph::{Kind, KnowledgeGraph, Relation};
