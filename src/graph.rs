@@ -5,8 +5,9 @@ use crate::fold::{fold, slug};
 use crate::model::{EdgeDoc, GraphDoc, GraphMeta, NodeDoc, Span};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
+use std::sync::OnceLock;
 
 /// Entity types, in the order the JSON contract names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -131,11 +132,15 @@ pub struct KnowledgeGraph {
     graph: DiGraph<Node, Edge>,
     by_key: BTreeMap<(Kind, String), NodeIndex>,
     by_alias: BTreeMap<(Kind, String), NodeIndex>,
-    edges: BTreeMap<(NodeIndex, Relation, NodeIndex), EdgeIndex>,
+    /// Only looked up, never iterated, so hashing cannot leak into output order.
+    edges: HashMap<(NodeIndex, Relation, NodeIndex), EdgeIndex>,
     /// Nodes of each type, in insertion order (indexed by `Kind as usize`), for queries.
     by_kind: [Vec<NodeIndex>; 5],
     /// Edges of each relation, in insertion order (indexed by `Relation as usize`).
     by_relation: [Vec<EdgeIndex>; 5],
+    /// Each node's position in (label, type) order, built on first use and dropped when
+    /// a node is added or renamed; lets queries sort large results by integers.
+    label_rank: OnceLock<Vec<u32>>,
     meta: GraphMeta,
 }
 
@@ -192,8 +197,16 @@ impl KnowledgeGraph {
 
     /// Adds an entity or merges it into the node it already is.
     pub fn add_node(&mut self, kind: Kind, label: &str) -> NodeIndex {
-        if let Some(ix) = self.lookup(kind, label) {
-            if fold(&self.graph[ix].label) == fold(label) && label < self.graph[ix].label.as_str() {
+        self.label_rank.take();
+        // Folded once: loading a large graph spends much of its time here.
+        let key = (kind, fold(label));
+        let known = self
+            .by_key
+            .get(&key)
+            .or_else(|| self.by_alias.get(&key))
+            .copied();
+        if let Some(ix) = known {
+            if fold(&self.graph[ix].label) == key.1 && label < self.graph[ix].label.as_str() {
                 // Same entity written with other casing: the smallest spelling is canonical,
                 // so the result never depends on which document came first.
                 let old = std::mem::replace(&mut self.graph[ix].label, label.to_string());
@@ -211,7 +224,7 @@ impl KnowledgeGraph {
             attributes: BTreeMap::new(),
             mentions: BTreeSet::new(),
         });
-        self.by_key.insert((kind, fold(label)), ix);
+        self.by_key.insert(key, ix);
         self.by_kind[kind as usize].push(ix);
         ix
     }
@@ -317,51 +330,82 @@ impl KnowledgeGraph {
 
     /// Merges a JSON document into this graph.
     pub fn merge_doc(&mut self, doc: &GraphDoc) {
-        let mut ids: BTreeMap<&str, NodeIndex> = BTreeMap::new();
+        let mut ids: HashMap<&str, NodeIndex> = HashMap::with_capacity(doc.nodes.len());
         for n in &doc.nodes {
-            let Some(kind) = Kind::parse(&n.kind) else {
-                continue;
-            };
-            let ix = self.add_node(kind, &n.label);
-            for a in &n.aliases {
-                self.add_alias(ix, a);
+            if let Some(ix) = self.merge_node_doc(n, n.mentions.iter().cloned()) {
+                ids.insert(n.id.as_str(), ix);
             }
-            for (k, v) in &n.attributes {
-                self.set_attribute(ix, k, v);
-            }
-            for m in &n.mentions {
-                self.add_mention(ix, m.clone());
-            }
-            ids.insert(n.id.as_str(), ix);
         }
         for e in &doc.edges {
-            let (Some(&from), Some(&to), Some(rel)) = (
-                ids.get(e.source.as_str()),
-                ids.get(e.target.as_str()),
-                Relation::parse(&e.relation),
-            ) else {
-                continue;
-            };
-            self.add_edge(
-                from,
-                rel,
-                to,
-                &e.rule,
-                e.confidence,
-                e.evidence.iter().cloned(),
-            );
+            self.merge_edge_doc(e, |id| ids.get(id).copied(), e.evidence.iter().cloned());
         }
+        self.merge_meta(&doc.graph);
+    }
+
+    /// One node of a document; `None` for a type this version does not know.
+    fn merge_node_doc(
+        &mut self,
+        n: &NodeDoc,
+        mentions: impl IntoIterator<Item = Span>,
+    ) -> Option<NodeIndex> {
+        let kind = Kind::parse(&n.kind)?;
+        let ix = self.add_node(kind, &n.label);
+        for a in &n.aliases {
+            self.add_alias(ix, a);
+        }
+        for (k, v) in &n.attributes {
+            self.set_attribute(ix, k, v);
+        }
+        self.graph[ix].mentions.extend(mentions);
+        Some(ix)
+    }
+
+    /// One edge of a document, its ends looked up by node id; dropped when an end or
+    /// the relation is unknown.
+    fn merge_edge_doc(
+        &mut self,
+        e: &EdgeDoc,
+        id: impl Fn(&str) -> Option<NodeIndex>,
+        evidence: impl IntoIterator<Item = Span>,
+    ) {
+        let (Some(from), Some(to), Some(rel)) =
+            (id(&e.source), id(&e.target), Relation::parse(&e.relation))
+        else {
+            return;
+        };
+        self.add_edge(from, rel, to, &e.rule, e.confidence, evidence);
+    }
+
+    fn merge_meta(&mut self, meta: &GraphMeta) {
         let sources: BTreeSet<String> = self
             .meta
             .sources
             .iter()
-            .chain(doc.graph.sources.iter())
+            .chain(meta.sources.iter())
             .cloned()
             .collect();
         self.meta.sources = sources.into_iter().collect();
-        for (k, v) in &doc.graph.hashes {
+        for (k, v) in &meta.hashes {
             self.meta.hashes.insert(k.clone(), v.clone());
         }
+    }
+
+    /// Builds a graph straight from graph.json text, one node and one edge at a time,
+    /// never holding the whole [`GraphDoc`]: the same graph as
+    /// `from_doc(&serde_json::from_str(text)?)`, in less time and memory.
+    pub fn from_json_str(text: &str) -> serde_json::Result<KnowledgeGraph> {
+        use serde::de::DeserializeSeed;
+        let mut loader = loader::Loader {
+            kg: KnowledgeGraph::new(),
+            ids: HashMap::new(),
+        };
+        let mut de = serde_json::Deserializer::from_str(text);
+        let generator = (&mut loader).deserialize(&mut de)?;
+        de.end()?;
+        loader.kg.meta.generator = generator;
+        // Built now so that the first query does not pay for it.
+        loader.kg.label_rank(NodeIndex::new(0));
+        Ok(loader.kg)
     }
 
     /// Builds a graph from its JSON document.
@@ -457,6 +501,28 @@ impl KnowledgeGraph {
             };
             (e.id(), e.weight(), other)
         })
+    }
+
+    /// The node's position when all nodes are sorted by (label, type); compares like
+    /// `(&label, kind)`. Out of range (for an empty graph) gives 0.
+    pub fn label_rank(&self, ix: NodeIndex) -> u32 {
+        let ranks = self.label_rank.get_or_init(|| {
+            let mut order: Vec<(&str, Kind, u32)> = self
+                .graph
+                .node_indices()
+                .map(|ix| {
+                    let n = &self.graph[ix];
+                    (n.label.as_str(), n.kind, ix.index() as u32)
+                })
+                .collect();
+            order.sort_unstable();
+            let mut ranks = vec![0; order.len()];
+            for (rank, (_, _, ix)) in order.into_iter().enumerate() {
+                ranks[ix as usize] = rank as u32;
+            }
+            ranks
+        });
+        ranks.get(ix.index()).copied().unwrap_or(0)
     }
 
     /// Number of edges at a node, both directions.
@@ -565,5 +631,195 @@ impl KnowledgeGraph {
         let mut out: Vec<usize> = sizes.into_values().collect();
         out.sort_unstable_by(|a, b| b.cmp(a));
         out
+    }
+}
+
+/// The streaming reader behind [`KnowledgeGraph::from_json_str`]: serde visitors that
+/// feed each node and edge into the graph as soon as it is parsed.
+mod loader {
+    use super::{KnowledgeGraph, NodeIndex};
+    use crate::model::{EdgeDoc, GraphMeta, NodeDoc};
+    use serde::Deserialize;
+    use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use std::collections::HashMap;
+    use std::fmt;
+
+    pub(super) struct Loader {
+        pub kg: KnowledgeGraph,
+        pub ids: HashMap<String, NodeIndex>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(field_identifier, rename_all = "lowercase")]
+    enum Field {
+        Directed,
+        Multigraph,
+        Graph,
+        Nodes,
+        Edges,
+        #[serde(other)]
+        Other,
+    }
+
+    /// The top-level object; yields the generator string.
+    impl<'de> DeserializeSeed<'de> for &mut Loader {
+        type Value = String;
+
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for &mut Loader {
+        type Value = String;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a graph document")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<String, A::Error> {
+            let (mut directed, mut multigraph, mut nodes) = (false, false, false);
+            let mut meta: Option<GraphMeta> = None;
+            // Edges written before nodes wait until the ids are known.
+            let mut early_edges: Option<Vec<EdgeDoc>> = None;
+            let mut edges = false;
+            while let Some(key) = map.next_key::<Field>()? {
+                match key {
+                    Field::Directed => {
+                        map.next_value::<bool>()?;
+                        directed = true;
+                    }
+                    Field::Multigraph => {
+                        map.next_value::<bool>()?;
+                        multigraph = true;
+                    }
+                    Field::Graph => meta = Some(map.next_value()?),
+                    Field::Nodes => {
+                        map.next_value_seed(Nodes(&mut *self))?;
+                        nodes = true;
+                    }
+                    Field::Edges if nodes => {
+                        map.next_value_seed(Edges(&mut *self))?;
+                        edges = true;
+                    }
+                    Field::Edges => {
+                        early_edges = Some(map.next_value()?);
+                        edges = true;
+                    }
+                    Field::Other => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            for (present, name) in [
+                (directed, "directed"),
+                (multigraph, "multigraph"),
+                (meta.is_some(), "graph"),
+                (nodes, "nodes"),
+                (edges, "edges"),
+            ] {
+                if !present {
+                    return Err(de::Error::missing_field(name));
+                }
+            }
+            for e in early_edges.into_iter().flatten() {
+                self.edge(e);
+            }
+            let meta = meta.expect("checked above");
+            self.kg.merge_meta(&meta);
+            Ok(meta.generator)
+        }
+    }
+
+    impl Loader {
+        fn node(&mut self, mut n: NodeDoc) {
+            let mentions = std::mem::take(&mut n.mentions);
+            if let Some(ix) = self.kg.merge_node_doc(&n, mentions) {
+                self.ids.insert(n.id, ix);
+            }
+        }
+
+        fn edge(&mut self, mut e: EdgeDoc) {
+            let evidence = std::mem::take(&mut e.evidence);
+            let ids = &self.ids;
+            self.kg
+                .merge_edge_doc(&e, |id| ids.get(id).copied(), evidence);
+        }
+    }
+
+    struct Nodes<'a>(&'a mut Loader);
+    struct Edges<'a>(&'a mut Loader);
+
+    macro_rules! seq_seed {
+        ($seed:ident, $item:ty, $method:ident, $what:literal) => {
+            impl<'de> DeserializeSeed<'de> for $seed<'_> {
+                type Value = ();
+
+                fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+                    d.deserialize_seq(self)
+                }
+            }
+
+            impl<'de> Visitor<'de> for $seed<'_> {
+                type Value = ();
+
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str($what)
+                }
+
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+                    while let Some(item) = seq.next_element::<$item>()? {
+                        self.0.$method(item);
+                    }
+                    Ok(())
+                }
+            }
+        };
+    }
+
+    seq_seed!(Nodes, NodeDoc, node, "a list of nodes");
+    seq_seed!(Edges, EdgeDoc, edge, "a list of edges");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streaming_load_matches_from_doc() {
+        let text = include_str!("../tests/data/query-graph.json");
+        let doc: GraphDoc = serde_json::from_str(text).unwrap();
+        let fast = KnowledgeGraph::from_json_str(text).unwrap();
+        assert_eq!(fast.to_doc(), KnowledgeGraph::from_doc(&doc).to_doc());
+        assert_eq!(fast.meta().generator, doc.graph.generator);
+
+        // Edges written before nodes, a node of an unknown type, an unknown field.
+        let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
+        let edges = v["edges"].take();
+        let obj = v.as_object_mut().unwrap();
+        obj.remove("edges");
+        let mut reordered = serde_json::Map::new();
+        reordered.insert("edges".into(), edges);
+        reordered.insert("extra".into(), serde_json::json!({"x": [1, 2]}));
+        reordered.extend(obj.clone());
+        reordered["nodes"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({"id": "venue:x", "type": "venue", "label": "X"}));
+        let text = serde_json::to_string(&reordered).unwrap();
+        let doc: GraphDoc = serde_json::from_str(&text).unwrap();
+        let fast = KnowledgeGraph::from_json_str(&text).unwrap();
+        assert_eq!(fast.to_doc(), KnowledgeGraph::from_doc(&doc).to_doc());
+    }
+
+    #[test]
+    fn streaming_load_reports_shape_errors() {
+        let e = KnowledgeGraph::from_json_str(r#"{"directed": true, "nodes": []}"#).unwrap_err();
+        assert!(
+            e.to_string().starts_with("missing field `multigraph`"),
+            "{e}"
+        );
+        let e = KnowledgeGraph::from_json_str("{\"nodes\": [{\"id\": 3}]}").unwrap_err();
+        assert_eq!((e.line(), e.column()), (1, 19));
     }
 }
