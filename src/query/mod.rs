@@ -23,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::graph::{Dir, Kind, KnowledgeGraph, Relation};
 use pattern::{RelTerm, Term};
 use petgraph::graph::NodeIndex;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -75,8 +76,13 @@ pub struct QueryArgs {
     pub rules: Option<PathBuf>,
 }
 
-/// Loads the graph named on the command line (JSON, or text extracted on the fly).
+/// Loads the graph named on the command line: graph JSON through the streaming loader
+/// (large graphs load several times faster), anything else through `cli::load_graph`.
 pub(crate) fn load(graph: &Path, rules: Option<&Path>) -> Result<KnowledgeGraph> {
+    if graph.extension().is_some_and(|e| e == "json") && graph.is_file() {
+        let text = std::fs::read_to_string(graph).map_err(|e| Error::io(graph, e))?;
+        return KnowledgeGraph::from_json_str(&text).map_err(|e| Error::json(graph, &e));
+    }
     crate::cli::load_graph(std::slice::from_ref(&graph.to_path_buf()), rules)
 }
 
@@ -125,9 +131,9 @@ pub fn run_query_graph(kg: &KnowledgeGraph, args: &QueryArgs, out: &mut dyn Writ
     } else {
         let t = Table {
             columns: query.vars.iter().map(|v| v.name.clone()).collect(),
-            rows: rows
+            cells: rows
                 .iter()
-                .map(|r| (0..r.len()).map(|i| query.cell(kg, r, i)).collect())
+                .flat_map(|r| (0..r.len()).map(|i| Cow::Borrowed(query.cell(kg, r, i))))
                 .collect(),
             evidence,
         };
@@ -171,12 +177,65 @@ struct Compiled {
 /// Value of an unbound variable in a row.
 const UNBOUND: u32 = u32::MAX;
 
+/// Bindings stored flat, one fixed-width slice per row: a variable's node index, or
+/// its relation's position in `Relation::ALL`. Width 0 (a yes/no question) still counts.
+#[derive(Debug, Clone)]
+pub(crate) struct Rows {
+    width: usize,
+    len: usize,
+    data: Vec<u32>,
+}
+
+impl Rows {
+    fn new(width: usize) -> Rows {
+        Rows {
+            width,
+            len: 0,
+            data: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, row: &[u32]) {
+        self.data.extend_from_slice(row);
+        self.len += 1;
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub(crate) fn get(&self, i: usize) -> &[u32] {
+        &self.data[i * self.width..(i + 1) * self.width]
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &[u32]> + '_ {
+        (0..self.len).map(|i| self.get(i))
+    }
+
+    pub(crate) fn truncate(&mut self, n: usize) {
+        self.len = self.len.min(n);
+        self.data.truncate(self.len * self.width);
+    }
+}
+
 /// A compiled query: variables in order of first appearance, patterns with resolved
 /// constants.
 #[derive(Debug, Clone)]
 pub(crate) struct Query {
     pub vars: Vec<Var>,
     patterns: Vec<Compiled>,
+}
+
+/// A relation's position in name order (rows sort by what they show).
+fn relation_rank(r: Relation) -> u32 {
+    Relation::ALL
+        .iter()
+        .filter(|o| o.as_str() < r.as_str())
+        .count() as u32
 }
 
 /// Types that may stand at one end of a relation (all types for a relation variable).
@@ -279,13 +338,14 @@ impl Query {
                 Term::Var { name, kind, col } => Slot::Var(var(name, false, *kind, *col)?),
                 t => Slot::Node(constant(t, Dir::In)?),
             };
+            // Only the planner needs fan-outs, and a single pattern needs no plan.
             let fanout = |slot: Slot, dir: Dir| match slot {
-                Slot::Node(n) => Some(
+                Slot::Node(n) if parsed.len() > 1 => Some(
                     kg.adjacent(n, dir)
                         .filter(|(_, e, _)| rel.is_none_or(|r| r == e.relation))
                         .count(),
                 ),
-                Slot::Var(_) => None,
+                _ => None,
             };
             patterns.push(Compiled {
                 s_fanout: fanout(s, Dir::Out),
@@ -356,11 +416,13 @@ impl Query {
     }
 
     /// Every distinct binding, sorted by the labels it shows.
-    pub(crate) fn solve(&self, kg: &KnowledgeGraph) -> Vec<Vec<u32>> {
-        let mut rows: Vec<Vec<u32>> = vec![vec![UNBOUND; self.vars.len()]];
+    pub(crate) fn solve(&self, kg: &KnowledgeGraph) -> Rows {
+        let width = self.vars.len();
+        let mut rows = Rows::new(width);
+        rows.push(&vec![UNBOUND; width]);
         for pi in self.plan(kg) {
-            let mut next = Vec::new();
-            for row in &rows {
+            let mut next = Rows::new(width);
+            for row in rows.iter() {
                 self.extend(kg, &self.patterns[pi], row, &mut next);
             }
             rows = next;
@@ -368,34 +430,45 @@ impl Query {
                 break;
             }
         }
-        rows.sort_by(|a, b| self.compare(kg, a, b));
-        rows.dedup();
-        rows
+        self.sorted(kg, rows)
     }
 
-    fn compare(&self, kg: &KnowledgeGraph, a: &[u32], b: &[u32]) -> Ordering {
-        for (i, v) in self.vars.iter().enumerate() {
-            let o = if v.rel {
-                Relation::ALL[a[i] as usize]
-                    .as_str()
-                    .cmp(Relation::ALL[b[i] as usize].as_str())
-            } else {
-                let (na, nb) = (
-                    kg.node(NodeIndex::new(a[i] as usize)),
-                    kg.node(NodeIndex::new(b[i] as usize)),
-                );
-                (&na.label, na.kind).cmp(&(&nb.label, nb.kind))
-            };
-            if o != Ordering::Equal {
-                return o;
+    /// Rows in label order, duplicates dropped. Each cell becomes an integer rank
+    /// (the graph's label order, or the relation name's order), gathered once and flat,
+    /// so sorting large results compares no strings and allocates nothing per row.
+    fn sorted(&self, kg: &KnowledgeGraph, rows: Rows) -> Rows {
+        let width = rows.width;
+        let keys: Vec<u32> = rows
+            .iter()
+            .flat_map(|row| {
+                self.vars.iter().zip(row).map(|(v, &x)| {
+                    if v.rel {
+                        relation_rank(Relation::ALL[x as usize])
+                    } else {
+                        kg.label_rank(NodeIndex::new(x as usize))
+                    }
+                })
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_unstable_by(|&a, &b| {
+            keys[a * width..(a + 1) * width].cmp(&keys[b * width..(b + 1) * width])
+        });
+        let mut out = Rows::new(width);
+        let mut last: Option<usize> = None;
+        for i in order {
+            if last.is_some_and(|l| rows.get(l) == rows.get(i)) {
+                continue;
             }
+            out.push(rows.get(i));
+            last = Some(i);
         }
-        Ordering::Equal
+        out
     }
 
     /// Adds to `out` every extension of `row` that matches pattern `p`, walking the
     /// adjacency of a bound end, or the relation index when neither end is bound.
-    fn extend(&self, kg: &KnowledgeGraph, p: &Compiled, row: &[u32], out: &mut Vec<Vec<u32>>) {
+    fn extend(&self, kg: &KnowledgeGraph, p: &Compiled, row: &[u32], out: &mut Rows) {
         let node = |s: Slot| match s {
             Slot::Node(n) => Some(n),
             Slot::Var(v) if row[v] != UNBOUND => Some(NodeIndex::new(row[v] as usize)),
@@ -406,8 +479,9 @@ impl Query {
             RelSlot::Var(v) if row[v] != UNBOUND => Some(Relation::ALL[row[v] as usize]),
             RelSlot::Var(_) => None,
         };
+        let mut new = row.to_vec();
         let mut emit = |from: NodeIndex, r: Relation, to: NodeIndex| {
-            let mut new = row.to_vec();
+            new.copy_from_slice(row);
             for (slot, n) in [(p.s, from), (p.o, to)] {
                 if let Slot::Var(v) = slot {
                     if new[v] == UNBOUND {
@@ -423,7 +497,7 @@ impl Query {
             if let RelSlot::Var(v) = p.r {
                 new[v] = r as u32;
             }
-            out.push(new);
+            out.push(&new);
         };
         match (node(p.s), node(p.o), rel) {
             (Some(s), Some(o), Some(r)) => {
@@ -461,11 +535,11 @@ impl Query {
     }
 
     /// The label a row shows in column `i`.
-    pub(crate) fn cell(&self, kg: &KnowledgeGraph, row: &[u32], i: usize) -> String {
+    pub(crate) fn cell<'g>(&self, kg: &'g KnowledgeGraph, row: &[u32], i: usize) -> &'g str {
         if self.vars[i].rel {
-            Relation::ALL[row[i] as usize].to_string()
+            Relation::ALL[row[i] as usize].as_str()
         } else {
-            kg.node(NodeIndex::new(row[i] as usize)).label.clone()
+            kg.node(NodeIndex::new(row[i] as usize)).label.as_str()
         }
     }
 
@@ -532,7 +606,7 @@ mod tests {
         assert_eq!(q.plan(&kg), vec![2, 1, 0]);
         let rows = q.solve(&kg);
         assert_eq!(rows.len(), 1);
-        assert_eq!(q.cell(&kg, &rows[0], 0), "Person 03");
+        assert_eq!(q.cell(&kg, rows.get(0), 0), "Person 03");
     }
 
     #[test]

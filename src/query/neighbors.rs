@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::graph::{Dir, Kind, KnowledgeGraph, Relation};
 use crate::model::GraphDoc;
 use petgraph::graph::{EdgeIndex, NodeIndex};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::PathBuf;
@@ -176,14 +177,14 @@ pub fn run_neighbors(args: NeighborsArgs, out: &mut dyn Write) -> Result<Exit> {
     };
     let table = Table {
         columns: ["depth", "type", "name", "via"].map(String::from).to_vec(),
-        rows: reached
+        cells: reached
             .iter()
-            .map(|r| {
-                vec![
-                    r.depth.to_string(),
-                    kg.node(r.node).kind.to_string(),
-                    kg.node(r.node).label.clone(),
-                    via(r.via),
+            .flat_map(|r| {
+                [
+                    Cow::Owned(r.depth.to_string()),
+                    Cow::Borrowed(kg.node(r.node).kind.as_str()),
+                    Cow::Borrowed(kg.node(r.node).label.as_str()),
+                    Cow::Owned(via(r.via)),
                 ]
             })
             .collect(),

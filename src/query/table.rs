@@ -5,6 +5,7 @@ use super::Format;
 use crate::graph::KnowledgeGraph;
 use petgraph::graph::EdgeIndex;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// One source line behind an edge.
@@ -69,16 +70,17 @@ pub(crate) fn write_evidence_text(ev: &[EdgeEvidence], out: &mut dyn Write) -> i
     Ok(())
 }
 
-/// Rows ready to print.
+/// Rows ready to print, cells stored flat (`columns.len()` per row), borrowed from the
+/// graph where possible so that large results cost no allocation per cell.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Table {
+pub(crate) struct Table<'a> {
     pub columns: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    pub cells: Vec<Cow<'a, str>>,
     /// Per row, when asked for.
     pub evidence: Option<Vec<Vec<EdgeEvidence>>>,
 }
 
-impl Table {
+impl Table<'_> {
     pub(crate) fn write(&self, format: Format, out: &mut dyn Write) -> io::Result<()> {
         match format {
             Format::Table => self.write_table(out),
@@ -88,34 +90,45 @@ impl Table {
         }
     }
 
+    fn rows(&self) -> impl Iterator<Item = &[Cow<'_, str>]> + '_ {
+        self.cells.chunks(self.columns.len().max(1))
+    }
+
     fn write_table(&self, out: &mut dyn Write) -> io::Result<()> {
-        if self.rows.is_empty() {
+        if self.cells.is_empty() {
             return Ok(());
         }
-        let width = |i: usize| {
-            self.rows
-                .iter()
-                .map(|r| r[i].chars().count())
-                .chain([self.columns[i].chars().count()])
-                .max()
-                .unwrap_or(0)
-        };
-        let widths: Vec<usize> = (0..self.columns.len()).map(width).collect();
-        let line = |cells: &[String], out: &mut dyn Write| -> io::Result<()> {
-            let mut s = String::new();
-            for (i, c) in cells.iter().enumerate() {
-                if i + 1 < cells.len() {
-                    s.push_str(c);
-                    s.push_str(&" ".repeat(widths[i] - c.chars().count() + 2));
-                } else {
-                    s.push_str(c);
+        let n = self.columns.len();
+        // Character counts, computed once: they set the widths and then the padding.
+        let counts: Vec<usize> = self.cells.iter().map(|c| c.chars().count()).collect();
+        let mut widths: Vec<usize> = self.columns.iter().map(|c| c.chars().count()).collect();
+        for row in counts.chunks(n) {
+            for (w, c) in widths.iter_mut().zip(row) {
+                *w = (*w).max(*c);
+            }
+        }
+        let line = |cells: &mut dyn Iterator<Item = (&str, usize)>, out: &mut dyn Write| {
+            for (i, (c, count)) in cells.enumerate() {
+                out.write_all(c.as_bytes())?;
+                if i + 1 < n {
+                    let pad = widths[i] - count + 2;
+                    out.write_all(&b"                                "[..pad.min(32)])?;
+                    for _ in 32..pad {
+                        out.write_all(b" ")?;
+                    }
                 }
             }
-            writeln!(out, "{}", s.trim_end())
+            out.write_all(b"\n")
         };
-        line(&self.columns, out)?;
-        for (i, row) in self.rows.iter().enumerate() {
-            line(row, out)?;
+        line(
+            &mut self.columns.iter().map(|c| (c.as_str(), c.chars().count())),
+            out,
+        )?;
+        for (i, (row, count)) in self.rows().zip(counts.chunks(n)).enumerate() {
+            line(
+                &mut row.iter().map(|c| c.as_ref()).zip(count.iter().copied()),
+                out,
+            )?;
             if let Some(ev) = &self.evidence {
                 write_evidence_text(&ev[i], out)?;
             }
@@ -127,35 +140,42 @@ impl Table {
         &self,
         out: &mut dyn Write,
         sep: &str,
-        field: fn(&str) -> String,
+        field: fn(&str) -> Cow<'_, str>,
     ) -> io::Result<()> {
-        let mut header: Vec<String> = self.columns.iter().map(|c| field(c)).collect();
+        let mut header: Vec<Cow<'_, str>> = self.columns.iter().map(|c| field(c)).collect();
         if self.evidence.is_some() {
             header.push(field("evidence"));
         }
         writeln!(out, "{}", header.join(sep))?;
-        for (i, row) in self.rows.iter().enumerate() {
-            let mut cells: Vec<String> = row.iter().map(|c| field(c)).collect();
+        for (i, row) in self.rows().enumerate() {
+            for (j, c) in row.iter().enumerate() {
+                if j > 0 {
+                    out.write_all(sep.as_bytes())?;
+                }
+                out.write_all(field(c).as_bytes())?;
+            }
             if let Some(ev) = &self.evidence {
                 let joined: Vec<String> = ev[i]
                     .iter()
                     .flat_map(|e| &e.lines)
                     .map(|l| format!("{}:{}: {:?}", l.source, l.line, l.text))
                     .collect();
-                cells.push(field(&joined.join(" | ")));
+                out.write_all(sep.as_bytes())?;
+                out.write_all(field(&joined.join(" | ")).as_bytes())?;
             }
-            writeln!(out, "{}", cells.join(sep))?;
+            out.write_all(b"\n")?;
         }
         Ok(())
     }
 
     /// One object per line: `[`, rows, `]`; keys in column order.
     fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
-        if self.rows.is_empty() {
+        if self.cells.is_empty() {
             return writeln!(out, "[]");
         }
         writeln!(out, "[")?;
-        for (i, row) in self.rows.iter().enumerate() {
+        let count = self.cells.len() / self.columns.len().max(1);
+        for (i, row) in self.rows().enumerate() {
             let mut fields: Vec<String> = self
                 .columns
                 .iter()
@@ -166,7 +186,7 @@ impl Table {
                 let v = serde_json::to_string(&ev[i]).map_err(io::Error::other)?;
                 fields.push(format!("\"evidence\": {v}"));
             }
-            let comma = if i + 1 < self.rows.len() { "," } else { "" };
+            let comma = if i + 1 < count { "," } else { "" };
             writeln!(out, "  {{{}}}{comma}", fields.join(", "))?;
         }
         writeln!(out, "]")
@@ -178,17 +198,21 @@ fn json_string(s: &str) -> String {
 }
 
 /// RFC 4180: quote a field holding a comma, quote, CR or LF; double inner quotes.
-pub(crate) fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> Cow<'_, str> {
     if s.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+        Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
     } else {
-        s.to_string()
+        Cow::Borrowed(s)
     }
 }
 
 /// TSV cannot quote: tabs and line breaks inside a field become spaces.
-pub(crate) fn tsv_field(s: &str) -> String {
-    s.replace(['\t', '\r', '\n'], " ")
+pub(crate) fn tsv_field(s: &str) -> Cow<'_, str> {
+    if s.contains(['\t', '\r', '\n']) {
+        Cow::Owned(s.replace(['\t', '\r', '\n'], " "))
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 #[cfg(test)]
@@ -207,10 +231,9 @@ mod tests {
     fn table_aligns_columns() {
         let t = Table {
             columns: vec!["p".into(), "c".into()],
-            rows: vec![
-                vec!["Kim Schlesinger".into(), "DigitalOcean".into()],
-                vec!["Zoé".into(), "X".into()],
-            ],
+            cells: ["Kim Schlesinger", "DigitalOcean", "Zoé", "X"]
+                .map(Cow::Borrowed)
+                .to_vec(),
             evidence: None,
         };
         let mut out = Vec::new();
