@@ -1,0 +1,139 @@
+//! Measures loading a graph.json against a plain `serde_json::Value` parse of the same
+//! text, then the latency of one-constant patterns on the loaded graph.
+//!
+//! Usage: `cargo run --release --example query_scale -- GRAPH.json [--from-doc]`
+//! (`bench/query-scale.sh` generates the graph and runs this.)
+
+use std::time::{Duration, Instant};
+use talkgraph::KnowledgeGraph;
+use talkgraph::query::{Format, QueryArgs, run_query_graph};
+
+/// One-constant patterns over the generator's well-known names (the most connected
+/// entities of their type), plus a few anchored on ordinary ones.
+const PATTERNS: [&str; 10] = [
+    "?p works_at Shopify",
+    "?t mentions Kubernetes",
+    "?t mentions K8s",
+    "?t:talk mentions Grafana Labs",
+    "?t part_of CloudCon 0",
+    "Shopify develops ?p",
+    "Ada Abreu 0 presents ?t",
+    "Shopify ?r ?x",
+    "?x ?r Kubernetes",
+    "?p works_at Stack Grid Inc 100",
+];
+
+fn peak_rss_mb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches(" kB").parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let path = args
+        .next()
+        .expect("usage: query_scale GRAPH.json [--from-doc]");
+    let from_doc = args.next().as_deref() == Some("--from-doc");
+
+    let t = Instant::now();
+    let text = std::fs::read_to_string(&path).expect("read graph");
+    println!(
+        "file: {} MB, read in {}",
+        text.len() / 1_000_000,
+        ms(t.elapsed())
+    );
+
+    let t = Instant::now();
+    let value: serde_json::Value = serde_json::from_str(&text).expect("parse");
+    let value_time = t.elapsed();
+    drop(value);
+    println!("serde_json::Value parse:      {}", ms(value_time));
+
+    if from_doc {
+        let t = Instant::now();
+        let doc: talkgraph::GraphDoc = serde_json::from_str(&text).expect("parse");
+        let kg = KnowledgeGraph::from_doc(&doc);
+        let d = t.elapsed();
+        println!(
+            "GraphDoc + from_doc:          {} ({:.2}x the Value parse)",
+            ms(d),
+            d.as_secs_f64() / value_time.as_secs_f64()
+        );
+        drop((doc, kg));
+    }
+
+    let t = Instant::now();
+    let kg = KnowledgeGraph::from_json_str(&text).expect("load");
+    let load_time = t.elapsed();
+    drop(text);
+    println!(
+        "KnowledgeGraph::from_json_str: {} ({:.2}x the Value parse), {} nodes, {} edges",
+        ms(load_time),
+        load_time.as_secs_f64() / value_time.as_secs_f64(),
+        kg.node_count(),
+        kg.edge_count()
+    );
+
+    println!("query latency after load (best / worst of 5 runs, output to memory):");
+    let mut worst_overall = Duration::ZERO;
+    for p in PATTERNS {
+        let args = QueryArgs {
+            graph: path.clone().into(),
+            patterns: vec![p.to_string()],
+            format: Format::Table,
+            limit: None,
+            evidence: false,
+            rules: None,
+        };
+        let mut times = Vec::new();
+        let mut rows = 0;
+        for _ in 0..5 {
+            let mut out = Vec::new();
+            let t = Instant::now();
+            run_query_graph(&kg, &args, &mut out).expect("query runs");
+            times.push(t.elapsed());
+            rows = out
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                .saturating_sub(1);
+        }
+        times.sort();
+        worst_overall = worst_overall.max(times[4]);
+        println!(
+            "  {:<34} {:>7} rows  {:>9} / {:>9}",
+            format!("'{p}'"),
+            rows,
+            ms(times[0]),
+            ms(times[4])
+        );
+    }
+    println!("worst one-constant query: {}", ms(worst_overall));
+
+    let args = QueryArgs {
+        graph: path.into(),
+        patterns: vec!["?p works_at Shopfy Inc".into()],
+        format: Format::Table,
+        limit: None,
+        evidence: false,
+        rules: None,
+    };
+    let t = Instant::now();
+    let e = run_query_graph(&kg, &args, &mut Vec::new()).expect_err("a miss");
+    println!(
+        "miss with suggestions: {} ({})",
+        ms(t.elapsed()),
+        e.to_string().lines().next().unwrap_or("")
+    );
+    println!("peak RSS: {} MB", peak_rss_mb());
+    // Freeing millions of small allocations takes seconds and measures nothing.
+    std::mem::forget(kg);
+}
