@@ -332,28 +332,41 @@ impl KnowledgeGraph {
     pub fn merge_doc(&mut self, doc: &GraphDoc) {
         let mut ids: HashMap<&str, NodeIndex> = HashMap::with_capacity(doc.nodes.len());
         for n in &doc.nodes {
-            if let Some(ix) = self.merge_node_doc(n, n.mentions.iter().cloned()) {
+            let parts = NodeParts {
+                kind: &n.kind,
+                label: &n.label,
+                aliases: &n.aliases,
+                attributes: &n.attributes,
+            };
+            if let Some(ix) = self.merge_node_parts(parts, n.mentions.iter().cloned()) {
                 ids.insert(n.id.as_str(), ix);
             }
         }
         for e in &doc.edges {
-            self.merge_edge_doc(e, |id| ids.get(id).copied(), e.evidence.iter().cloned());
+            let parts = EdgeParts {
+                source: &e.source,
+                target: &e.target,
+                relation: &e.relation,
+                rule: &e.rule,
+                confidence: e.confidence,
+            };
+            self.merge_edge_parts(parts, |id| ids.get(id).copied(), e.evidence.iter().cloned());
         }
         self.merge_meta(&doc.graph);
     }
 
     /// One node of a document; `None` for a type this version does not know.
-    fn merge_node_doc(
+    fn merge_node_parts(
         &mut self,
-        n: &NodeDoc,
+        n: NodeParts<'_>,
         mentions: impl IntoIterator<Item = Span>,
     ) -> Option<NodeIndex> {
-        let kind = Kind::parse(&n.kind)?;
-        let ix = self.add_node(kind, &n.label);
-        for a in &n.aliases {
+        let kind = Kind::parse(n.kind)?;
+        let ix = self.add_node(kind, n.label);
+        for a in n.aliases {
             self.add_alias(ix, a);
         }
-        for (k, v) in &n.attributes {
+        for (k, v) in n.attributes {
             self.set_attribute(ix, k, v);
         }
         self.graph[ix].mentions.extend(mentions);
@@ -362,18 +375,18 @@ impl KnowledgeGraph {
 
     /// One edge of a document, its ends looked up by node id; dropped when an end or
     /// the relation is unknown.
-    fn merge_edge_doc(
+    fn merge_edge_parts(
         &mut self,
-        e: &EdgeDoc,
+        e: EdgeParts<'_>,
         id: impl Fn(&str) -> Option<NodeIndex>,
         evidence: impl IntoIterator<Item = Span>,
     ) {
         let (Some(from), Some(to), Some(rel)) =
-            (id(&e.source), id(&e.target), Relation::parse(&e.relation))
+            (id(e.source), id(e.target), Relation::parse(e.relation))
         else {
             return;
         };
-        self.add_edge(from, rel, to, &e.rule, e.confidence, evidence);
+        self.add_edge(from, rel, to, e.rule, e.confidence, evidence);
     }
 
     fn merge_meta(&mut self, meta: &GraphMeta) {
@@ -439,6 +452,23 @@ impl KnowledgeGraph {
         doc.edges = edges;
         doc
     }
+}
+
+/// A document node's fields, whether they come from a [`NodeDoc`] or straight from text.
+struct NodeParts<'a> {
+    kind: &'a str,
+    label: &'a str,
+    aliases: &'a [String],
+    attributes: &'a BTreeMap<String, String>,
+}
+
+/// A document edge's fields, wherever they come from.
+struct EdgeParts<'a> {
+    source: &'a str,
+    target: &'a str,
+    relation: &'a str,
+    rule: &'a str,
+    confidence: f64,
 }
 
 /// Which way an edge is followed from the node at hand.
@@ -635,18 +665,56 @@ impl KnowledgeGraph {
 }
 
 /// The streaming reader behind [`KnowledgeGraph::from_json_str`]: serde visitors that
-/// feed each node and edge into the graph as soon as it is parsed.
+/// feed each node and edge into the graph as soon as it is parsed. Names, ids and rules
+/// are borrowed from the text when they hold no escapes, so a large graph costs few
+/// short-lived allocations.
 mod loader {
-    use super::{KnowledgeGraph, NodeIndex};
-    use crate::model::{EdgeDoc, GraphMeta, NodeDoc};
+    use super::{EdgeParts, KnowledgeGraph, NodeIndex, NodeParts};
+    use crate::model::{GraphMeta, Span};
     use serde::Deserialize;
     use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-    use std::collections::HashMap;
+    use std::borrow::Cow;
+    use std::collections::{BTreeMap, HashMap};
     use std::fmt;
 
     pub(super) struct Loader {
         pub kg: KnowledgeGraph,
         pub ids: HashMap<String, NodeIndex>,
+    }
+
+    /// `NodeDoc` with borrowed strings: same fields, same defaults.
+    #[derive(Deserialize)]
+    struct NodeIn<'a> {
+        #[serde(borrow)]
+        id: Cow<'a, str>,
+        #[serde(rename = "type", borrow)]
+        kind: Cow<'a, str>,
+        #[serde(borrow)]
+        label: Cow<'a, str>,
+        #[serde(default)]
+        aliases: Vec<String>,
+        #[serde(default)]
+        attributes: BTreeMap<String, String>,
+        #[serde(default)]
+        mentions: Vec<Span>,
+    }
+
+    /// `EdgeDoc` with borrowed strings: same fields, same defaults.
+    #[derive(Deserialize)]
+    struct EdgeIn<'a> {
+        #[serde(borrow)]
+        source: Cow<'a, str>,
+        #[serde(borrow)]
+        target: Cow<'a, str>,
+        #[serde(default, rename = "key")]
+        _key: u32,
+        #[serde(borrow)]
+        relation: Cow<'a, str>,
+        #[serde(borrow)]
+        rule: Cow<'a, str>,
+        confidence: f64,
+        #[serde(default)]
+        evidence: Vec<Span>,
     }
 
     #[derive(Deserialize)]
@@ -681,7 +749,7 @@ mod loader {
             let (mut directed, mut multigraph, mut nodes) = (false, false, false);
             let mut meta: Option<GraphMeta> = None;
             // Edges written before nodes wait until the ids are known.
-            let mut early_edges: Option<Vec<EdgeDoc>> = None;
+            let mut early_edges: Option<Vec<EdgeIn<'de>>> = None;
             let mut edges = false;
             while let Some(key) = map.next_key::<Field>()? {
                 match key {
@@ -732,53 +800,80 @@ mod loader {
     }
 
     impl Loader {
-        fn node(&mut self, mut n: NodeDoc) {
-            let mentions = std::mem::take(&mut n.mentions);
-            if let Some(ix) = self.kg.merge_node_doc(&n, mentions) {
-                self.ids.insert(n.id, ix);
+        fn node(&mut self, n: NodeIn<'_>) {
+            let parts = NodeParts {
+                kind: &n.kind,
+                label: &n.label,
+                aliases: &n.aliases,
+                attributes: &n.attributes,
+            };
+            if let Some(ix) = self.kg.merge_node_parts(parts, n.mentions) {
+                self.ids.insert(n.id.into_owned(), ix);
             }
         }
 
-        fn edge(&mut self, mut e: EdgeDoc) {
-            let evidence = std::mem::take(&mut e.evidence);
+        fn edge(&mut self, e: EdgeIn<'_>) {
+            let parts = EdgeParts {
+                source: &e.source,
+                target: &e.target,
+                relation: &e.relation,
+                rule: &e.rule,
+                confidence: e.confidence,
+            };
             let ids = &self.ids;
             self.kg
-                .merge_edge_doc(&e, |id| ids.get(id).copied(), evidence);
+                .merge_edge_parts(parts, |id| ids.get(id).copied(), e.evidence);
         }
     }
 
     struct Nodes<'a>(&'a mut Loader);
     struct Edges<'a>(&'a mut Loader);
 
-    macro_rules! seq_seed {
-        ($seed:ident, $item:ty, $method:ident, $what:literal) => {
-            impl<'de> DeserializeSeed<'de> for $seed<'_> {
-                type Value = ();
+    impl<'de> DeserializeSeed<'de> for Nodes<'_> {
+        type Value = ();
 
-                fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-                    d.deserialize_seq(self)
-                }
-            }
-
-            impl<'de> Visitor<'de> for $seed<'_> {
-                type Value = ();
-
-                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                    f.write_str($what)
-                }
-
-                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-                    while let Some(item) = seq.next_element::<$item>()? {
-                        self.0.$method(item);
-                    }
-                    Ok(())
-                }
-            }
-        };
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self)
+        }
     }
 
-    seq_seed!(Nodes, NodeDoc, node, "a list of nodes");
-    seq_seed!(Edges, EdgeDoc, edge, "a list of edges");
+    impl<'de> Visitor<'de> for Nodes<'_> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of nodes")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(n) = seq.next_element::<NodeIn<'de>>()? {
+                self.0.node(n);
+            }
+            Ok(())
+        }
+    }
+
+    impl<'de> DeserializeSeed<'de> for Edges<'_> {
+        type Value = ();
+
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Edges<'_> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of edges")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(e) = seq.next_element::<EdgeIn<'de>>()? {
+                self.0.edge(e);
+            }
+            Ok(())
+        }
+    }
 }
 
 #[cfg(test)]
@@ -810,6 +905,20 @@ mod tests {
         let doc: GraphDoc = serde_json::from_str(&text).unwrap();
         let fast = KnowledgeGraph::from_json_str(&text).unwrap();
         assert_eq!(fast.to_doc(), KnowledgeGraph::from_doc(&doc).to_doc());
+    }
+
+    #[test]
+    fn streaming_load_unescapes_names() {
+        let text = r#"{"directed": true, "multigraph": true, "graph": {"generator": "g", "sources": []},
+            "nodes": [{"id": "person:ines", "type": "person", "label": "In\u00e8s \"Ina\" Moreau"},
+                      {"id": "company:s\u0068op", "type": "company", "label": "Shop"}],
+            "edges": [{"source": "person:ines", "target": "company:shop", "relation": "works_at",
+                       "rule": "r\/1", "confidence": 1.0}]}"#;
+        let doc: GraphDoc = serde_json::from_str(text).unwrap();
+        let fast = KnowledgeGraph::from_json_str(text).unwrap();
+        assert_eq!(fast.to_doc(), KnowledgeGraph::from_doc(&doc).to_doc());
+        assert_eq!(fast.edge_count(), 1);
+        assert_eq!(fast.lookup_any("ines ina moreau").len(), 1);
     }
 
     #[test]
