@@ -36,12 +36,65 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
+/// Runs one baseline in a child process and returns (seconds, peak RSS in MB): the
+/// baselines allocate gigabytes whose release would otherwise slow this process's
+/// queries, which the CLI (one load, one query) never sees.
+fn child(mode: &str, path: &str) -> (f64, u64) {
+    let exe = std::env::current_exe().expect("own path");
+    let out = std::process::Command::new(exe)
+        .args([mode, path])
+        .output()
+        .expect("run baseline");
+    assert!(out.status.success(), "{mode} failed");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut it = text.split_whitespace();
+    let secs = it.next().and_then(|s| s.parse().ok()).expect("seconds");
+    let rss = it.next().and_then(|s| s.parse().ok()).expect("rss");
+    (secs, rss)
+}
+
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.as_slice() {
+        [mode, path] if mode == "--child-value" || mode == "--child-from-doc" => {
+            let text = std::fs::read_to_string(path).expect("read graph");
+            let t = Instant::now();
+            if mode == "--child-value" {
+                let v: serde_json::Value = serde_json::from_str(&text).expect("parse");
+                let d = t.elapsed();
+                println!("{} {}", d.as_secs_f64(), peak_rss_mb());
+                std::mem::forget(v);
+            } else {
+                let doc: talkgraph::GraphDoc = serde_json::from_str(&text).expect("parse");
+                let kg = KnowledgeGraph::from_doc(&doc);
+                let d = t.elapsed();
+                println!("{} {}", d.as_secs_f64(), peak_rss_mb());
+                std::mem::forget((doc, kg));
+            }
+            return;
+        }
+        _ => {}
+    }
     let path = args
-        .next()
-        .expect("usage: query_scale GRAPH.json [--from-doc]");
-    let from_doc = args.next().as_deref() == Some("--from-doc");
+        .first()
+        .expect("usage: query_scale GRAPH.json [--from-doc]")
+        .clone();
+    let from_doc = args.get(1).map(String::as_str) == Some("--from-doc");
+
+    let (value_secs, value_rss) = child("--child-value", &path);
+    let value_time = Duration::from_secs_f64(value_secs);
+    println!(
+        "serde_json::Value parse:       {} (peak RSS {value_rss} MB)",
+        ms(value_time)
+    );
+    if from_doc {
+        let (secs, rss) = child("--child-from-doc", &path);
+        println!(
+            "GraphDoc parse + from_doc:     {} ({:.2}x the Value parse, peak RSS {rss} MB)",
+            ms(Duration::from_secs_f64(secs)),
+            secs / value_secs
+        );
+    }
 
     let t = Instant::now();
     let text = std::fs::read_to_string(&path).expect("read graph");
@@ -50,25 +103,6 @@ fn main() {
         text.len() / 1_000_000,
         ms(t.elapsed())
     );
-
-    let t = Instant::now();
-    let value: serde_json::Value = serde_json::from_str(&text).expect("parse");
-    let value_time = t.elapsed();
-    drop(value);
-    println!("serde_json::Value parse:      {}", ms(value_time));
-
-    if from_doc {
-        let t = Instant::now();
-        let doc: talkgraph::GraphDoc = serde_json::from_str(&text).expect("parse");
-        let kg = KnowledgeGraph::from_doc(&doc);
-        let d = t.elapsed();
-        println!(
-            "GraphDoc + from_doc:          {} ({:.2}x the Value parse)",
-            ms(d),
-            d.as_secs_f64() / value_time.as_secs_f64()
-        );
-        drop((doc, kg));
-    }
 
     let t = Instant::now();
     let kg = KnowledgeGraph::from_json_str(&text).expect("load");
@@ -134,7 +168,7 @@ fn main() {
         ms(t.elapsed()),
         e.to_string().lines().next().unwrap_or("")
     );
-    println!("peak RSS: {} MB", peak_rss_mb());
+    println!("peak RSS (text, graph, queries): {} MB", peak_rss_mb());
     // Freeing millions of small allocations takes seconds and measures nothing.
     std::mem::forget(kg);
 }

@@ -677,9 +677,11 @@ mod loader {
     use std::collections::{BTreeMap, HashMap};
     use std::fmt;
 
-    pub(super) struct Loader {
+    /// Ids are borrowed from the text too: freeing a million small strings at the end
+    /// of loading would leave the allocator a backlog that the first query pays for.
+    pub(super) struct Loader<'de> {
         pub kg: KnowledgeGraph,
-        pub ids: HashMap<String, NodeIndex>,
+        pub ids: HashMap<Cow<'de, str>, NodeIndex>,
     }
 
     /// `NodeDoc` with borrowed strings: same fields, same defaults.
@@ -730,7 +732,7 @@ mod loader {
     }
 
     /// The top-level object; yields the generator string.
-    impl<'de> DeserializeSeed<'de> for &mut Loader {
+    impl<'de> DeserializeSeed<'de> for &mut Loader<'de> {
         type Value = String;
 
         fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
@@ -738,7 +740,7 @@ mod loader {
         }
     }
 
-    impl<'de> Visitor<'de> for &mut Loader {
+    impl<'de> Visitor<'de> for &mut Loader<'de> {
         type Value = String;
 
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -799,8 +801,8 @@ mod loader {
         }
     }
 
-    impl Loader {
-        fn node(&mut self, n: NodeIn<'_>) {
+    impl<'de> Loader<'de> {
+        fn node(&mut self, n: NodeIn<'de>) {
             let parts = NodeParts {
                 kind: &n.kind,
                 label: &n.label,
@@ -808,7 +810,7 @@ mod loader {
                 attributes: &n.attributes,
             };
             if let Some(ix) = self.kg.merge_node_parts(parts, n.mentions) {
-                self.ids.insert(n.id.into_owned(), ix);
+                self.ids.insert(n.id, ix);
             }
         }
 
@@ -826,10 +828,10 @@ mod loader {
         }
     }
 
-    struct Nodes<'a>(&'a mut Loader);
-    struct Edges<'a>(&'a mut Loader);
+    struct Nodes<'a, 'de>(&'a mut Loader<'de>);
+    struct Edges<'a, 'de>(&'a mut Loader<'de>);
 
-    impl<'de> DeserializeSeed<'de> for Nodes<'_> {
+    impl<'de> DeserializeSeed<'de> for Nodes<'_, 'de> {
         type Value = ();
 
         fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -837,7 +839,7 @@ mod loader {
         }
     }
 
-    impl<'de> Visitor<'de> for Nodes<'_> {
+    impl<'de> Visitor<'de> for Nodes<'_, 'de> {
         type Value = ();
 
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -852,7 +854,7 @@ mod loader {
         }
     }
 
-    impl<'de> DeserializeSeed<'de> for Edges<'_> {
+    impl<'de> DeserializeSeed<'de> for Edges<'_, 'de> {
         type Value = ();
 
         fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -860,7 +862,7 @@ mod loader {
         }
     }
 
-    impl<'de> Visitor<'de> for Edges<'_> {
+    impl<'de> Visitor<'de> for Edges<'_, 'de> {
         type Value = ();
 
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
