@@ -138,9 +138,10 @@ pub struct KnowledgeGraph {
     by_kind: [Vec<NodeIndex>; 5],
     /// Edges of each relation, in insertion order (indexed by `Relation as usize`).
     by_relation: [Vec<EdgeIndex>; 5],
-    /// Each node's position in (label, type) order, built on first use and dropped when
-    /// a node is added or renamed; lets queries sort large results by integers.
-    label_rank: OnceLock<Vec<u32>>,
+    /// Nodes in (label, type) order, built on first use and dropped when a node is added
+    /// or renamed; lets queries sort large results by integers and then read labels
+    /// from one buffer in that order.
+    label_order: OnceLock<LabelOrder>,
     meta: GraphMeta,
 }
 
@@ -197,7 +198,7 @@ impl KnowledgeGraph {
 
     /// Adds an entity or merges it into the node it already is.
     pub fn add_node(&mut self, kind: Kind, label: &str) -> NodeIndex {
-        self.label_rank.take();
+        self.label_order.take();
         // Folded once: loading a large graph spends much of its time here.
         let key = (kind, fold(label));
         let known = self
@@ -417,7 +418,7 @@ impl KnowledgeGraph {
         de.end()?;
         loader.kg.meta.generator = generator;
         // Built now so that the first query does not pay for it.
-        loader.kg.label_rank(NodeIndex::new(0));
+        loader.kg.label_order();
         Ok(loader.kg)
     }
 
@@ -469,6 +470,16 @@ struct EdgeParts<'a> {
     relation: &'a str,
     rule: &'a str,
     confidence: f64,
+}
+
+/// Every label, concatenated in (label, type) order, with each node's rank.
+#[derive(Debug, Clone, Default)]
+struct LabelOrder {
+    /// By node index: the position in label order.
+    rank: Vec<u32>,
+    text: String,
+    /// By rank: where the label ends in `text`.
+    ends: Vec<usize>,
 }
 
 /// Which way an edge is followed from the node at hand.
@@ -533,10 +544,8 @@ impl KnowledgeGraph {
         })
     }
 
-    /// The node's position when all nodes are sorted by (label, type); compares like
-    /// `(&label, kind)`. Out of range (for an empty graph) gives 0.
-    pub fn label_rank(&self, ix: NodeIndex) -> u32 {
-        let ranks = self.label_rank.get_or_init(|| {
+    fn label_order(&self) -> &LabelOrder {
+        self.label_order.get_or_init(|| {
             let mut order: Vec<(&str, Kind, u32)> = self
                 .graph
                 .node_indices()
@@ -546,13 +555,32 @@ impl KnowledgeGraph {
                 })
                 .collect();
             order.sort_unstable();
-            let mut ranks = vec![0; order.len()];
-            for (rank, (_, _, ix)) in order.into_iter().enumerate() {
-                ranks[ix as usize] = rank as u32;
+            let mut rank = vec![0; order.len()];
+            let mut text = String::with_capacity(order.iter().map(|o| o.0.len()).sum());
+            let mut ends = Vec::with_capacity(order.len());
+            for (r, (label, _, ix)) in order.into_iter().enumerate() {
+                rank[ix as usize] = r as u32;
+                text.push_str(label);
+                ends.push(text.len());
             }
-            ranks
-        });
-        ranks.get(ix.index()).copied().unwrap_or(0)
+            LabelOrder { rank, text, ends }
+        })
+    }
+
+    /// The node's position when all nodes are sorted by (label, type); compares like
+    /// `(&label, kind)`. Built on first use, so meant for a graph no longer changing.
+    pub fn label_rank(&self, ix: NodeIndex) -> u32 {
+        self.label_order().rank[ix.index()]
+    }
+
+    /// The node's label, read from the rank-ordered buffer: results sorted by
+    /// [`label_rank`](Self::label_rank) read it almost sequentially instead of touching
+    /// every node. Same text as `node(ix).label`; for a graph no longer changing.
+    pub fn label(&self, ix: NodeIndex) -> &str {
+        let order = self.label_order();
+        let r = order.rank[ix.index()] as usize;
+        let start = if r == 0 { 0 } else { order.ends[r - 1] };
+        &order.text[start..order.ends[r]]
     }
 
     /// Number of edges at a node, both directions.
@@ -921,6 +949,21 @@ mod tests {
         assert_eq!(fast.to_doc(), KnowledgeGraph::from_doc(&doc).to_doc());
         assert_eq!(fast.edge_count(), 1);
         assert_eq!(fast.lookup_any("ines ina moreau").len(), 1);
+    }
+
+    #[test]
+    fn label_order_follows_labels_and_resets_on_change() {
+        let mut kg = KnowledgeGraph::new();
+        let b = kg.add_node(Kind::Company, "Beta");
+        let a = kg.add_node(Kind::Project, "Alpha");
+        let a2 = kg.add_node(Kind::Company, "Alpha");
+        assert_eq!(
+            [kg.label_rank(a2), kg.label_rank(a), kg.label_rank(b)],
+            [0, 1, 2]
+        );
+        assert_eq!([kg.label(a), kg.label(b)], ["Alpha", "Beta"]);
+        let c = kg.add_node(Kind::Person, "Aaron");
+        assert_eq!((kg.label_rank(c), kg.label(b)), (0, "Beta"));
     }
 
     #[test]

@@ -539,7 +539,7 @@ impl Query {
         if self.vars[i].rel {
             Relation::ALL[row[i] as usize].as_str()
         } else {
-            kg.node(NodeIndex::new(row[i] as usize)).label.as_str()
+            kg.label(NodeIndex::new(row[i] as usize))
         }
     }
 
