@@ -34,12 +34,12 @@ pub fn run_stats(args: StatsArgs, out: &mut dyn Write) -> Result<Exit> {
     let mut w = |s: String| writeln!(out, "{s}").map_err(io);
     w(format!("nodes  {}", kg.node_count()))?;
     for k in Kind::ALL {
-        w(format!("  {:<9}{}", k.as_str(), kg.nodes_of_kind(k).len()))?;
+        w(format!("  {:<10}{}", k.as_str(), kg.nodes_of_kind(k).len()))?;
     }
     w(format!("edges  {}", kg.edge_count()))?;
     for r in Relation::ALL {
         w(format!(
-            "  {:<9}{}",
+            "  {:<10}{}",
             r.as_str(),
             kg.edges_of_relation(r).len()
         ))?;

@@ -274,6 +274,18 @@ fn unreadable_graph_exit_2() {
 }
 
 #[test]
+fn malformed_graph_names_line_and_column() {
+    let dir = TempDir::new("malformed");
+    let file = dir.path().join("bad.json");
+    std::fs::write(&file, "{\"directed\": true,\n \"nodes\": [{\"id\": 3}]}\n").unwrap();
+    let file = file.to_str().expect("utf-8 temp path");
+    let out = run(&["query", file, "?p works_at ?c"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let expected = format!("talkgraph: {file}:2:19: invalid type: integer `3`, expected a string");
+    assert!(stderr(&out).starts_with(&expected), "{}", stderr(&out));
+}
+
+#[test]
 fn neighbors_two_hops() {
     check(
         "neighbors",
@@ -398,17 +410,17 @@ fn stats_counts_and_hubs() {
         0,
         "\
 nodes  26
-  person   7
-  company  6
-  project  6
-  talk     5
-  event    2
+  person    7
+  company   6
+  project   6
+  talk      5
+  event     2
 edges  30
-  works_at 6
-  presents 6
-  mentions 9
-  part_of  5
-  develops 4
+  works_at  6
+  presents  6
+  mentions  9
+  part_of   5
+  develops  4
 sources  2
 components  2 (largest 25 nodes, 1 isolated)
 most connected
