@@ -77,9 +77,10 @@ pub struct NeighborsArgs {
 
 /// Resolves a command-line entity name (`Name` or `Name:type`).
 pub(crate) fn entity(kg: &KnowledgeGraph, name: &str) -> Result<NodeIndex> {
+    let kind_of = |k: &str| Kind::parse(&k.to_lowercase());
     let (name, kind) = match name.rsplit_once(':') {
-        Some((n, k)) if !n.is_empty() && !n.ends_with(' ') && Kind::parse(k).is_some() => {
-            (n, Kind::parse(k))
+        Some((n, k)) if !n.is_empty() && !n.ends_with(' ') && kind_of(k).is_some() => {
+            (n, kind_of(k))
         }
         _ => (name, None),
     };

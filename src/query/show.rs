@@ -120,7 +120,7 @@ fn quote_term(s: &str) -> String {
         return s.to_string();
     }
     let (name, suffix) = match s.rsplit_once(':') {
-        Some((n, k)) if crate::graph::Kind::parse(k).is_some() && !n.is_empty() => {
+        Some((n, k)) if crate::graph::Kind::parse(&k.to_lowercase()).is_some() && !n.is_empty() => {
             (n, format!(":{k}"))
         }
         _ => (s, String::new()),

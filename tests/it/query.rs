@@ -375,6 +375,23 @@ mentions:
   recaps/kubecon-eu-2024.md:3: \"Josh Abreu\"
 ",
     );
+    check(
+        "show",
+        &["Docker:Company"],
+        0,
+        "\
+Docker (company)
+id: company:docker
+aliases: Docker Inc
+edges:
+  --develops--> Docker (project)  (rule develops.ships, confidence 0.7)
+    recaps/oss-2024.md:14: \"Docker, the company, now ships slim base images of Docker.\"
+  <--mentions-- Docker Images Without the Bloat (talk)  (rule mentions.section, confidence 0.6)
+    recaps/oss-2024.md:14: \"Docker, the company, now ships slim base images of Docker.\"
+mentions:
+  recaps/oss-2024.md:14: \"Docker\"
+",
+    );
     check_error(
         "show",
         &["Docker"],
