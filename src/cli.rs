@@ -43,6 +43,20 @@ pub enum Command {
     /// Convert a graph JSON file to another format (dot, graphml, cytoscape, neo4j,
     /// turtle, ntriples, mermaid, html).
     Convert(crate::export::cli::ConvertArgs),
+    /// Ask the graph with triple patterns such as `?p works_at Shopify`.
+    Query(crate::query::QueryArgs),
+    /// List the entities within N hops of one entity.
+    Neighbors(crate::query::NeighborsArgs),
+    /// Show the shortest chain of relations between two entities.
+    Path(crate::query::PathArgs),
+    /// Print one entity with its aliases, attributes, edges and evidence.
+    Show(crate::query::ShowArgs),
+    /// Say why an edge exists: rule, document:line and snippet.
+    Explain(crate::query::ExplainArgs),
+    /// Count entities and relations; list hubs and components.
+    Stats(crate::query::StatsArgs),
+    /// Cut out the neighbourhood of some entities as graph.json or DOT.
+    Subgraph(crate::query::SubgraphArgs),
 }
 
 /// `talkgraph extract`.
@@ -89,15 +103,17 @@ pub fn rules_for(dir: Option<&Path>) -> Result<&'static crate::rules::Rules> {
 /// Where a graph is expected: a graph JSON file, or text inputs (files, folders, `-`)
 /// that are extracted on the fly.
 pub fn load_graph(inputs: &[PathBuf], rules: Option<&Path>) -> Result<KnowledgeGraph> {
-    let _ = rules;
     match inputs {
         [one] if one.extension().is_some_and(|e| e == "json") => {
             let text = std::fs::read_to_string(one).map_err(|e| Error::io(one, e))?;
-            let doc: crate::model::GraphDoc =
-                serde_json::from_str(&text).map_err(|e| Error::json(one, &e))?;
-            Ok(KnowledgeGraph::from_doc(&doc))
+            KnowledgeGraph::from_json_str(&text).map_err(|e| Error::json(one, &e))
         }
-        _ => Err(Error::Usage("text inputs are not supported yet".into())),
+        _ => {
+            // Text is extracted with the same rules as `extract`; its warnings (bad UTF-8,
+            // binary files) are not errors and are left to `extract` to report.
+            let rules = rules_for(rules)?;
+            crate::pipeline::extract_paths(rules, inputs, &mut Vec::new())
+        }
     }
 }
 
@@ -107,6 +123,13 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit> {
         Command::Extract(args) => extract(&args, out, err),
         Command::Eval(args) => crate::eval::run(&args, out),
         Command::Convert(args) => crate::export::cli::run(args, out),
+        Command::Query(args) => crate::query::run_query(args, out),
+        Command::Neighbors(args) => crate::query::run_neighbors(args, out),
+        Command::Path(args) => crate::query::run_path(args, out),
+        Command::Show(args) => crate::query::run_show(args, out),
+        Command::Explain(args) => crate::query::run_explain(args, out),
+        Command::Stats(args) => crate::query::run_stats(args, out),
+        Command::Subgraph(args) => crate::query::run_subgraph(args, out),
         Command::Rules(RulesCommand::Check { dir }) => {
             let rules = rules_for(dir.as_deref())?;
             writeln!(out, "{}", rules.summary()).map_err(|e| Error::io("<stdout>", e))?;

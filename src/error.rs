@@ -90,7 +90,14 @@ impl Error {
             path: path.into(),
             line: e.line(),
             column: e.column(),
-            message: e.to_string(),
+            // serde_json appends " at line L column C"; the position is printed once, up front.
+            message: {
+                let m = e.to_string();
+                match m.rfind(" at line ") {
+                    Some(i) => m[..i].to_string(),
+                    None => m,
+                }
+            },
         }
     }
 

@@ -581,8 +581,18 @@ impl<'a> Extractor<'a> {
         let words: Vec<(usize, usize)> = WORD
             .find_iter(&line.clean)
             .map(|m| {
-                let s = ELISION.find(m.as_str()).map_or(0, |e| e.end());
-                (line.start + m.start() + s, line.start + m.end())
+                let w = m.as_str();
+                let s = ELISION.find(w).map_or(0, |e| e.end());
+                // "Quillbyte's" is Quillbyte.
+                let e = if w.ends_with("'s") || w.ends_with("’s") {
+                    w.len() - if w.ends_with("'s") { 2 } else { 4 }
+                } else {
+                    w.len()
+                };
+                (
+                    line.start + m.start() + s,
+                    line.start + m.start() + e.max(s),
+                )
             })
             .filter(|(s, e)| s < e)
             .collect();

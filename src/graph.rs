@@ -5,8 +5,9 @@ use crate::fold::{fold, slug};
 use crate::model::{EdgeDoc, GraphDoc, GraphMeta, NodeDoc, Span};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
+use std::sync::OnceLock;
 
 /// Entity types, in the order the JSON contract names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -131,7 +132,16 @@ pub struct KnowledgeGraph {
     graph: DiGraph<Node, Edge>,
     by_key: BTreeMap<(Kind, String), NodeIndex>,
     by_alias: BTreeMap<(Kind, String), NodeIndex>,
-    edges: BTreeMap<(NodeIndex, Relation, NodeIndex), EdgeIndex>,
+    /// Only looked up, never iterated, so hashing cannot leak into output order.
+    edges: HashMap<(NodeIndex, Relation, NodeIndex), EdgeIndex>,
+    /// Nodes of each type, in insertion order (indexed by `Kind as usize`), for queries.
+    by_kind: [Vec<NodeIndex>; 5],
+    /// Edges of each relation, in insertion order (indexed by `Relation as usize`).
+    by_relation: [Vec<EdgeIndex>; 5],
+    /// Nodes in (label, type) order, built on first use and dropped when a node is added
+    /// or renamed; lets queries sort large results by integers and then read labels
+    /// from one buffer in that order.
+    label_order: OnceLock<LabelOrder>,
     meta: GraphMeta,
 }
 
@@ -188,8 +198,16 @@ impl KnowledgeGraph {
 
     /// Adds an entity or merges it into the node it already is.
     pub fn add_node(&mut self, kind: Kind, label: &str) -> NodeIndex {
-        if let Some(ix) = self.lookup(kind, label) {
-            if fold(&self.graph[ix].label) == fold(label) && label < self.graph[ix].label.as_str() {
+        self.label_order.take();
+        // Folded once: loading a large graph spends much of its time here.
+        let key = (kind, fold(label));
+        let known = self
+            .by_key
+            .get(&key)
+            .or_else(|| self.by_alias.get(&key))
+            .copied();
+        if let Some(ix) = known {
+            if fold(&self.graph[ix].label) == key.1 && label < self.graph[ix].label.as_str() {
                 // Same entity written with other casing: the smallest spelling is canonical,
                 // so the result never depends on which document came first.
                 let old = std::mem::replace(&mut self.graph[ix].label, label.to_string());
@@ -207,7 +225,8 @@ impl KnowledgeGraph {
             attributes: BTreeMap::new(),
             mentions: BTreeSet::new(),
         });
-        self.by_key.insert((kind, fold(label)), ix);
+        self.by_key.insert(key, ix);
+        self.by_kind[kind as usize].push(ix);
         ix
     }
 
@@ -279,10 +298,26 @@ impl KnowledgeGraph {
                     },
                 );
                 self.edges.insert((from, relation, to), ex);
+                self.by_relation[relation as usize].push(ex);
                 ex
             }
         };
-        self.graph[ex].evidence.extend(evidence);
+        let ev = &mut self.graph[ex].evidence;
+        ev.extend(evidence);
+        // The same finding seen by two rules gives nested spans: keep the tightest, whatever
+        // the order they came in.
+        let wide: Vec<Span> = ev
+            .iter()
+            .filter(|a| {
+                ev.iter().any(|b| {
+                    b != *a && b.source == a.source && b.start >= a.start && b.end <= a.end
+                })
+            })
+            .cloned()
+            .collect();
+        for w in wide {
+            ev.remove(&w);
+        }
         Some(ex)
     }
 
@@ -311,51 +346,95 @@ impl KnowledgeGraph {
 
     /// Merges a JSON document into this graph.
     pub fn merge_doc(&mut self, doc: &GraphDoc) {
-        let mut ids: BTreeMap<&str, NodeIndex> = BTreeMap::new();
+        let mut ids: HashMap<&str, NodeIndex> = HashMap::with_capacity(doc.nodes.len());
         for n in &doc.nodes {
-            let Some(kind) = Kind::parse(&n.kind) else {
-                continue;
+            let parts = NodeParts {
+                kind: &n.kind,
+                label: &n.label,
+                aliases: &n.aliases,
+                attributes: &n.attributes,
             };
-            let ix = self.add_node(kind, &n.label);
-            for a in &n.aliases {
-                self.add_alias(ix, a);
+            if let Some(ix) = self.merge_node_parts(parts, n.mentions.iter().cloned()) {
+                ids.insert(n.id.as_str(), ix);
             }
-            for (k, v) in &n.attributes {
-                self.set_attribute(ix, k, v);
-            }
-            for m in &n.mentions {
-                self.add_mention(ix, m.clone());
-            }
-            ids.insert(n.id.as_str(), ix);
         }
         for e in &doc.edges {
-            let (Some(&from), Some(&to), Some(rel)) = (
-                ids.get(e.source.as_str()),
-                ids.get(e.target.as_str()),
-                Relation::parse(&e.relation),
-            ) else {
-                continue;
+            let parts = EdgeParts {
+                source: &e.source,
+                target: &e.target,
+                relation: &e.relation,
+                rule: &e.rule,
+                confidence: e.confidence,
             };
-            self.add_edge(
-                from,
-                rel,
-                to,
-                &e.rule,
-                e.confidence,
-                e.evidence.iter().cloned(),
-            );
+            self.merge_edge_parts(parts, |id| ids.get(id).copied(), e.evidence.iter().cloned());
         }
+        self.merge_meta(&doc.graph);
+    }
+
+    /// One node of a document; `None` for a type this version does not know.
+    fn merge_node_parts(
+        &mut self,
+        n: NodeParts<'_>,
+        mentions: impl IntoIterator<Item = Span>,
+    ) -> Option<NodeIndex> {
+        let kind = Kind::parse(n.kind)?;
+        let ix = self.add_node(kind, n.label);
+        for a in n.aliases {
+            self.add_alias(ix, a);
+        }
+        for (k, v) in n.attributes {
+            self.set_attribute(ix, k, v);
+        }
+        self.graph[ix].mentions.extend(mentions);
+        Some(ix)
+    }
+
+    /// One edge of a document, its ends looked up by node id; dropped when an end or
+    /// the relation is unknown.
+    fn merge_edge_parts(
+        &mut self,
+        e: EdgeParts<'_>,
+        id: impl Fn(&str) -> Option<NodeIndex>,
+        evidence: impl IntoIterator<Item = Span>,
+    ) {
+        let (Some(from), Some(to), Some(rel)) =
+            (id(e.source), id(e.target), Relation::parse(e.relation))
+        else {
+            return;
+        };
+        self.add_edge(from, rel, to, e.rule, e.confidence, evidence);
+    }
+
+    fn merge_meta(&mut self, meta: &GraphMeta) {
         let sources: BTreeSet<String> = self
             .meta
             .sources
             .iter()
-            .chain(doc.graph.sources.iter())
+            .chain(meta.sources.iter())
             .cloned()
             .collect();
         self.meta.sources = sources.into_iter().collect();
-        for (k, v) in &doc.graph.hashes {
+        for (k, v) in &meta.hashes {
             self.meta.hashes.insert(k.clone(), v.clone());
         }
+    }
+
+    /// Builds a graph straight from graph.json text, one node and one edge at a time,
+    /// never holding the whole [`GraphDoc`]: the same graph as
+    /// `from_doc(&serde_json::from_str(text)?)`, in less time and memory.
+    pub fn from_json_str(text: &str) -> serde_json::Result<KnowledgeGraph> {
+        use serde::de::DeserializeSeed;
+        let mut loader = loader::Loader {
+            kg: KnowledgeGraph::new(),
+            ids: HashMap::new(),
+        };
+        let mut de = serde_json::Deserializer::from_str(text);
+        let generator = (&mut loader).deserialize(&mut de)?;
+        de.end()?;
+        loader.kg.meta.generator = generator;
+        // Built now so that the first query does not pay for it.
+        loader.kg.label_order();
+        Ok(loader.kg)
     }
 
     /// Builds a graph from its JSON document.
@@ -373,32 +452,14 @@ impl KnowledgeGraph {
         doc.graph.hashes = self.meta.hashes.clone();
         let mut nodes: Vec<NodeDoc> = self
             .graph
-            .node_weights()
-            .map(|n| NodeDoc {
-                id: n.id(),
-                kind: n.kind.to_string(),
-                label: n.label.clone(),
-                aliases: n.aliases.iter().cloned().collect(),
-                attributes: n.attributes.clone(),
-                mentions: n.mentions.iter().cloned().collect(),
-            })
+            .node_indices()
+            .map(|ix| self.node_doc(ix))
             .collect();
         nodes.sort_by(|a, b| a.id.cmp(&b.id));
         let mut edges: Vec<EdgeDoc> = self
             .graph
-            .edge_references()
-            .map(|e| {
-                let w = e.weight();
-                EdgeDoc {
-                    source: self.graph[e.source()].id(),
-                    target: self.graph[e.target()].id(),
-                    key: 0,
-                    relation: w.relation.to_string(),
-                    rule: w.rule.clone(),
-                    confidence: w.confidence,
-                    evidence: w.evidence.iter().cloned().collect(),
-                }
-            })
+            .edge_indices()
+            .map(|ex| self.edge_doc(ex))
             .collect();
         edges.sort_by(|a, b| {
             (&a.source, &a.relation, &a.target).cmp(&(&b.source, &b.relation, &b.target))
@@ -406,5 +467,528 @@ impl KnowledgeGraph {
         doc.nodes = nodes;
         doc.edges = edges;
         doc
+    }
+}
+
+/// A document node's fields, whether they come from a [`NodeDoc`] or straight from text.
+struct NodeParts<'a> {
+    kind: &'a str,
+    label: &'a str,
+    aliases: &'a [String],
+    attributes: &'a BTreeMap<String, String>,
+}
+
+/// A document edge's fields, wherever they come from.
+struct EdgeParts<'a> {
+    source: &'a str,
+    target: &'a str,
+    relation: &'a str,
+    rule: &'a str,
+    confidence: f64,
+}
+
+/// Every label, concatenated in (label, type) order, with each node's rank.
+#[derive(Debug, Clone, Default)]
+struct LabelOrder {
+    /// By node index: the position in label order.
+    rank: Vec<u32>,
+    text: String,
+    /// By rank: where the label ends in `text`.
+    ends: Vec<usize>,
+}
+
+/// Which way an edge is followed from the node at hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dir {
+    /// The node is the edge's source.
+    Out,
+    /// The node is the edge's target.
+    In,
+}
+
+/// Read access for queries: indexes by type and relation, adjacency, and the few
+/// petgraph algorithms the query commands need, so that no other module calls petgraph.
+impl KnowledgeGraph {
+    /// Every node of this type, in insertion order.
+    pub fn nodes_of_kind(&self, kind: Kind) -> &[NodeIndex] {
+        &self.by_kind[kind as usize]
+    }
+
+    /// Every edge of this relation, in insertion order.
+    pub fn edges_of_relation(&self, relation: Relation) -> &[EdgeIndex] {
+        &self.by_relation[relation as usize]
+    }
+
+    /// The edge `from -relation-> to`, if the graph has it.
+    pub fn edge_between(
+        &self,
+        from: NodeIndex,
+        relation: Relation,
+        to: NodeIndex,
+    ) -> Option<EdgeIndex> {
+        self.edges.get(&(from, relation, to)).copied()
+    }
+
+    /// An edge with its endpoints.
+    pub fn edge(&self, ex: EdgeIndex) -> (NodeIndex, &Edge, NodeIndex) {
+        let (from, to) = self
+            .graph
+            .edge_endpoints(ex)
+            .expect("edge indexes come from this graph");
+        (from, &self.graph[ex], to)
+    }
+
+    /// Edges at a node in one direction: (edge, payload, the node at the other end).
+    /// Order is petgraph's adjacency order; sort before output.
+    pub fn adjacent(
+        &self,
+        ix: NodeIndex,
+        dir: Dir,
+    ) -> impl Iterator<Item = (EdgeIndex, &Edge, NodeIndex)> + '_ {
+        let pdir = match dir {
+            Dir::Out => petgraph::Direction::Outgoing,
+            Dir::In => petgraph::Direction::Incoming,
+        };
+        self.graph.edges_directed(ix, pdir).map(move |e| {
+            let other = if dir == Dir::Out {
+                e.target()
+            } else {
+                e.source()
+            };
+            (e.id(), e.weight(), other)
+        })
+    }
+
+    fn label_order(&self) -> &LabelOrder {
+        self.label_order.get_or_init(|| {
+            let mut order: Vec<(&str, Kind, u32)> = self
+                .graph
+                .node_indices()
+                .map(|ix| {
+                    let n = &self.graph[ix];
+                    (n.label.as_str(), n.kind, ix.index() as u32)
+                })
+                .collect();
+            order.sort_unstable();
+            let mut rank = vec![0; order.len()];
+            let mut text = String::with_capacity(order.iter().map(|o| o.0.len()).sum());
+            let mut ends = Vec::with_capacity(order.len());
+            for (r, (label, _, ix)) in order.into_iter().enumerate() {
+                rank[ix as usize] = r as u32;
+                text.push_str(label);
+                ends.push(text.len());
+            }
+            LabelOrder { rank, text, ends }
+        })
+    }
+
+    /// The node's position when all nodes are sorted by (label, type); compares like
+    /// `(&label, kind)`. Built on first use, so meant for a graph no longer changing.
+    pub fn label_rank(&self, ix: NodeIndex) -> u32 {
+        self.label_order().rank[ix.index()]
+    }
+
+    /// The node's label, read from the rank-ordered buffer: results sorted by
+    /// [`label_rank`](Self::label_rank) read it almost sequentially instead of touching
+    /// every node. Same text as `node(ix).label`; for a graph no longer changing.
+    pub fn label(&self, ix: NodeIndex) -> &str {
+        let order = self.label_order();
+        let r = order.rank[ix.index()] as usize;
+        let start = if r == 0 { 0 } else { order.ends[r - 1] };
+        &order.text[start..order.ends[r]]
+    }
+
+    /// Number of edges at a node, both directions.
+    pub fn degree(&self, ix: NodeIndex) -> usize {
+        self.adjacent(ix, Dir::Out).count() + self.adjacent(ix, Dir::In).count()
+    }
+
+    /// Every folded name (labels, then aliases) with its type and node; unordered.
+    pub fn names(&self) -> impl Iterator<Item = (&str, Kind, NodeIndex)> + '_ {
+        self.by_key
+            .iter()
+            .chain(self.by_alias.iter())
+            .map(|((kind, name), ix)| (name.as_str(), *kind, *ix))
+    }
+
+    /// One node as its JSON document.
+    pub fn node_doc(&self, ix: NodeIndex) -> NodeDoc {
+        let n = &self.graph[ix];
+        NodeDoc {
+            id: n.id(),
+            kind: n.kind.to_string(),
+            label: n.label.clone(),
+            aliases: n.aliases.iter().cloned().collect(),
+            attributes: n.attributes.clone(),
+            mentions: n.mentions.iter().cloned().collect(),
+        }
+    }
+
+    /// One edge as its JSON document.
+    pub fn edge_doc(&self, ex: EdgeIndex) -> EdgeDoc {
+        let (from, w, to) = self.edge(ex);
+        EdgeDoc {
+            source: self.graph[from].id(),
+            target: self.graph[to].id(),
+            key: 0,
+            relation: w.relation.to_string(),
+            rule: w.rule.clone(),
+            confidence: w.confidence,
+            evidence: w.evidence.iter().cloned().collect(),
+        }
+    }
+
+    /// Shortest paths between two nodes over the graph taken as undirected, each as the
+    /// list of its nodes (both ends included). With `all`, every shortest path up to
+    /// `limit`; otherwise at most one. Empty when the nodes are not connected.
+    pub fn shortest_paths(
+        &self,
+        from: NodeIndex,
+        to: NodeIndex,
+        all: bool,
+        limit: usize,
+    ) -> Vec<Vec<NodeIndex>> {
+        use petgraph::algo::dijkstra;
+        use petgraph::visit::UndirectedAdaptor;
+        let g = UndirectedAdaptor(&self.graph);
+        // Dijkstra stops once `to` is settled, so every node closer than the goal has its
+        // exact distance; a node on a shortest path is closer than the goal from both ends.
+        let ds = dijkstra(g, from, Some(to), |_| 1usize);
+        let Some(&total) = ds.get(&to) else {
+            return Vec::new();
+        };
+        let dt = dijkstra(g, to, Some(from), |_| 1usize);
+        let on_path =
+            |n: NodeIndex, k: usize| ds.get(&n) == Some(&k) && dt.get(&n) == Some(&(total - k));
+        // Depth-first over the layered shortest-path DAG; neighbours in node order
+        // so the same graph always lists the same paths first.
+        let mut out = Vec::new();
+        let mut stack = vec![vec![from]];
+        let want = if all { limit } else { 1 };
+        while let Some(path) = stack.pop() {
+            if out.len() >= want {
+                break;
+            }
+            let last = *path.last().expect("paths are never empty");
+            if last == to {
+                out.push(path);
+                continue;
+            }
+            let k = path.len();
+            let mut next: Vec<NodeIndex> = self
+                .graph
+                .neighbors_undirected(last)
+                .filter(|&n| on_path(n, k))
+                .collect();
+            next.sort();
+            next.dedup();
+            for n in next.into_iter().rev() {
+                let mut p = path.clone();
+                p.push(n);
+                stack.push(p);
+            }
+        }
+        out
+    }
+
+    /// Sizes of the weakly connected components, largest first.
+    pub fn component_sizes(&self) -> Vec<usize> {
+        let mut uf = petgraph::unionfind::UnionFind::<usize>::new(self.graph.node_count());
+        for e in self.graph.edge_references() {
+            uf.union(e.source().index(), e.target().index());
+        }
+        let mut sizes: BTreeMap<usize, usize> = BTreeMap::new();
+        for ix in 0..self.graph.node_count() {
+            *sizes.entry(uf.find_mut(ix)).or_default() += 1;
+        }
+        let mut out: Vec<usize> = sizes.into_values().collect();
+        out.sort_unstable_by(|a, b| b.cmp(a));
+        out
+    }
+}
+
+/// The streaming reader behind [`KnowledgeGraph::from_json_str`]: serde visitors that
+/// feed each node and edge into the graph as soon as it is parsed. Names, ids and rules
+/// are borrowed from the text when they hold no escapes, so a large graph costs few
+/// short-lived allocations.
+mod loader {
+    use super::{EdgeParts, KnowledgeGraph, NodeIndex, NodeParts};
+    use crate::model::{GraphMeta, Span};
+    use serde::Deserialize;
+    use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use std::borrow::Cow;
+    use std::collections::{BTreeMap, HashMap};
+    use std::fmt;
+
+    /// Ids are borrowed from the text too: freeing a million small strings at the end
+    /// of loading would leave the allocator a backlog that the first query pays for.
+    pub(super) struct Loader<'de> {
+        pub kg: KnowledgeGraph,
+        pub ids: HashMap<Cow<'de, str>, NodeIndex>,
+    }
+
+    /// `NodeDoc` with borrowed strings: same fields, same defaults.
+    #[derive(Deserialize)]
+    struct NodeIn<'a> {
+        #[serde(borrow)]
+        id: Cow<'a, str>,
+        #[serde(rename = "type", borrow)]
+        kind: Cow<'a, str>,
+        #[serde(borrow)]
+        label: Cow<'a, str>,
+        #[serde(default)]
+        aliases: Vec<String>,
+        #[serde(default)]
+        attributes: BTreeMap<String, String>,
+        #[serde(default)]
+        mentions: Vec<Span>,
+    }
+
+    /// `EdgeDoc` with borrowed strings: same fields, same defaults.
+    #[derive(Deserialize)]
+    struct EdgeIn<'a> {
+        #[serde(borrow)]
+        source: Cow<'a, str>,
+        #[serde(borrow)]
+        target: Cow<'a, str>,
+        #[serde(default, rename = "key")]
+        _key: u32,
+        #[serde(borrow)]
+        relation: Cow<'a, str>,
+        #[serde(borrow)]
+        rule: Cow<'a, str>,
+        confidence: f64,
+        #[serde(default)]
+        evidence: Vec<Span>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(field_identifier, rename_all = "lowercase")]
+    enum Field {
+        Directed,
+        Multigraph,
+        Graph,
+        Nodes,
+        Edges,
+        #[serde(other)]
+        Other,
+    }
+
+    /// The top-level object; yields the generator string.
+    impl<'de> DeserializeSeed<'de> for &mut Loader<'de> {
+        type Value = String;
+
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for &mut Loader<'de> {
+        type Value = String;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a graph document")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<String, A::Error> {
+            let (mut directed, mut multigraph, mut nodes) = (false, false, false);
+            let mut meta: Option<GraphMeta> = None;
+            // Edges written before nodes wait until the ids are known.
+            let mut early_edges: Option<Vec<EdgeIn<'de>>> = None;
+            let mut edges = false;
+            while let Some(key) = map.next_key::<Field>()? {
+                match key {
+                    Field::Directed => {
+                        map.next_value::<bool>()?;
+                        directed = true;
+                    }
+                    Field::Multigraph => {
+                        map.next_value::<bool>()?;
+                        multigraph = true;
+                    }
+                    Field::Graph => meta = Some(map.next_value()?),
+                    Field::Nodes => {
+                        map.next_value_seed(Nodes(&mut *self))?;
+                        nodes = true;
+                    }
+                    Field::Edges if nodes => {
+                        map.next_value_seed(Edges(&mut *self))?;
+                        edges = true;
+                    }
+                    Field::Edges => {
+                        early_edges = Some(map.next_value()?);
+                        edges = true;
+                    }
+                    Field::Other => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            for (present, name) in [
+                (directed, "directed"),
+                (multigraph, "multigraph"),
+                (meta.is_some(), "graph"),
+                (nodes, "nodes"),
+                (edges, "edges"),
+            ] {
+                if !present {
+                    return Err(de::Error::missing_field(name));
+                }
+            }
+            for e in early_edges.into_iter().flatten() {
+                self.edge(e);
+            }
+            let meta = meta.expect("checked above");
+            self.kg.merge_meta(&meta);
+            Ok(meta.generator)
+        }
+    }
+
+    impl<'de> Loader<'de> {
+        fn node(&mut self, n: NodeIn<'de>) {
+            let parts = NodeParts {
+                kind: &n.kind,
+                label: &n.label,
+                aliases: &n.aliases,
+                attributes: &n.attributes,
+            };
+            if let Some(ix) = self.kg.merge_node_parts(parts, n.mentions) {
+                self.ids.insert(n.id, ix);
+            }
+        }
+
+        fn edge(&mut self, e: EdgeIn<'_>) {
+            let parts = EdgeParts {
+                source: &e.source,
+                target: &e.target,
+                relation: &e.relation,
+                rule: &e.rule,
+                confidence: e.confidence,
+            };
+            let ids = &self.ids;
+            self.kg
+                .merge_edge_parts(parts, |id| ids.get(id).copied(), e.evidence);
+        }
+    }
+
+    struct Nodes<'a, 'de>(&'a mut Loader<'de>);
+    struct Edges<'a, 'de>(&'a mut Loader<'de>);
+
+    impl<'de> DeserializeSeed<'de> for Nodes<'_, 'de> {
+        type Value = ();
+
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Nodes<'_, 'de> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of nodes")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(n) = seq.next_element::<NodeIn<'de>>()? {
+                self.0.node(n);
+            }
+            Ok(())
+        }
+    }
+
+    impl<'de> DeserializeSeed<'de> for Edges<'_, 'de> {
+        type Value = ();
+
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Edges<'_, 'de> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of edges")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(e) = seq.next_element::<EdgeIn<'de>>()? {
+                self.0.edge(e);
+            }
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streaming_load_matches_from_doc() {
+        let text = include_str!("../tests/data/query-graph.json");
+        let doc: GraphDoc = serde_json::from_str(text).unwrap();
+        let fast = KnowledgeGraph::from_json_str(text).unwrap();
+        assert_eq!(fast.to_doc(), KnowledgeGraph::from_doc(&doc).to_doc());
+        assert_eq!(fast.meta().generator, doc.graph.generator);
+
+        // Edges written before nodes, a node of an unknown type, an unknown field.
+        let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
+        let edges = v["edges"].take();
+        let obj = v.as_object_mut().unwrap();
+        obj.remove("edges");
+        let mut reordered = serde_json::Map::new();
+        reordered.insert("edges".into(), edges);
+        reordered.insert("extra".into(), serde_json::json!({"x": [1, 2]}));
+        reordered.extend(obj.clone());
+        reordered["nodes"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({"id": "venue:x", "type": "venue", "label": "X"}));
+        let text = serde_json::to_string(&reordered).unwrap();
+        let doc: GraphDoc = serde_json::from_str(&text).unwrap();
+        let fast = KnowledgeGraph::from_json_str(&text).unwrap();
+        assert_eq!(fast.to_doc(), KnowledgeGraph::from_doc(&doc).to_doc());
+    }
+
+    #[test]
+    fn streaming_load_unescapes_names() {
+        let text = r#"{"directed": true, "multigraph": true, "graph": {"generator": "g", "sources": []},
+            "nodes": [{"id": "person:ines", "type": "person", "label": "In\u00e8s \"Ina\" Moreau"},
+                      {"id": "company:s\u0068op", "type": "company", "label": "Shop"}],
+            "edges": [{"source": "person:ines", "target": "company:shop", "relation": "works_at",
+                       "rule": "r\/1", "confidence": 1.0}]}"#;
+        let doc: GraphDoc = serde_json::from_str(text).unwrap();
+        let fast = KnowledgeGraph::from_json_str(text).unwrap();
+        assert_eq!(fast.to_doc(), KnowledgeGraph::from_doc(&doc).to_doc());
+        assert_eq!(fast.edge_count(), 1);
+        assert_eq!(fast.lookup_any("ines ina moreau").len(), 1);
+    }
+
+    #[test]
+    fn label_order_follows_labels_and_resets_on_change() {
+        let mut kg = KnowledgeGraph::new();
+        let b = kg.add_node(Kind::Company, "Beta");
+        let a = kg.add_node(Kind::Project, "Alpha");
+        let a2 = kg.add_node(Kind::Company, "Alpha");
+        assert_eq!(
+            [kg.label_rank(a2), kg.label_rank(a), kg.label_rank(b)],
+            [0, 1, 2]
+        );
+        assert_eq!([kg.label(a), kg.label(b)], ["Alpha", "Beta"]);
+        let c = kg.add_node(Kind::Person, "Aaron");
+        assert_eq!((kg.label_rank(c), kg.label(b)), (0, "Beta"));
+    }
+
+    #[test]
+    fn streaming_load_reports_shape_errors() {
+        let e = KnowledgeGraph::from_json_str(r#"{"directed": true, "nodes": []}"#).unwrap_err();
+        assert!(
+            e.to_string().starts_with("missing field `multigraph`"),
+            "{e}"
+        );
+        let e = KnowledgeGraph::from_json_str("{\"nodes\": [{\"id\": 3}]}").unwrap_err();
+        assert_eq!((e.line(), e.column()), (1, 19));
     }
 }

@@ -430,7 +430,7 @@ fn bad_json_names_file_line_and_column() {
     assert_eq!(util::stdout(&out), "");
     assert_eq!(
         util::stderr(&out),
-        format!("talkgraph: {graph}:2:12: trailing comma at line 2 column 12\n")
+        format!("talkgraph: {graph}:2:12: trailing comma\n")
     );
 }
 

@@ -1,8 +1,8 @@
 //! Exports through `talkgraph convert` and loads the result with the tool each format is
 //! for: GraphViz, networkx, rdflib and pyoxigraph, Node.js, headless Chromium.
 //!
-//! The graph under test is `tests/data/sample-graph.json`, or the file named by
-//! `TALKGRAPH_EXPORT_GRAPH` (e.g. `output/graph.json`). Python comes from
+//! The graphs under test are `tests/data/sample-graph.json` and the fixtures' graph
+//! `output/graph.json`, or the one file named by `TALKGRAPH_EXPORT_GRAPH`. Python comes from
 //! `TALKGRAPH_PYTHON`, else `.venv/bin/python`, else `python3`. A missing tool fails the
 //! test with a pointer to `.ci/setup-tools`: nothing is skipped silently.
 
@@ -10,11 +10,16 @@ use crate::util::{TempDir, root, run, stderr, stdout};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The graph JSON the format tests export.
-fn graph_under_test() -> PathBuf {
-    std::env::var_os("TALKGRAPH_EXPORT_GRAPH")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("tests/data/sample-graph.json"))
+/// The graph JSON files the format tests export: the hand-made graph of awkward labels and
+/// the fixtures' own graph (or the one file named by `TALKGRAPH_EXPORT_GRAPH`).
+fn graphs_under_test() -> Vec<(&'static str, PathBuf)> {
+    match std::env::var_os("TALKGRAPH_EXPORT_GRAPH") {
+        Some(p) => vec![("env", PathBuf::from(p))],
+        None => vec![
+            ("sample", root().join("tests/data/sample-graph.json")),
+            ("fixtures", root().join("output/graph.json")),
+        ],
+    }
 }
 
 fn missing(what: &str) -> ! {
@@ -74,6 +79,7 @@ fn canonical(graph: &Path, dir: &Path) -> PathBuf {
 /// Runs one check of `tests/tools/check_export.py` and asserts the tool agreed.
 fn check(check: &str, graph: &Path, exported: &Path, extra: &[&str]) {
     let out = Command::new(python())
+        .env("TALKGRAPH_BIN", env!("CARGO_BIN_EXE_talkgraph"))
         .arg(root().join("tests/tools/check_export.py"))
         .arg(check)
         .arg(graph)
@@ -185,51 +191,67 @@ fn export_mermaid(graph: &Path, dir: &TempDir) {
 
 #[test]
 fn json_loads_in_networkx_with_equal_counts() {
-    export_json(&graph_under_test(), &TempDir::new("export-json"));
+    for (name, graph) in graphs_under_test() {
+        export_json(&graph, &TempDir::new(&format!("export-json-{name}")));
+    }
 }
 
 #[test]
 fn graphml_loads_in_networkx_with_equal_counts_and_values() {
-    export_graphml(&graph_under_test(), &TempDir::new("export-graphml"));
+    for (name, graph) in graphs_under_test() {
+        export_graphml(&graph, &TempDir::new(&format!("export-graphml-{name}")));
+    }
 }
 
 #[test]
 fn dot_renders_without_warnings_and_clusters_by_source() {
-    export_dot(&graph_under_test(), &TempDir::new("export-dot"));
+    for (name, graph) in graphs_under_test() {
+        export_dot(&graph, &TempDir::new(&format!("export-dot-{name}")));
+    }
 }
 
 #[test]
 fn cytoscape_parses_in_node_with_unique_ids() {
-    export_cytoscape(&graph_under_test(), &TempDir::new("export-cytoscape"));
+    for (name, graph) in graphs_under_test() {
+        export_cytoscape(&graph, &TempDir::new(&format!("export-cytoscape-{name}")));
+    }
 }
 
 #[test]
 fn neo4j_folder_has_import_headers() {
-    export_neo4j(&graph_under_test(), &TempDir::new("export-neo4j"));
+    for (name, graph) in graphs_under_test() {
+        export_neo4j(&graph, &TempDir::new(&format!("export-neo4j-{name}")));
+    }
 }
 
 #[test]
 fn turtle_and_ntriples_answer_sparql_like_the_graph() {
-    export_rdf(&graph_under_test(), &TempDir::new("export-rdf"));
+    for (name, graph) in graphs_under_test() {
+        export_rdf(&graph, &TempDir::new(&format!("export-rdf-{name}")));
+    }
 }
 
 #[test]
 fn mermaid_is_one_flowchart() {
-    export_mermaid(&graph_under_test(), &TempDir::new("export-mermaid"));
+    for (name, graph) in graphs_under_test() {
+        export_mermaid(&graph, &TempDir::new(&format!("export-mermaid-{name}")));
+    }
 }
 
 #[test]
 fn html_draws_every_node_in_chromium_without_errors() {
-    let dir = TempDir::new("export-html");
-    export_html(&graph_under_test(), &dir);
-    let canon = dir.path().join("graph.json");
-    let png = p(&dir, "viewer.png");
-    check(
-        "screenshot",
-        &canon,
-        &dir.path().join("g.html"),
-        &["--png", &png],
-    );
+    for (name, graph) in graphs_under_test() {
+        let dir = TempDir::new(&format!("export-html-{name}"));
+        export_html(&graph, &dir);
+        let canon = dir.path().join("graph.json");
+        let png = p(&dir, "viewer.png");
+        check(
+            "screenshot",
+            &canon,
+            &dir.path().join("g.html"),
+            &["--png", &png],
+        );
+    }
 }
 
 /// A deterministic graph whose every string is built from pieces that break escapers.
@@ -351,7 +373,7 @@ fn nasty_labels_survive_every_real_parser() {
 
 #[test]
 fn convert_writes_json_to_stdout_by_default_and_is_deterministic() {
-    let graph = graph_under_test();
+    let graph = root().join("tests/data/sample-graph.json");
     let a = run(&["convert", graph.to_str().unwrap()], None);
     let b = run(&["convert", graph.to_str().unwrap()], None);
     assert!(a.status.success(), "{}", stderr(&a));

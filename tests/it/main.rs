@@ -10,3 +10,5 @@ mod util;
 mod eval;
 // Every export format loaded by the tool it is meant for.
 mod export;
+// query, neighbors, path, show, explain, stats, subgraph over tests/data/query-graph.json
+mod query;

@@ -27,6 +27,9 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from urllib.parse import quote
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+GRAPH_PATH = None
+
 # A tool's complaint is a failure: "opens without complaint" is the point.
 warnings.simplefilter("error")
 
@@ -199,20 +202,22 @@ PREDICATES = {
 }
 
 
-def talkgraph_query_rows(graph, relation, target_label):
-    """The rows `talkgraph query` gives for "who/what <relation> <target>": the source
-    labels of those edges, sorted.
+_QUERY_ROWS = {}
 
-    TODO(lead): once `talkgraph query` exists, run it here instead of reading the JSON,
-    e.g. `talkgraph query GRAPH "who works at <target>" --format json`, so the SPARQL
-    answer is compared with the real command.
-    """
-    labels = {n["id"]: n["label"] for n in graph["nodes"]}
-    return sorted(
-        labels[e["source"]]
-        for e in graph["edges"]
-        if e["relation"] == relation and labels.get(e["target"]) == target_label
-    )
+
+def talkgraph_query_rows(graph, relation, target_label):
+    """The rows the real `talkgraph query GRAPH '?s RELATION ?o' --format json` gives for
+    one object label: the subjects' labels, sorted. One query per relation, so no label
+    ever has to be quoted on a command line."""
+    if relation not in _QUERY_ROWS:
+        binary = os.environ.get("TALKGRAPH_BIN") or os.path.join(ROOT, "target", "debug", "talkgraph")
+        out = subprocess.run(
+            [binary, "query", GRAPH_PATH, f"?s {relation} ?o", "--format", "json"],
+            capture_output=True, text=True, encoding="utf-8",
+        )
+        expect(out.returncode in (0, 1), f"talkgraph query failed: {out.stderr}")
+        _QUERY_ROWS[relation] = json.loads(out.stdout) if out.returncode == 0 else []
+    return sorted(r["s"] for r in _QUERY_ROWS[relation] if r["o"] == target_label)
 
 
 def sparql_string(s):
@@ -616,6 +621,8 @@ def main():
     p.add_argument("--clusters", action="store_true", help="dot: exported with --cluster-by source")
     p.add_argument("--png", help="screenshot: where to save the PNG")
     a = p.parse_args()
+    global GRAPH_PATH
+    GRAPH_PATH = a.graph
     graph = load_graph(a.graph)
     try:
         if a.check == "networkx-json":

@@ -1,0 +1,439 @@
+//! The pattern language: `SUBJECT RELATION OBJECT`, with `?var`, `?var:type`, constants
+//! (bare words or quoted, optional `:type`). Parsing only; errors name the column.
+
+use crate::error::{Error, Result};
+use crate::graph::{Kind, Relation};
+
+/// A subject or object.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Term {
+    /// `?name` or `?name:type`.
+    Var {
+        name: String,
+        kind: Option<Kind>,
+        col: usize,
+    },
+    /// An entity name as written, with an optional `:type`.
+    Const {
+        name: String,
+        kind: Option<Kind>,
+        col: usize,
+        len: usize,
+    },
+}
+
+/// The middle of a pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum RelTerm {
+    Var { name: String, col: usize },
+    Const(Relation),
+}
+
+/// One parsed triple pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Pattern {
+    pub subject: Term,
+    pub relation: RelTerm,
+    pub object: Term,
+}
+
+/// A located parse error: which pattern, which columns (1-based, in characters).
+pub(crate) fn located(text: &str, number: usize, col: usize, len: usize, msg: &str) -> Error {
+    let caret = format!(
+        "{}{}",
+        " ".repeat(col.saturating_sub(1)),
+        "^".repeat(len.max(1))
+    );
+    Error::Query(format!(
+        "pattern {number}, column {col}: {msg}\n  {text}\n  {caret}"
+    ))
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum TokKind {
+    Word,
+    Quoted,
+}
+
+#[derive(Debug, Clone)]
+struct Tok {
+    kind: TokKind,
+    /// The text without quotes (and without a trailing `:type` after a closing quote).
+    text: String,
+    /// 1-based column of the first character, and width in characters.
+    col: usize,
+    len: usize,
+    /// `:type` written right after a closing quote, with its column.
+    suffix: Option<(String, usize)>,
+}
+
+fn tokenize(text: &str, number: usize) -> Result<Vec<Tok>> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut toks = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        if c == '"' || c == '\'' {
+            let start = i;
+            let Some(close) = (i + 1..chars.len()).find(|&j| chars[j] == c) else {
+                return Err(located(text, number, start + 1, 1, "unterminated quote"));
+            };
+            let inner: String = chars[i + 1..close].iter().collect();
+            i = close + 1;
+            let mut suffix = None;
+            if i < chars.len() && chars[i] == ':' {
+                let s = i + 1;
+                let mut j = s;
+                while j < chars.len() && !chars[j].is_whitespace() {
+                    j += 1;
+                }
+                suffix = Some((chars[s..j].iter().collect(), s + 1));
+                i = j;
+            }
+            toks.push(Tok {
+                kind: TokKind::Quoted,
+                text: inner,
+                col: start + 1,
+                len: i - start,
+                suffix,
+            });
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && !chars[i].is_whitespace() {
+            i += 1;
+        }
+        toks.push(Tok {
+            kind: TokKind::Word,
+            text: chars[start..i].iter().collect(),
+            col: start + 1,
+            len: i - start,
+            suffix: None,
+        });
+    }
+    Ok(toks)
+}
+
+fn is_var(t: &Tok) -> bool {
+    t.kind == TokKind::Word && t.text.starts_with('?')
+}
+
+/// A relation name as users may type it: `works_at`, `WORKS_AT`, `works-at`.
+fn relation_name(t: &Tok) -> Option<Relation> {
+    if t.kind != TokKind::Word {
+        return None;
+    }
+    Relation::parse(&t.text.to_lowercase().replace('-', "_"))
+}
+
+fn type_list() -> String {
+    Kind::ALL.map(Kind::as_str).join(", ")
+}
+
+fn parse_kind(s: &str, text: &str, number: usize, col: usize) -> Result<Kind> {
+    Kind::parse(&s.to_lowercase()).ok_or_else(|| {
+        let msg = if s.is_empty() {
+            format!("expected a type after `:` ({})", type_list())
+        } else {
+            format!("unknown type `{s}` (types are {})", type_list())
+        };
+        located(text, number, col, s.chars().count(), &msg)
+    })
+}
+
+/// `?name` or `?name:type` starting at `t`.
+fn parse_var(t: &Tok, text: &str, number: usize) -> Result<(String, Option<Kind>)> {
+    let body = &t.text[1..];
+    let (name, kind) = match body.split_once(':') {
+        Some((n, k)) => (n, Some(k)),
+        None => (body, None),
+    };
+    let ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !ok {
+        let msg = if name.is_empty() {
+            "expected a variable name after `?`".to_string()
+        } else {
+            format!("bad variable name `?{name}` (use letters, digits and `_`)")
+        };
+        return Err(located(text, number, t.col, name.chars().count() + 1, &msg));
+    }
+    let kind = match kind {
+        Some(k) => Some(parse_kind(
+            k,
+            text,
+            number,
+            t.col + name.chars().count() + 2,
+        )?),
+        None => None,
+    };
+    Ok((name.to_string(), kind))
+}
+
+/// A constant: strips a trailing `:type` (a bare word that is a type name; a colon
+/// followed by a space, as in a talk title, is part of the name).
+fn parse_const(toks: &[Tok], text: &str, number: usize) -> Result<Term> {
+    let first = &toks[0];
+    let last = &toks[toks.len() - 1];
+    let col = first.col;
+    let len = last.col + last.len - first.col;
+    if first.kind == TokKind::Quoted {
+        let kind = match &first.suffix {
+            Some((s, c)) => Some(parse_kind(s, text, number, *c)?),
+            None => None,
+        };
+        return Ok(Term::Const {
+            name: first.text.clone(),
+            kind,
+            col,
+            len,
+        });
+    }
+    let raw: String = text
+        .chars()
+        .skip(col - 1)
+        .take(len)
+        .collect::<String>()
+        .trim()
+        .to_string();
+    if let Some((name, suffix)) = raw.rsplit_once(':')
+        && !name.is_empty()
+        && !name.ends_with(char::is_whitespace)
+        && !suffix.is_empty()
+        && suffix.chars().all(|c| c.is_ascii_alphabetic())
+    {
+        let suffix_col = col + name.chars().count() + 1;
+        let kind = parse_kind(suffix, text, number, suffix_col)?;
+        return Ok(Term::Const {
+            name: name.to_string(),
+            kind: Some(kind),
+            col,
+            len,
+        });
+    }
+    Ok(Term::Const {
+        name: raw,
+        kind: None,
+        col,
+        len,
+    })
+}
+
+/// Parses one pattern; `number` is its 1-based position on the command line.
+pub(crate) fn parse(text: &str, number: usize) -> Result<Pattern> {
+    let toks = tokenize(text, number)?;
+    let end_col = text.chars().count() + 1;
+    if toks.is_empty() {
+        return Err(located(
+            text,
+            number,
+            1,
+            1,
+            "empty pattern; write SUBJECT RELATION OBJECT, e.g. `?p works_at Shopify`",
+        ));
+    }
+    if relation_name(&toks[0]).is_some() {
+        return Err(located(
+            text,
+            number,
+            toks[0].col,
+            toks[0].len,
+            "expected a subject before the relation",
+        ));
+    }
+    // Subject: one variable or quoted name, or bare words up to the relation.
+    let subject_end = if is_var(&toks[0]) || toks[0].kind == TokKind::Quoted {
+        1
+    } else {
+        toks.iter()
+            .position(|t| is_var(t) || t.kind == TokKind::Quoted || relation_name(t).is_some())
+            .unwrap_or(toks.len())
+    };
+    let subject_end = subject_end.max(1);
+    let subject = term(&toks[..subject_end], text, number)?;
+    let Some(rel_tok) = toks.get(subject_end) else {
+        return Err(located(
+            text,
+            number,
+            end_col,
+            1,
+            &format!(
+                "expected a relation after the subject ({})",
+                relation_list()
+            ),
+        ));
+    };
+    let relation = if is_var(rel_tok) {
+        let (name, kind) = parse_var(rel_tok, text, number)?;
+        if kind.is_some() {
+            return Err(located(
+                text,
+                number,
+                rel_tok.col,
+                rel_tok.len,
+                "a relation variable takes no type",
+            ));
+        }
+        RelTerm::Var {
+            name,
+            col: rel_tok.col,
+        }
+    } else if let Some(r) = relation_name(rel_tok) {
+        RelTerm::Const(r)
+    } else {
+        let shown = if rel_tok.kind == TokKind::Quoted {
+            format!("\"{}\"", rel_tok.text)
+        } else {
+            rel_tok.text.clone()
+        };
+        let hint = closest_relation(&rel_tok.text)
+            .map(|r| format!("; did you mean `{r}`?"))
+            .unwrap_or_else(|| format!(" (relations are {})", relation_list()));
+        return Err(located(
+            text,
+            number,
+            rel_tok.col,
+            rel_tok.len,
+            &format!("unknown relation `{shown}`{hint}"),
+        ));
+    };
+    let rest = &toks[subject_end + 1..];
+    if rest.is_empty() {
+        return Err(located(
+            text,
+            number,
+            end_col,
+            1,
+            "expected an object after the relation",
+        ));
+    }
+    let single = is_var(&rest[0]) || rest[0].kind == TokKind::Quoted;
+    let stray = if single {
+        rest.get(1)
+    } else {
+        rest.iter().find(|t| is_var(t) || t.kind == TokKind::Quoted)
+    };
+    if let Some(t) = stray {
+        return Err(located(
+            text,
+            number,
+            t.col,
+            t.len,
+            "unexpected text after the object; quote names that contain spaces or relation words",
+        ));
+    }
+    let object = term(rest, text, number)?;
+    Ok(Pattern {
+        subject,
+        relation,
+        object,
+    })
+}
+
+fn term(toks: &[Tok], text: &str, number: usize) -> Result<Term> {
+    if is_var(&toks[0]) {
+        let (name, kind) = parse_var(&toks[0], text, number)?;
+        return Ok(Term::Var {
+            name,
+            kind,
+            col: toks[0].col,
+        });
+    }
+    parse_const(toks, text, number)
+}
+
+fn relation_list() -> String {
+    Relation::ALL.map(Relation::as_str).join(", ")
+}
+
+fn closest_relation(s: &str) -> Option<Relation> {
+    let s = s.to_lowercase().replace('-', "_");
+    Relation::ALL
+        .into_iter()
+        .map(|r| (super::names::levenshtein(&s, r.as_str()), r))
+        .filter(|(d, _)| *d <= 3)
+        .min()
+        .map(|(_, r)| r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn var(name: &str, kind: Option<Kind>, col: usize) -> Term {
+        Term::Var {
+            name: name.into(),
+            kind,
+            col,
+        }
+    }
+
+    fn err(text: &str) -> String {
+        parse(text, 1).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn parses_variables_constants_and_types() {
+        let p = parse("?p works_at Grafana Labs", 1).unwrap();
+        assert_eq!(p.subject, var("p", None, 1));
+        assert_eq!(p.relation, RelTerm::Const(Relation::WorksAt));
+        assert_eq!(
+            p.object,
+            Term::Const {
+                name: "Grafana Labs".into(),
+                kind: None,
+                col: 13,
+                len: 12
+            }
+        );
+        let p = parse("?t:talk ?r Docker:company", 1).unwrap();
+        assert_eq!(p.subject, var("t", Some(Kind::Talk), 1));
+        assert_eq!(
+            p.relation,
+            RelTerm::Var {
+                name: "r".into(),
+                col: 9
+            }
+        );
+        assert!(
+            matches!(p.object, Term::Const { ref name, kind: Some(Kind::Company), .. } if name == "Docker")
+        );
+        let p = parse("Kim Schlesinger WORKS-AT ?c", 1).unwrap();
+        assert!(matches!(p.subject, Term::Const { ref name, .. } if name == "Kim Schlesinger"));
+        let p = parse("?t mentions \"Kubernetes: the hard way\":project", 1).unwrap();
+        assert!(
+            matches!(p.object, Term::Const { ref name, kind: Some(Kind::Project), .. } if name == "Kubernetes: the hard way")
+        );
+        let p = parse("?t part_of 'KubeCon: Europe'", 1).unwrap();
+        assert!(
+            matches!(p.object, Term::Const { ref name, kind: None, .. } if name == "KubeCon: Europe")
+        );
+    }
+
+    #[test]
+    fn errors_point_at_the_column() {
+        assert_eq!(
+            err("?p work_at Shopify"),
+            "pattern 1, column 4: unknown relation `work_at`; did you mean `works_at`?\n  ?p work_at Shopify\n     ^^^^^^^"
+        );
+        assert_eq!(
+            err("?p:persn works_at ?c"),
+            "pattern 1, column 4: unknown type `persn` (types are person, company, project, talk, event)\n  ?p:persn works_at ?c\n     ^^^^^"
+        );
+        assert_eq!(
+            err("?p works_at"),
+            "pattern 1, column 12: expected an object after the relation\n  ?p works_at\n             ^"
+        );
+        assert!(err("? works_at ?c").starts_with("pattern 1, column 1: expected a variable name"));
+        assert!(err("?p works_at ?c ?d").starts_with("pattern 1, column 16: unexpected text"));
+        assert!(err("?p works_at \"Shop").starts_with("pattern 1, column 13: unterminated quote"));
+        assert!(err("Shopify").starts_with("pattern 1, column 8: expected a relation"));
+    }
+}

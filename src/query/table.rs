@@ -1,0 +1,246 @@
+//! Result rows as text: aligned table, CSV (RFC 4180 quoting), TSV, or JSON objects,
+//! optionally with the evidence behind each row. Writes to any `io::Write`.
+
+use super::Format;
+use crate::graph::KnowledgeGraph;
+use petgraph::graph::EdgeIndex;
+use serde::Serialize;
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+/// One source line behind an edge.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Line {
+    pub source: String,
+    pub line: usize,
+    pub text: String,
+}
+
+/// Why an edge exists: its rule, confidence and source lines.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct EdgeEvidence {
+    pub subject: String,
+    pub relation: String,
+    pub object: String,
+    pub rule: String,
+    pub confidence: f64,
+    pub lines: Vec<Line>,
+}
+
+impl EdgeEvidence {
+    pub(crate) fn of(kg: &KnowledgeGraph, ex: EdgeIndex) -> EdgeEvidence {
+        let (from, e, to) = kg.edge(ex);
+        EdgeEvidence {
+            subject: kg.node(from).label.clone(),
+            relation: e.relation.to_string(),
+            object: kg.node(to).label.clone(),
+            rule: e.rule.clone(),
+            confidence: e.confidence,
+            lines: e
+                .evidence
+                .iter()
+                .map(|s| Line {
+                    source: s.source.clone(),
+                    line: s.line,
+                    text: s.text.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// `source:line: "snippet"` lines, one per span, each after `indent`.
+    pub(crate) fn write_lines(&self, indent: &str, out: &mut dyn Write) -> io::Result<()> {
+        for l in &self.lines {
+            writeln!(out, "{indent}{}:{}: {:?}", l.source, l.line, l.text)?;
+        }
+        Ok(())
+    }
+}
+
+/// Evidence as indented text: the edge with its rule, then its source lines.
+pub(crate) fn write_evidence_text(ev: &[EdgeEvidence], out: &mut dyn Write) -> io::Result<()> {
+    for e in ev {
+        writeln!(
+            out,
+            "  {} {} {} (rule {}, confidence {})",
+            e.subject, e.relation, e.object, e.rule, e.confidence
+        )?;
+        e.write_lines("    ", out)?;
+    }
+    Ok(())
+}
+
+/// Rows ready to print, cells stored flat (`columns.len()` per row), borrowed from the
+/// graph where possible so that large results cost no allocation per cell.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Table<'a> {
+    pub columns: Vec<String>,
+    pub cells: Vec<Cow<'a, str>>,
+    /// Per row, when asked for.
+    pub evidence: Option<Vec<Vec<EdgeEvidence>>>,
+}
+
+impl Table<'_> {
+    pub(crate) fn write(&self, format: Format, out: &mut dyn Write) -> io::Result<()> {
+        match format {
+            Format::Table => self.write_table(out),
+            Format::Csv => self.write_separated(out, ",", csv_field),
+            Format::Tsv => self.write_separated(out, "\t", tsv_field),
+            Format::Json => self.write_json(out),
+        }
+    }
+
+    fn rows(&self) -> impl Iterator<Item = &[Cow<'_, str>]> + '_ {
+        self.cells.chunks(self.columns.len().max(1))
+    }
+
+    fn write_table(&self, out: &mut dyn Write) -> io::Result<()> {
+        if self.cells.is_empty() {
+            return Ok(());
+        }
+        let n = self.columns.len();
+        // Character counts, computed once: they set the widths and then the padding.
+        let counts: Vec<usize> = self.cells.iter().map(|c| c.chars().count()).collect();
+        let mut widths: Vec<usize> = self.columns.iter().map(|c| c.chars().count()).collect();
+        for row in counts.chunks(n) {
+            for (w, c) in widths.iter_mut().zip(row) {
+                *w = (*w).max(*c);
+            }
+        }
+        let line = |cells: &mut dyn Iterator<Item = (&str, usize)>, out: &mut dyn Write| {
+            for (i, (c, count)) in cells.enumerate() {
+                out.write_all(c.as_bytes())?;
+                if i + 1 < n {
+                    let pad = widths[i] - count + 2;
+                    out.write_all(&b"                                "[..pad.min(32)])?;
+                    for _ in 32..pad {
+                        out.write_all(b" ")?;
+                    }
+                }
+            }
+            out.write_all(b"\n")
+        };
+        line(
+            &mut self.columns.iter().map(|c| (c.as_str(), c.chars().count())),
+            out,
+        )?;
+        for (i, (row, count)) in self.rows().zip(counts.chunks(n)).enumerate() {
+            line(
+                &mut row.iter().map(|c| c.as_ref()).zip(count.iter().copied()),
+                out,
+            )?;
+            if let Some(ev) = &self.evidence {
+                write_evidence_text(&ev[i], out)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn write_separated(
+        &self,
+        out: &mut dyn Write,
+        sep: &str,
+        field: fn(&str) -> Cow<'_, str>,
+    ) -> io::Result<()> {
+        let mut header: Vec<Cow<'_, str>> = self.columns.iter().map(|c| field(c)).collect();
+        if self.evidence.is_some() {
+            header.push(field("evidence"));
+        }
+        writeln!(out, "{}", header.join(sep))?;
+        for (i, row) in self.rows().enumerate() {
+            for (j, c) in row.iter().enumerate() {
+                if j > 0 {
+                    out.write_all(sep.as_bytes())?;
+                }
+                out.write_all(field(c).as_bytes())?;
+            }
+            if let Some(ev) = &self.evidence {
+                let joined: Vec<String> = ev[i]
+                    .iter()
+                    .flat_map(|e| &e.lines)
+                    .map(|l| format!("{}:{}: {:?}", l.source, l.line, l.text))
+                    .collect();
+                out.write_all(sep.as_bytes())?;
+                out.write_all(field(&joined.join(" | ")).as_bytes())?;
+            }
+            out.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    /// One object per line: `[`, rows, `]`; keys in column order.
+    fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        if self.cells.is_empty() {
+            return writeln!(out, "[]");
+        }
+        writeln!(out, "[")?;
+        let count = self.cells.len() / self.columns.len().max(1);
+        for (i, row) in self.rows().enumerate() {
+            let mut fields: Vec<String> = self
+                .columns
+                .iter()
+                .zip(row)
+                .map(|(k, v)| format!("{}: {}", json_string(k), json_string(v)))
+                .collect();
+            if let Some(ev) = &self.evidence {
+                let v = serde_json::to_string(&ev[i]).map_err(io::Error::other)?;
+                fields.push(format!("\"evidence\": {v}"));
+            }
+            let comma = if i + 1 < count { "," } else { "" };
+            writeln!(out, "  {{{}}}{comma}", fields.join(", "))?;
+        }
+        writeln!(out, "]")
+    }
+}
+
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).expect("strings always serialize")
+}
+
+/// RFC 4180: quote a field holding a comma, quote, CR or LF; double inner quotes.
+pub(crate) fn csv_field(s: &str) -> Cow<'_, str> {
+    if s.contains([',', '"', '\r', '\n']) {
+        Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// TSV cannot quote: tabs and line breaks inside a field become spaces.
+pub(crate) fn tsv_field(s: &str) -> Cow<'_, str> {
+    if s.contains(['\t', '\r', '\n']) {
+        Cow::Owned(s.replace(['\t', '\r', '\n'], " "))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_only_when_needed() {
+        assert_eq!(csv_field("Shopify"), "Shopify");
+        assert_eq!(csv_field("Hello, world"), "\"Hello, world\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(tsv_field("a\tb\nc"), "a b c");
+    }
+
+    #[test]
+    fn table_aligns_columns() {
+        let t = Table {
+            columns: vec!["p".into(), "c".into()],
+            cells: ["Kim Schlesinger", "DigitalOcean", "Zoé", "X"]
+                .map(Cow::Borrowed)
+                .to_vec(),
+            evidence: None,
+        };
+        let mut out = Vec::new();
+        t.write(Format::Table, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "p                c\nKim Schlesinger  DigitalOcean\nZoé              X\n"
+        );
+    }
+}
