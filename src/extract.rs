@@ -9,7 +9,7 @@ use crate::read::{self, Document, Layout, LineKind};
 use crate::rules::{CaseRule, Rules, Scope};
 use once_cell::sync::Lazy;
 use regex::Regex;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -1200,7 +1200,7 @@ impl<'a> Extractor<'a> {
         // Which headings could be talk titles.
         let has_deeper = out.iter().any(|h| h.level >= 2 && h.level < 9);
         static SPEAKER_SEP: Lazy<Regex> = Lazy::new(|| {
-            Regex::new(r"\s+(?:[-–—|]|by|par|with|avec)\s+$").expect("separator regex")
+            Regex::new(r"(?:\s+(?:[-–—|]|by|par|with|avec)\s+|\s*\(\s*)$").expect("separator regex")
         });
         for h in out.iter_mut() {
             // "Title — Speaker (Company)": the title stops before the speaker.
@@ -1770,9 +1770,16 @@ impl<'a> Extractor<'a> {
                 .collect();
             for key in series {
                 if let Some(e) = ents.remove(&key) {
-                    let target = ents
-                        .get_mut(&(Kind::Event, fold(main)))
-                        .expect("main event exists");
+                    // The main event may exist only as its series plus the document's date.
+                    let target =
+                        ents.entry((Kind::Event, fold(main)))
+                            .or_insert_with(|| EntityFact {
+                                kind: Kind::Event,
+                                label: main.clone(),
+                                aliases: Vec::new(),
+                                attributes: Vec::new(),
+                                mentions: Vec::new(),
+                            });
                     if !target.aliases.contains(&e.label) {
                         target.aliases.push(e.label.clone());
                     }
@@ -1877,7 +1884,16 @@ impl<'a> Extractor<'a> {
         if let Some(b) = best {
             return Some(b.2);
         }
-        // A series without a year: take the year from the front matter date.
+        // A series without a year: take the year from the front matter date; without a
+        // date, a document naming one event only is about that event.
+        let events: Vec<&EntityFact> = ents
+            .iter()
+            .filter(|((k, _), _)| *k == Kind::Event)
+            .map(|(_, e)| e)
+            .collect();
+        if self.layout.date.is_none() && events.len() == 1 {
+            return Some(events[0].label.clone());
+        }
         let year = self
             .layout
             .date
@@ -1888,7 +1904,6 @@ impl<'a> Extractor<'a> {
             .iter()
             .filter(|((k, _), _)| *k == Kind::Event)
             .max_by_key(|(_, e)| e.mentions.len())?;
-        let _ = HashMap::<u8, u8>::new();
         Some(format!("{} {year}", series.1.label))
     }
 }
@@ -1953,6 +1968,63 @@ mod tests {
         assert!(!title_like("Compliance != Fun || Compliance == Fun", 1));
         assert!(!title_like("Le workshop est disponible ici.", 1));
         assert!(title_like("Sponsors", 1));
+    }
+
+    fn facts(text: &str, source: &str) -> Facts {
+        let rules = crate::rules::default_rules().expect("embedded rules compile");
+        extract(
+            rules,
+            &Document {
+                source: source.into(),
+                text: text.into(),
+            },
+        )
+    }
+
+    #[test]
+    fn a_series_takes_its_year_from_the_front_matter_date() {
+        let f = facts(
+            "---\ntitle: Notes\ndate: 2024-04-17\n---\n## Scaling Queues Without Tears\n\nAt KubeCon, Nina Petrova from Quillbyte presented it.\n",
+            "a.md",
+        );
+        let events: Vec<&str> = f
+            .entities
+            .iter()
+            .filter(|e| e.kind == Kind::Event)
+            .map(|e| e.label.as_str())
+            .collect();
+        assert_eq!(events, ["KubeCon 2024"]);
+        assert!(
+            f.relations
+                .iter()
+                .any(|r| r.relation == Relation::PartOf && r.to.1 == "KubeCon 2024")
+        );
+    }
+
+    #[test]
+    fn heading_titles_stop_before_their_speaker() {
+        let f = facts(
+            "## Keynote: Platforms at Scale — Sarah Chen (Spotify)\n\nSarah opened the day.\n",
+            "b.md",
+        );
+        let talks: Vec<&str> = f
+            .entities
+            .iter()
+            .filter(|e| e.kind == Kind::Talk)
+            .map(|e| e.label.as_str())
+            .collect();
+        assert_eq!(talks, ["Platforms at Scale"]);
+        let f = facts(
+            "## Platforms at Scale (Sarah Chen, Spotify)\n\nSarah opened the day.\n",
+            "c.md",
+        );
+        let talks: Vec<&str> = f
+            .entities
+            .iter()
+            .filter(|e| e.kind == Kind::Talk)
+            .map(|e| e.label.as_str())
+            .collect();
+        assert_eq!(talks, ["Platforms at Scale"]);
     }
 
     #[test]
