@@ -80,3 +80,44 @@ fn seed_document_meets_the_issue_floor() {
     assert!(e >= 0.95, "seed entity F1 {e:.3} < 0.95");
     assert!(r >= 0.90, "seed relation F1 {r:.3} < 0.90");
 }
+
+#[test]
+fn eval_agrees_with_the_reference_scorer_on_our_seed_graph() {
+    let seed = root().join("../shared/seed/kubecon-eu-2022-day2.txt");
+    let gold = root().join("../shared/seed/kubecon-eu-2022-day2.gold.json");
+    let scorer = root().join("../shared/eval/score.py");
+    let dir = TempDir::new("quality-eval-agrees");
+    let graph = dir.path().join("seed.json");
+    let o = run(
+        &[
+            "extract",
+            seed.to_str().unwrap(),
+            "-o",
+            graph.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ours = run(
+        &[
+            "eval",
+            "--explain",
+            "--gold",
+            gold.to_str().unwrap(),
+            graph.to_str().unwrap(),
+        ],
+        None,
+    );
+    let theirs = std::process::Command::new("python3")
+        .arg(&scorer)
+        .arg("--explain")
+        .arg(&gold)
+        .arg(&graph)
+        .output()
+        .expect("run score.py");
+    assert_eq!(
+        stdout(&ours),
+        String::from_utf8_lossy(&theirs.stdout),
+        "talkgraph eval and score.py disagree on the seed graph"
+    );
+}
