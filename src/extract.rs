@@ -1981,18 +1981,21 @@ mod tests {
         )
     }
 
+    fn labels(f: &Facts, kind: Kind) -> Vec<&str> {
+        f.entities
+            .iter()
+            .filter(|e| e.kind == kind)
+            .map(|e| e.label.as_str())
+            .collect()
+    }
+
     #[test]
     fn a_series_takes_its_year_from_the_front_matter_date() {
         let f = facts(
             "---\ntitle: Notes\ndate: 2024-04-17\n---\n## Scaling Queues Without Tears\n\nAt KubeCon, Nina Petrova from Quillbyte presented it.\n",
             "a.md",
         );
-        let events: Vec<&str> = f
-            .entities
-            .iter()
-            .filter(|e| e.kind == Kind::Event)
-            .map(|e| e.label.as_str())
-            .collect();
+        let events = labels(&f, Kind::Event);
         assert_eq!(events, ["KubeCon 2024"]);
         assert!(
             f.relations
@@ -2007,23 +2010,13 @@ mod tests {
             "## Keynote: Platforms at Scale — Sarah Chen (Spotify)\n\nSarah opened the day.\n",
             "b.md",
         );
-        let talks: Vec<&str> = f
-            .entities
-            .iter()
-            .filter(|e| e.kind == Kind::Talk)
-            .map(|e| e.label.as_str())
-            .collect();
+        let talks = labels(&f, Kind::Talk);
         assert_eq!(talks, ["Platforms at Scale"]);
         let f = facts(
             "## Platforms at Scale (Sarah Chen, Spotify)\n\nSarah opened the day.\n",
             "c.md",
         );
-        let talks: Vec<&str> = f
-            .entities
-            .iter()
-            .filter(|e| e.kind == Kind::Talk)
-            .map(|e| e.label.as_str())
-            .collect();
+        let talks = labels(&f, Kind::Talk);
         assert_eq!(talks, ["Platforms at Scale"]);
     }
 
