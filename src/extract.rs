@@ -880,8 +880,8 @@ impl<'a> Extractor<'a> {
             let mut j = i;
             while j + 1 < toks.len()
                 && toks[j].class != Class::Event
-                && toks[j + 1].start == toks[j].end + 1
-                && &text[toks[j].end..toks[j + 1].start] == " "
+                && toks[j + 1].start >= toks[j].end
+                && matches!(&text[toks[j].end..toks[j + 1].start], " " | " & " | " + ")
                 && matches!(
                     toks[j + 1].class,
                     Class::Unknown | Class::Project | Class::Company | Class::Event
@@ -961,7 +961,32 @@ impl<'a> Extractor<'a> {
                 let title = g.as_str().trim();
                 let before = &stext[..c.get(0).expect("m").start()];
                 let titled = self.rules.cue("titled").is_some_and(|r| r.is_match(before));
-                if (has_cue || titled) && title_like(title, 3) {
+                // Right after "son talk", "keynote,", "session :" a quoted sentence-case title
+                // ("Cilium en prod : adieu kube-proxy") is a title too.
+                let near: String = before
+                    .chars()
+                    .rev()
+                    .take(48)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                let close_cue = talk_word.find_iter(&near).last().is_some_and(|m| {
+                    near[m.end()..]
+                        .chars()
+                        .filter(|c| c.is_alphanumeric())
+                        .count()
+                        <= 12
+                });
+                let words = WORD.find_iter(title).count();
+                let sentence_case = close_cue
+                    && title
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                    && (3..=20).contains(&words)
+                    && !title.ends_with(['.', '!', '?']);
+                if ((has_cue || titled) && title_like(title, 3)) || sentence_case {
                     titles.push((
                         line.start + ss + g.start(),
                         line.start + ss + g.end(),
@@ -1333,23 +1358,30 @@ impl<'a> Extractor<'a> {
             let heading = headings.iter().find(|h| h.unit == li);
             let in_talk_heading = heading.is_some_and(|h| h.talk.is_some() && !h.certain);
             let (first, last) = self.unit_lines[li];
-            // (is a line, is a list item, start, end)
-            let mut units: Vec<(bool, bool, usize, usize)> = self.layout.lines[first..=last]
+            // (what the piece is: Line, Item, Sentence or Paragraph; start; end)
+            let mut units: Vec<(Scope, usize, usize)> = self.layout.lines[first..=last]
                 .iter()
-                .map(|l| (true, l.kind == LineKind::ListItem, l.start, l.end()))
+                .map(|l| {
+                    let kind = if l.kind == LineKind::ListItem {
+                        Scope::Item
+                    } else {
+                        Scope::Line
+                    };
+                    (kind, l.start, l.end())
+                })
                 .collect();
             // A talk title is a title: relation cues inside it ("… at Doctolib") are not facts.
             if !in_talk_heading {
                 for s in self.sentences_of(line) {
-                    units.push((false, false, s.start, s.end));
+                    units.push((Scope::Sentence, s.start, s.end));
                 }
+                units.push((Scope::Paragraph, line.start, line.end()));
             }
-            for (is_line, is_item, us, ue) in units {
+            for (piece, us, ue) in units {
                 let (masked, map) = self.mask(li, us, ue, in_talk_heading);
                 for rule in self.rules.patterns.iter().filter(|r| match r.scope {
-                    Scope::Sentence => !is_line,
-                    Scope::Line => is_line,
-                    Scope::Item => is_item,
+                    Scope::Line => matches!(piece, Scope::Line | Scope::Item),
+                    scope => scope == piece,
                 }) {
                     for c in rule.regex.captures_iter(&masked) {
                         let whole = c.get(0).expect("match");
@@ -1927,6 +1959,10 @@ pub fn clean_title(s: &str) -> String {
     });
     let s: String = s.chars().filter(|c| !is_decoration(*c)).collect();
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    static TIME: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"^\d{1,2}\s*[:hH.]\s*\d{2}\s*(?:[-–—:|]\s*)?").expect("time regex")
+    });
+    let s = TIME.replace(&s, "");
     let s = PREFIX.replace(&s, "");
     s.trim_matches(|c: char| {
         c.is_whitespace()

@@ -86,6 +86,8 @@ pub enum Scope {
     Line,
     /// Each list item's line only.
     Item,
+    /// Each whole paragraph (for cues that point back to an earlier sentence: "Son talk …").
+    Paragraph,
 }
 
 /// What a pattern rule produces.
@@ -498,8 +500,11 @@ fn compile_patterns(
             None | Some("sentence") => Scope::Sentence,
             Some("line") => Scope::Line,
             Some("item") => Scope::Item,
+            Some("paragraph") => Scope::Paragraph,
             Some(s) => {
-                fail(format!("unknown scope `{s}` (sentence, line, item)"));
+                fail(format!(
+                    "unknown scope `{s}` (sentence, line, item, paragraph)"
+                ));
                 continue;
             }
         };

@@ -53,9 +53,16 @@ fn quoted(out: &mut dyn Write, s: &str) -> io::Result<()> {
 
 pub(crate) fn write(doc: &GraphDoc, opts: &ExportOptions, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "digraph \"talkgraph\" {{")?;
+    // With one cluster per document, edges cross clusters everywhere; GraphViz's classic
+    // ranking then fails ("trouble in init_rank") on some graphs, newrank does not.
+    let newrank = if opts.cluster_by == super::ClusterBy::Source {
+        "newrank=\"true\", "
+    } else {
+        ""
+    };
     writeln!(
         out,
-        "    graph [charset=\"UTF-8\", rankdir=\"LR\", fontname=\"Helvetica\", fontsize=\"12\"];"
+        "    graph [{newrank}charset=\"UTF-8\", rankdir=\"LR\", fontname=\"Helvetica\", fontsize=\"12\"];"
     )?;
     writeln!(
         out,

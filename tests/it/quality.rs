@@ -48,6 +48,16 @@ fn en_blog_headings() {
 }
 
 #[test]
+fn en_liveblog_timestamps() {
+    check("en-liveblog-timestamps", "md", 0.92, 0.78);
+}
+
+#[test]
+fn fr_linkedin_post() {
+    check("fr-linkedin-post", "txt", 0.94, 0.74);
+}
+
+#[test]
 fn en_prose_roundup() {
     check("en-prose-roundup", "txt", 0.90, 0.82);
 }

@@ -596,7 +596,8 @@ mod fixtures_graph {
             ],
             "p,c,t\n\
              Camille Bouchard-Nguyen,Ouest-France,Rendre Kafka Ennuyeux : Trois Ans d'Exploitation en Production\n\
-             Florian Jacquemin,Zenika,Écrire Son Premier Opérateur Kubernetes en Go\n",
+             Florian Jacquemin,Zenika,Écrire Son Premier Opérateur Kubernetes en Go\n\
+             Hana Takeda-Moreau,Zalando,\"Forty Clusters, One Upgrade Calendar\"\n",
         );
     }
 
@@ -610,7 +611,7 @@ mod fixtures_graph {
                 "--format",
                 "tsv",
             ],
-            "c\tp\nGrafana Labs\tTempo\nRancher Labs\tk3s\nRed Hat\tKeycloak\nRed Hat\tStrimzi\n\
+            "c\tp\nGrafana Labs\tTempo\nIsovalent\tCilium\nRancher Labs\tk3s\nRed Hat\tKeycloak\nRed Hat\tStrimzi\n\
              Shopify\tPackwerk\nSpotify\tBackstage\nZalando\tPatroni\nenv0\tOpenTofu\n",
         );
     }
