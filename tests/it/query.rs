@@ -640,4 +640,110 @@ mod fixtures_graph {
              --mentions--> Let's Encrypt (company)\n",
         );
     }
+
+    fn code(args: &[&str]) -> Option<i32> {
+        run(args, None).status.code()
+    }
+
+    #[test]
+    fn typed_variables_alias_constants_and_relation_variables() {
+        check(
+            &[
+                "query",
+                "output/graph.json",
+                "?t:talk mentions ?x:company",
+                "?t part_of FOSDEM 2024",
+            ],
+            "t                                       x\n\
+             Istio Ambient Mode, One Year Later      Solo.io\n\
+             Policy as Code Without Tears            env0\n\
+             Ten Thousand Ceph OSDs at DigitalOcean  DigitalOcean\n",
+        );
+        // "Digital Ocean" is how one fixture spells DigitalOcean: an alias of the node.
+        check(
+            &["query", "output/graph.json", "?t mentions Digital Ocean"],
+            "t\nTen Thousand Ceph OSDs at DigitalOcean\n",
+        );
+        check(
+            &[
+                "query",
+                "output/graph.json",
+                "Zoë Fairweather ?r ?x",
+                "--format",
+                "tsv",
+            ],
+            "r\tx\npresents\tShrinking Our Image Pulls: containerd Snapshotters in Practice\nworks_at\tDatadog\n",
+        );
+    }
+
+    #[test]
+    fn exit_codes_and_suggestions_over_the_fixtures() {
+        assert_eq!(
+            code(&["query", "output/graph.json", "?p works_at Doctolib"]),
+            Some(0)
+        );
+        // Valid names, no binding satisfies all three patterns: grep's 1.
+        assert_eq!(
+            code(&[
+                "query",
+                "output/graph.json",
+                "?p works_at Datadog",
+                "?p presents ?t",
+                "?t mentions Kafka"
+            ]),
+            Some(1)
+        );
+        let out = run(&["query", "output/graph.json", "?p works_at Datadg"], None);
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(
+            stderr(&out),
+            "talkgraph: pattern 1, column 13: no entity named `Datadg`; did you mean `Datadog`?\n  ?p works_at Datadg\n              ^^^^^^\n"
+        );
+    }
+
+    #[test]
+    fn neighbors_show_stats_and_subgraph_over_the_fixtures() {
+        check(
+            &[
+                "neighbors",
+                "output/graph.json",
+                "Isovalent",
+                "--relation",
+                "develops",
+            ],
+            "depth  type     name    via\n1      project  Cilium  Isovalent develops Cilium\n",
+        );
+        let show = stdout(&run(
+            &["show", "output/graph.json", "Zoë Fairweather"],
+            None,
+        ));
+        assert!(
+            show.starts_with("Zoë Fairweather (person)\nid: person:zoe-fairweather\n"),
+            "{show}"
+        );
+        assert!(show.contains("--works_at--> Datadog (company)"), "{show}");
+        let stats = stdout(&run(&["stats", "output/graph.json"], None));
+        let doc: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(crate::util::root().join("output/graph.json")).unwrap(),
+        )
+        .unwrap();
+        let nodes = doc["nodes"].as_array().unwrap().len();
+        assert!(stats.starts_with(&format!("nodes  {nodes}\n")), "{stats}");
+        let sub = run(
+            &[
+                "subgraph",
+                "output/graph.json",
+                "Jetstack",
+                "--format",
+                "dot",
+            ],
+            None,
+        );
+        assert!(sub.status.success());
+        let dot = String::from_utf8_lossy(&sub.stdout);
+        assert!(
+            dot.contains("\"company:jetstack\"") && dot.contains("\"person:łukasz-wronski\""),
+            "{dot}"
+        );
+    }
 }
