@@ -87,7 +87,158 @@ pub struct PatternRule {
     /// Apply to whole lines (agenda-style rules anchored with ^…$) instead of sentences.
     pub line_scope: bool,
     pub regex: Regex,
+    /// Tests that must pass for `regex` to match (see [`Prefilter`]).
+    pub prefilter: Prefilter,
     pub source: String,
+}
+
+/// Cheap tests that must pass wherever a rule's regex can match, so the regex itself only
+/// runs on the few sentences where it might.
+///
+/// 1. Token classes: a pattern such as `⟦[PX]\d+⟧ … ⟦C\d+⟧` cannot match a sentence without a
+///    person-or-unknown token and a company token. The classes each match needs are read
+///    off the pattern's syntax tree (`needs`) and checked against the sentence's tokens.
+/// 2. The pattern with its word-boundary assertions (`\b`, `\B`) dropped and its bounded
+///    repetitions unbounded, run with `is_match`. Both only widen what matches, so "no
+///    match" here proves "no match" for the rule. It exists because a Unicode `\b` makes the regex crate's lazy
+///    DFA give up on any non-ASCII text (and masked text always has `⟦…⟧`), leaving the slow
+///    backtracking engines to scan every sentence; without `\b` the DFA scans it quickly.
+#[derive(Debug, Clone)]
+pub struct Prefilter {
+    relaxed: regex_automata::meta::Regex,
+    /// Each entry is a set of token letters (bits of [`token_bit`]); a match needs, for every
+    /// entry, a token of one of its letters.
+    needs: Vec<u8>,
+}
+
+/// The bit of a mask-token letter (`P`, `C`, `J`, `E`, `T`, `X`), 0 for anything else.
+pub fn token_bit(letter: char) -> u8 {
+    match letter {
+        'P' => 1,
+        'C' => 2,
+        'J' => 4,
+        'E' => 8,
+        'T' => 16,
+        'X' => 32,
+        _ => 0,
+    }
+}
+
+impl Prefilter {
+    /// Builds the prefilter of a pattern that already compiles as a [`Regex`].
+    pub fn new(pattern: &str) -> std::result::Result<Prefilter, String> {
+        use regex_automata::{meta, nfa::thompson::WhichCaptures};
+        let hir = regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(pattern)
+            .map_err(|e| e.to_string())?;
+        let relaxed = meta::Regex::builder()
+            .configure(meta::Config::new().which_captures(WhichCaptures::None))
+            .build_from_hir(&widened(&hir))
+            .map_err(|e| e.to_string())?;
+        let mut needs = token_needs(&hir);
+        needs.sort_unstable();
+        needs.dedup();
+        Ok(Prefilter { relaxed, needs })
+    }
+
+    /// False only where the rule's regex cannot match `text`, whose mask tokens have the
+    /// letters `present` (bits of [`token_bit`]). `literal_tokens` says the text had `⟦`
+    /// of its own before masking, so token letters prove nothing.
+    pub fn may_match(&self, text: &str, present: u8, literal_tokens: bool) -> bool {
+        (literal_tokens || self.needs.iter().all(|n| n & present != 0))
+            && self.relaxed.is_match(text)
+    }
+}
+
+/// The token-letter sets every match of `hir` needs (a conjunction of disjunctions).
+fn token_needs(hir: &regex_syntax::hir::Hir) -> Vec<u8> {
+    use regex_syntax::hir::{Class, HirKind};
+    let letters_of = |bytes: &[u8]| -> u8 {
+        std::str::from_utf8(bytes)
+            .ok()
+            .and_then(|s| s.chars().next())
+            .map_or(0, token_bit)
+    };
+    match hir.kind() {
+        HirKind::Capture(c) => token_needs(&c.sub),
+        HirKind::Repetition(r) if r.min >= 1 => token_needs(&r.sub),
+        HirKind::Concat(subs) => {
+            let mut out = Vec::new();
+            for (i, sub) in subs.iter().enumerate() {
+                out.extend(token_needs(sub));
+                let HirKind::Literal(lit) = sub.kind() else {
+                    continue;
+                };
+                let open = "⟦".as_bytes();
+                let bytes = &lit.0[..];
+                let mut at = 0;
+                while let Some(p) = bytes[at..].windows(open.len()).position(|w| w == open) {
+                    let after = at + p + open.len();
+                    if after < bytes.len() {
+                        out.push(letters_of(&bytes[after..]));
+                    } else if let Some(HirKind::Class(class)) = subs.get(i + 1).map(|h| h.kind()) {
+                        // In masked text a letter always follows `⟦`; only token letters can.
+                        let mut set = 0;
+                        for c in ['P', 'C', 'J', 'E', 'T', 'X'] {
+                            let inside = match class {
+                                Class::Unicode(u) => {
+                                    u.iter().any(|r| r.start() <= c && c <= r.end())
+                                }
+                                Class::Bytes(b) => {
+                                    b.iter().any(|r| r.start() <= c as u8 && c as u8 <= r.end())
+                                }
+                            };
+                            if inside {
+                                set |= token_bit(c);
+                            }
+                        }
+                        out.push(set);
+                    }
+                    at = after;
+                }
+            }
+            out
+        }
+        HirKind::Alternation(subs) => {
+            // Each branch needs a token of its own letters: together, one of their union.
+            let branches: Vec<Vec<u8>> = subs.iter().map(token_needs).collect();
+            if branches.iter().all(|b| !b.is_empty()) {
+                vec![branches.iter().flatten().fold(0, |a, b| a | b)]
+            } else {
+                Vec::new()
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn widened(hir: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{Capture, Hir, HirKind, Look, Repetition};
+    match hir.kind() {
+        HirKind::Look(look) => match look {
+            Look::Start
+            | Look::End
+            | Look::StartLF
+            | Look::EndLF
+            | Look::StartCRLF
+            | Look::EndCRLF => hir.clone(),
+            _ => Hir::empty(),
+        },
+        // `x{0,200}` becomes `x*`: also wider, and a counter no longer multiplies DFA states.
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            sub: Box::new(widened(&r.sub)),
+            max: r.max.filter(|&m| m <= 1),
+            ..r.clone()
+        }),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            sub: Box::new(widened(&c.sub)),
+            ..c.clone()
+        }),
+        HirKind::Concat(v) => Hir::concat(v.iter().map(widened).collect()),
+        HirKind::Alternation(v) => Hir::alternation(v.iter().map(widened).collect()),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) => hir.clone(),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -485,16 +636,17 @@ fn compile_patterns(
                 continue;
             }
         };
-        let regex = match expand(&spec.pattern, &file.macros)
-            .and_then(|p| Regex::new(&p).map_err(|e| e.to_string()))
-        {
+        let regex = match expand(&spec.pattern, &file.macros).and_then(|p| {
+            let regex = Regex::new(&p).map_err(|e| e.to_string())?;
+            Ok((regex, Prefilter::new(&p)?))
+        }) {
             Ok(r) => r,
             Err(e) => {
                 fail(format!("bad pattern: {e}"));
                 continue;
             }
         };
-        let names: BTreeSet<&str> = regex.capture_names().flatten().collect();
+        let names: BTreeSet<&str> = regex.0.capture_names().flatten().collect();
         let needs: &[&str] = match (relation, entity) {
             (Some(Relation::Presents), _) => &["subj"],
             (Some(_), _) => &["subj", "obj"],
@@ -508,7 +660,7 @@ fn compile_patterns(
             continue;
         }
         for ex in &spec.examples {
-            if !regex.is_match(ex) {
+            if !regex.0.is_match(ex) {
                 fail(format!("example does not match its pattern: {ex:?}"));
             }
         }
@@ -518,7 +670,8 @@ fn compile_patterns(
             entity,
             confidence: spec.confidence,
             line_scope,
-            regex,
+            regex: regex.0,
+            prefilter: regex.1,
             source: path.display().to_string(),
         });
     }
@@ -544,5 +697,37 @@ impl Rules {
             self.first_names.len(),
             self.patterns.len()
         )
+    }
+}
+
+#[cfg(test)]
+mod prefilter_tests {
+    use super::*;
+
+    #[test]
+    fn token_needs_are_read_off_the_pattern() {
+        let needs = |p: &str| Prefilter::new(p).expect("prefilter").needs;
+        let (p, c, x, t) = (
+            token_bit('P'),
+            token_bit('C'),
+            token_bit('X'),
+            token_bit('T'),
+        );
+        assert_eq!(
+            needs(r"(?P<subj>⟦[PX]\d+⟧)\s+de\s+(?P<obj>⟦[CX]\d+⟧)"),
+            [p | x, c | x]
+        );
+        assert_eq!(needs(r"⟦P\d+⟧|⟦T\d+⟧"), [p | t]);
+        assert_eq!(needs(r"(?:⟦P\d+⟧)?chez"), Vec::<u8>::new());
+        assert_eq!(needs(r"by\s+(?P<subj>.+)"), Vec::<u8>::new());
+    }
+
+    #[test]
+    fn dropping_word_boundaries_only_widens() {
+        let f = Prefilter::new(r"\bchez\s+⟦C\d+⟧").expect("prefilter");
+        assert!(f.may_match("bosse chez ⟦C1⟧", token_bit('C'), false));
+        assert!(f.may_match("bossechez ⟦C1⟧", token_bit('C'), false));
+        assert!(!f.may_match("bosse chez ⟦P1⟧", token_bit('P'), false));
+        assert!(!f.may_match("bosse à ⟦C1⟧", token_bit('C'), false));
     }
 }
