@@ -10,3 +10,5 @@ mod util;
 mod eval;
 // Every export format loaded by the tool it is meant for.
 mod export;
+// Corpus scale: determinism across --jobs, order and shards; incremental --into.
+mod scale;
