@@ -151,6 +151,73 @@ impl Prefilter {
     }
 }
 
+/// A cue regex with the same kind of guard as [`Prefilter`]: a cue with a Unicode `\b` first
+/// runs without it on the lazy DFA, and the real regex (slow on non-ASCII text: the DFA gives
+/// up) only where that finds something. Derefs to the regex for everything else.
+#[derive(Debug, Clone)]
+pub struct Cue {
+    regex: Regex,
+    relaxed: Option<regex_automata::meta::Regex>,
+}
+
+impl Cue {
+    fn new(regex: Regex) -> Cue {
+        let relaxed = regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(regex.as_str())
+            .ok()
+            .filter(|hir| hir.properties().look_set().contains_word_unicode())
+            .and_then(|hir| {
+                regex_automata::meta::Regex::builder()
+                    .configure(
+                        regex_automata::meta::Config::new()
+                            .which_captures(regex_automata::nfa::thompson::WhichCaptures::None),
+                    )
+                    .build_from_hir(&widened(&hir))
+                    .ok()
+            });
+        Cue { regex, relaxed }
+    }
+
+    /// False only where the cue cannot match.
+    fn may_match(&self, text: &str) -> bool {
+        self.relaxed.as_ref().is_none_or(|r| r.is_match(text))
+    }
+
+    /// [`Regex::is_match`].
+    pub fn is_match(&self, text: &str) -> bool {
+        self.may_match(text) && self.regex.is_match(text)
+    }
+
+    /// [`Regex::find_iter`].
+    pub fn find_iter<'r, 'h>(&'r self, text: &'h str) -> regex::Matches<'r, 'h> {
+        // Where nothing can match, search nothing (an empty text matches nothing either:
+        // a cue matching the empty text would have matched `text` at 0).
+        let text = if self.may_match(text) {
+            text
+        } else {
+            &text[..0]
+        };
+        self.regex.find_iter(text)
+    }
+
+    /// [`Regex::captures`].
+    pub fn captures<'h>(&self, text: &'h str) -> Option<regex::Captures<'h>> {
+        if self.may_match(text) {
+            self.regex.captures(text)
+        } else {
+            None
+        }
+    }
+}
+
+impl std::ops::Deref for Cue {
+    type Target = Regex;
+    fn deref(&self) -> &Regex {
+        &self.regex
+    }
+}
+
 /// The token-letter sets every match of `hir` needs (a conjunction of disjunctions).
 fn token_needs(hir: &regex_syntax::hir::Hir) -> Vec<u8> {
     use regex_syntax::hir::{Class, HirKind};
@@ -294,7 +361,7 @@ pub struct Rules {
     pub section_words: Vec<String>,
     pub patterns: Vec<PatternRule>,
     /// Named cue regexes used by the structural code (talk cues, scope breakers…).
-    pub cues: HashMap<String, Regex>,
+    pub cues: HashMap<String, Cue>,
     /// Where the rules came from (`<embedded>` or a folder).
     pub origin: String,
 }
@@ -523,7 +590,7 @@ fn expand(pattern: &str, macros: &BTreeMap<String, String>) -> std::result::Resu
 fn compile_patterns(
     (path, body): (&Path, &str),
     problems: &mut Vec<RuleProblem>,
-) -> (Vec<PatternRule>, HashMap<String, Regex>) {
+) -> (Vec<PatternRule>, HashMap<String, Cue>) {
     let file: PatternFile = match toml::from_str(body) {
         Ok(f) => f,
         Err(e) => {
@@ -547,7 +614,7 @@ fn compile_patterns(
         match expand(pattern, &file.macros).and_then(|p| Regex::new(&p).map_err(|e| e.to_string()))
         {
             Ok(r) => {
-                cues.insert(name.clone(), r);
+                cues.insert(name.clone(), Cue::new(r));
             }
             Err(message) => problems.push(RuleProblem {
                 path: path.to_path_buf(),
@@ -680,7 +747,7 @@ fn compile_patterns(
 
 impl Rules {
     /// A cue regex by name (always present: compile checks the required ones).
-    pub fn cue(&self, name: &str) -> Option<&Regex> {
+    pub fn cue(&self, name: &str) -> Option<&Cue> {
         self.cues.get(name)
     }
 
@@ -725,6 +792,11 @@ mod prefilter_tests {
     #[test]
     fn dropping_word_boundaries_only_widens() {
         let f = Prefilter::new(r"\bchez\s+⟦C\d+⟧").expect("prefilter");
+        let cue = Cue::new(Regex::new(r"(?i)\btalk\b").unwrap());
+        assert!(cue.relaxed.is_some());
+        assert!(cue.is_match("un talk génial") && !cue.is_match("talking"));
+        assert_eq!(cue.find_iter("talks, talk").count(), 1);
+        assert_eq!(cue.find_iter("rien").count(), 0);
         assert!(f.may_match("bosse chez ⟦C1⟧", token_bit('C'), false));
         assert!(f.may_match("bossechez ⟦C1⟧", token_bit('C'), false));
         assert!(!f.may_match("bosse chez ⟦P1⟧", token_bit('P'), false));
