@@ -253,17 +253,17 @@ fn extract(
             base
         }
     };
-    write_graph(&graph, format, args.cluster_by, output.as_deref(), out)
+    write_graph(graph, format, args.cluster_by, output.as_deref(), out)
 }
 
 fn write_graph(
-    graph: &KnowledgeGraph,
+    graph: KnowledgeGraph,
     format: crate::export::Format,
     cluster_by: crate::export::ClusterBy,
     output: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<Exit> {
-    let doc = graph.to_doc();
+    let doc = graph.into_doc();
     let options = crate::export::ExportOptions { cluster_by };
     match output {
         Some(path) => crate::export::write_to_path(&doc, format, &options, path)?,
@@ -279,7 +279,7 @@ fn merge(args: &MergeArgs, out: &mut dyn Write) -> Result<Exit> {
         // One part in memory at a time, besides the merged graph.
         graph.merge_doc(&read_graph_doc(path)?);
     }
-    write_graph(&graph, format, args.cluster_by, output.as_deref(), out)
+    write_graph(graph, format, args.cluster_by, output.as_deref(), out)
 }
 
 #[cfg(test)]
