@@ -428,6 +428,25 @@ fn document(rng: &mut Rng, index: usize) -> (String, &'static str) {
     (d.out, if md { "md" } else { "txt" })
 }
 
+/// The corpus as (relative path, text) pairs, `mb` megabytes of text from `seed`; the same
+/// arguments give the same documents. Used by `main` and by the criterion benches.
+pub fn corpus(mb: f64, seed: u64) -> Vec<(String, String)> {
+    let mut rng = Rng(seed);
+    let budget = (mb * 1_000_000.0) as usize;
+    let (mut written, mut out) = (0usize, Vec::new());
+    while written < budget {
+        let files = out.len();
+        let (text, ext) = document(&mut rng, files);
+        written += text.len();
+        out.push((format!("{:04}/recap-{files:06}.{ext}", files / 1000), text));
+    }
+    out
+}
+
+/// The seed used unless another is given.
+pub const SEED: u64 = 20_240_611;
+
+#[allow(dead_code)]
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(mb), Some(dir)) = (
@@ -437,18 +456,15 @@ fn main() {
         eprintln!("usage: gen_corpus SIZE_MB OUT_DIR [SEED]");
         std::process::exit(2);
     };
-    let seed = args
-        .get(2)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(20_240_611);
+    let seed = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(SEED);
+    // Written one document at a time: a 1 GB corpus never sits in memory.
     let mut rng = Rng(seed);
     let budget = (mb * 1_000_000.0) as usize;
     let (mut written, mut files) = (0usize, 0usize);
     while written < budget {
         let (text, ext) = document(&mut rng, files);
-        let folder = PathBuf::from(dir).join(format!("{:04}", files / 1000));
-        std::fs::create_dir_all(&folder).expect("create output folder");
-        let path = folder.join(format!("recap-{files:06}.{ext}"));
+        let path = PathBuf::from(dir).join(format!("{:04}/recap-{files:06}.{ext}", files / 1000));
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("create output folder");
         std::fs::write(&path, &text).expect("write corpus file");
         written += text.len();
         files += 1;
