@@ -33,8 +33,18 @@ pub enum Command {
   talkgraph extract fixtures/ -o output/graph.json
   talkgraph extract recap.md --format dot | dot -Tsvg > recap.svg
   cat notes.txt | talkgraph extract - --format json
-  talkgraph extract recap.md --rules my-rules/")]
+  talkgraph extract recap.md --rules my-rules/
+  talkgraph extract ~/blog/content -o blog.json --jobs 8
+  talkgraph extract new-posts/ --into blog.json
+  talkgraph extract ~/blog/content --into blog.json --prune")]
     Extract(ExtractArgs),
+    /// Merge graph JSON files into one: the same bytes whatever the order or grouping of
+    /// the parts (a corpus extracted in shards merges to the graph of one run).
+    #[command(after_help = "Examples:
+  talkgraph extract shard-1/ -o part1.json; talkgraph extract shard-2/ -o part2.json
+  talkgraph merge part1.json part2.json -o all.json
+  talkgraph merge parts/*.json -o all.graphml")]
+    Merge(MergeArgs),
     /// Work with rule sets.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -78,6 +88,36 @@ pub struct ExtractArgs {
     /// Use this rule folder instead of the embedded rules.
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// Documents processed at once (default: the number of cores). The output is the same
+    /// for any number.
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Update this graph (JSON) instead of starting afresh: documents whose content hash it
+    /// already has are skipped, changed ones replace their old contributions, new ones are
+    /// added. Written back to the same file unless -o says otherwise; created if missing.
+    #[arg(long, value_name = "GRAPH.json")]
+    pub into: Option<PathBuf>,
+    /// With --into: also remove the documents the graph has that the inputs no longer do.
+    #[arg(long, requires = "into")]
+    pub prune: bool,
+}
+
+/// `talkgraph merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// Graph JSON files, as written by `talkgraph extract` or `merge`.
+    #[arg(required = true)]
+    pub graphs: Vec<PathBuf>,
+    /// Write the merged graph here instead of stdout (written whole or not at all).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Output format (json, dot, graphml, cytoscape, neo4j, turtle, ntriples, mermaid, html);
+    /// default: from the output file's extension, else json.
+    #[arg(short, long, value_name = "FORMAT")]
+    pub format: Option<crate::export::Format>,
+    /// DOT only: one cluster per source document.
+    #[arg(long, value_name = "MODE", default_value = "none")]
+    pub cluster_by: crate::export::ClusterBy,
 }
 
 /// `talkgraph rules …`.
@@ -117,10 +157,27 @@ pub fn load_graph(inputs: &[PathBuf], rules: Option<&Path>) -> Result<KnowledgeG
     }
 }
 
+/// Reads a graph JSON file.
+pub fn read_graph_doc(path: &Path) -> Result<crate::model::GraphDoc> {
+    let text = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    serde_json::from_slice(&text).map_err(|e| Error::json(path, &e))
+}
+
 /// Runs one parsed command, writing results to `out` and warnings to `err`.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit> {
+    run_with(cli, out, err, false)
+}
+
+/// [`run`], told whether `err` is a terminal (then long runs show a progress bar there).
+pub fn run_with(
+    cli: Cli,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    err_is_terminal: bool,
+) -> Result<Exit> {
     match cli.command {
-        Command::Extract(args) => extract(&args, out, err),
+        Command::Extract(args) => extract(&args, out, err, err_is_terminal),
+        Command::Merge(args) => merge(&args, out),
         Command::Eval(args) => crate::eval::run(&args, out),
         Command::Convert(args) => crate::export::cli::run(args, out),
         Command::Query(args) => crate::query::run_query(args, out),
@@ -138,24 +195,117 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit> {
     }
 }
 
-fn extract(args: &ExtractArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit> {
-    // Settle the output before reading anything, so a bad -o fails fast.
-    let (format, output) = crate::export::cli::choose_format(args.format, args.output.clone())?;
+fn extract(
+    args: &ExtractArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    err_is_terminal: bool,
+) -> Result<Exit> {
+    // Settle the output before reading anything, so a bad -o fails fast. An update goes
+    // back into the graph it updates unless -o says otherwise.
+    let wanted = args.output.clone().or_else(|| args.into.clone());
+    let (format, output) = crate::export::cli::choose_format(args.format, wanted)?;
+    if let Some(into) = &args.into
+        && args.output.is_none()
+        && format != crate::export::Format::Json
+    {
+        return Err(Error::Usage(format!(
+            "--into writes JSON back to '{}'; give -o for another format",
+            into.display()
+        )));
+    }
     let rules = rules_for(args.rules.as_deref())?;
-    let mut warnings = Vec::new();
-    let graph = crate::pipeline::extract_paths(rules, &args.inputs, &mut warnings)?;
-    for w in &warnings {
+    let mut base = match &args.into {
+        Some(p) if p.exists() => Some(KnowledgeGraph::from_doc(&read_graph_doc(p)?)),
+        Some(_) => Some(KnowledgeGraph::new()),
+        None => None,
+    };
+    let known: Option<std::collections::BTreeMap<String, String>> = base.as_ref().map(|g| {
+        g.sources()
+            .map(|(s, h)| (s.to_string(), h.unwrap_or_default().to_string()))
+            .collect()
+    });
+    let jobs = args.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    if jobs == 0 {
+        return Err(Error::Usage("--jobs needs at least 1".into()));
+    }
+    let mut bar = crate::progress::Bar::new(err_is_terminal);
+    let corpus = crate::pipeline::extract_corpus(
+        rules,
+        &args.inputs,
+        crate::pipeline::Options {
+            jobs,
+            known: known.as_ref(),
+        },
+        &mut |p| bar.update(p, err),
+    )?;
+    bar.finish(err);
+    for w in &corpus.warnings {
         let _ = writeln!(err, "talkgraph: warning: {}", w.0);
     }
-    let doc = graph.to_doc();
-    let options = crate::export::ExportOptions {
-        cluster_by: args.cluster_by,
+    let graph = match base.take() {
+        None => corpus.graph,
+        Some(mut base) => {
+            use crate::pipeline::Status;
+            let count = |s: Status| corpus.status.values().filter(|v| **v == s).count();
+            let mut gone: std::collections::BTreeSet<String> = corpus
+                .status
+                .iter()
+                .filter(|(_, s)| **s == Status::Changed)
+                .map(|(k, _)| k.clone())
+                .collect();
+            let mut removed = 0;
+            if args.prune {
+                for (s, _) in base.sources() {
+                    if !corpus.status.contains_key(s) {
+                        gone.insert(s.to_string());
+                        removed += 1;
+                    }
+                }
+            }
+            base.remove_sources(&gone);
+            base.merge(&corpus.graph);
+            let _ = writeln!(
+                err,
+                "talkgraph: {} documents: {} added, {} changed, {} unchanged, {} removed",
+                corpus.status.len(),
+                count(Status::Added),
+                count(Status::Changed),
+                count(Status::Unchanged),
+                removed
+            );
+            base
+        }
     };
-    match &output {
+    write_graph(graph, format, args.cluster_by, output.as_deref(), out)
+}
+
+fn write_graph(
+    graph: KnowledgeGraph,
+    format: crate::export::Format,
+    cluster_by: crate::export::ClusterBy,
+    output: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<Exit> {
+    let doc = graph.into_doc();
+    let options = crate::export::ExportOptions { cluster_by };
+    match output {
         Some(path) => crate::export::write_to_path(&doc, format, &options, path)?,
         None => crate::export::write(&doc, format, &options, out)?,
     }
     Ok(Exit::Ok)
+}
+
+fn merge(args: &MergeArgs, out: &mut dyn Write) -> Result<Exit> {
+    let (format, output) = crate::export::cli::choose_format(args.format, args.output.clone())?;
+    let mut graph = KnowledgeGraph::new();
+    for path in &args.graphs {
+        // One part in memory at a time, besides the merged graph.
+        graph.merge_doc(&read_graph_doc(path)?);
+    }
+    write_graph(graph, format, args.cluster_by, output.as_deref(), out)
 }
 
 #[cfg(test)]

@@ -1293,11 +1293,21 @@ impl<'a> Extractor<'a> {
 
     /// Builds the masked form of `start..end`: entity tokens replaced by `⟦Kn⟧`.
     /// Returns the masked text and, per masked byte, the source byte it stands for.
-    fn mask(&self, li: usize, start: usize, end: usize, nested_ok: bool) -> (String, Vec<usize>) {
+    /// Also returns the letters of the tokens masked (bits of [`crate::rules::token_bit`])
+    /// and whether the text itself held a `⟦`.
+    fn mask(
+        &self,
+        li: usize,
+        start: usize,
+        end: usize,
+        nested_ok: bool,
+    ) -> (String, Vec<usize>, (u8, bool)) {
         let clean = &self.layout.clean;
         let mut out = String::new();
         let mut map = Vec::new();
         let mut pos = start;
+        let mut letters = 0u8;
+        let mut literal = false;
         let ids: Vec<usize> = if nested_ok {
             // Inside a talk heading, the words of the title are ordinary text for rules.
             self.toks
@@ -1320,17 +1330,20 @@ impl<'a> Extractor<'a> {
                 continue;
             }
             let seg = &clean[pos..t.start];
+            literal |= seg.contains('⟦');
             out.push_str(seg);
             map.extend(pos..t.start);
             let token = format!("⟦{}{}⟧", t.class.letter(), k);
             map.extend(std::iter::repeat_n(t.start, token.len()));
             out.push_str(&token);
             pos = t.end;
+            letters |= crate::rules::token_bit(t.class.letter());
         }
+        literal |= clean[pos..end].contains('⟦');
         out.push_str(&clean[pos..end]);
         map.extend(pos..end);
         map.push(end);
-        (out, map)
+        (out, map, (letters, literal))
     }
 
     fn apply_rules(&mut self, headings: &[Heading]) {
@@ -1354,6 +1367,11 @@ impl<'a> Extractor<'a> {
                 context[li] = current.clone();
             }
         }
+        let has_talk_rules = self
+            .rules
+            .patterns
+            .iter()
+            .any(|r| r.entity == Some(Kind::Talk));
         for (li, line) in self.units.iter().enumerate() {
             let heading = headings.iter().find(|h| h.unit == li);
             let in_talk_heading = heading.is_some_and(|h| h.talk.is_some() && !h.certain);
@@ -1378,11 +1396,24 @@ impl<'a> Extractor<'a> {
                 units.push((Scope::Paragraph, line.start, line.end()));
             }
             for (piece, us, ue) in units {
-                let (masked, map) = self.mask(li, us, ue, in_talk_heading);
-                for rule in self.rules.patterns.iter().filter(|r| match r.scope {
-                    Scope::Line => matches!(piece, Scope::Line | Scope::Item),
-                    scope => scope == piece,
-                }) {
+                let (masked, map, (letters, literal)) = self.mask(li, us, ue, in_talk_heading);
+                // Relation and entity rules act on the tokens their groups hold: with none in
+                // the text, only rules that capture raw talk titles can do anything.
+                let no_tokens = letters == 0 && !literal;
+                if no_tokens && !has_talk_rules {
+                    continue;
+                }
+                for rule in self
+                    .rules
+                    .patterns
+                    .iter()
+                    .filter(|r| match r.scope {
+                        Scope::Line => matches!(piece, Scope::Line | Scope::Item),
+                        scope => scope == piece,
+                    })
+                    .filter(|r| !no_tokens || r.entity == Some(Kind::Talk))
+                    .filter(|r| r.prefilter.may_match(&masked, letters, literal))
+                {
                     for c in rule.regex.captures_iter(&masked) {
                         let whole = c.get(0).expect("match");
                         let (es, ee) = (map[whole.start()], map[whole.end().min(map.len() - 1)]);

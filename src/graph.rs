@@ -127,6 +127,17 @@ pub struct Edge {
 }
 
 /// The graph plus its indexes.
+///
+/// Two ways to add to it. [`KnowledgeGraph::add_node`] and [`KnowledgeGraph::add_alias`]
+/// resolve names through aliases in arrival order; they build one document's graph, whose
+/// facts come in a fixed order. [`KnowledgeGraph::merge`] and
+/// [`KnowledgeGraph::merge_doc`] join whole graphs as a union keyed by (type, folded
+/// label), where every choice (label spelling, attribute values, edge rule and confidence,
+/// content hashes) is the smallest or largest of the candidates. So merging is associative
+/// and commutative: the merged graph depends on the set of graphs merged, never on their
+/// order or grouping, and a corpus split into shards merges to the bytes of one run.
+/// Across documents, an alias never pulls another node in: a node named like another
+/// node's alias stays a node of its own (both keep their names).
 #[derive(Debug, Clone, Default)]
 pub struct KnowledgeGraph {
     graph: DiGraph<Node, Edge>,
@@ -143,6 +154,8 @@ pub struct KnowledgeGraph {
     /// from one buffer in that order.
     label_order: OnceLock<LabelOrder>,
     meta: GraphMeta,
+    /// Every source document with its content hash (empty when unknown).
+    sources: BTreeMap<String, String>,
 }
 
 impl KnowledgeGraph {
@@ -161,8 +174,29 @@ impl KnowledgeGraph {
         &self.meta
     }
 
-    pub fn meta_mut(&mut self) -> &mut GraphMeta {
-        &mut self.meta
+    /// Records a source document and, if known, its content hash. When two graphs disagree
+    /// on a hash, the smallest wins (so merging stays order-free).
+    pub fn add_source(&mut self, source: &str, hash: Option<&str>) {
+        match self.sources.get_mut(source) {
+            Some(old) => {
+                if let Some(h) = hash
+                    && (old.is_empty() || h < old.as_str())
+                {
+                    *old = h.to_string();
+                }
+            }
+            None => {
+                self.sources
+                    .insert(source.to_string(), hash.unwrap_or_default().to_string());
+            }
+        }
+    }
+
+    /// Every source document, sorted, with its content hash if known.
+    pub fn sources(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
+        self.sources
+            .iter()
+            .map(|(s, h)| (s.as_str(), Some(h.as_str()).filter(|h| !h.is_empty())))
     }
 
     pub fn node(&self, ix: NodeIndex) -> &Node {
@@ -339,12 +373,102 @@ impl KnowledgeGraph {
         out
     }
 
-    /// Merges another graph into this one (same result whatever the order).
-    pub fn merge(&mut self, other: &KnowledgeGraph) {
-        self.merge_doc(&other.to_doc());
+    /// Adds a node to a union of graphs: the node of the same type and folded label, else
+    /// a new one. Of several spellings the smallest is the label and the others are aliases.
+    fn union_node(&mut self, kind: Kind, key: String, label: &str) -> NodeIndex {
+        self.label_order.take();
+        if let Some(&ix) = self.by_key.get(&(kind, key.clone())) {
+            let node = &mut self.graph[ix];
+            if label < node.label.as_str() {
+                let old = std::mem::replace(&mut node.label, label.to_string());
+                node.aliases.insert(old);
+                node.aliases.remove(label);
+            } else if node.label != label {
+                node.aliases.insert(label.to_string());
+            }
+            return ix;
+        }
+        let ix = self.graph.add_node(Node {
+            kind,
+            label: label.to_string(),
+            aliases: BTreeSet::new(),
+            attributes: BTreeMap::new(),
+            mentions: BTreeSet::new(),
+        });
+        self.by_key.insert((kind, key), ix);
+        self.by_kind[kind as usize].push(ix);
+        ix
     }
 
-    /// Merges a JSON document into this graph.
+    /// Records an alias in a union of graphs: kept as written; for [`Self::lookup`], an alias
+    /// shared by several nodes names the one with the smallest key.
+    fn union_alias(&mut self, ix: NodeIndex, alias: &str) {
+        let node = &mut self.graph[ix];
+        if alias == node.label || node.aliases.contains(alias) {
+            return;
+        }
+        node.aliases.insert(alias.to_string());
+        let key = (node.kind, fold(alias));
+        if key.1.is_empty() || self.by_key.contains_key(&key) {
+            return;
+        }
+        let my_key = fold(&self.graph[ix].label);
+        match self.by_alias.get(&key) {
+            Some(&other) if fold(&self.graph[other].label) <= my_key => {}
+            _ => {
+                self.by_alias.insert(key, ix);
+            }
+        }
+    }
+
+    /// Merges another graph into this one: a union (see the type's docs), so the result is
+    /// the same whatever the order and grouping of merges.
+    pub fn merge(&mut self, other: &KnowledgeGraph) {
+        let mut map: Vec<NodeIndex> = vec![NodeIndex::end(); other.graph.node_count()];
+        for ((kind, key), &oix) in &other.by_key {
+            let n = &other.graph[oix];
+            let ix = self.union_node(*kind, key.clone(), &n.label);
+            self.absorb_node(
+                ix,
+                n.aliases.iter(),
+                &n.attributes,
+                n.mentions.iter().cloned(),
+            );
+            map[oix.index()] = ix;
+        }
+        for e in other.graph.edge_references() {
+            let w = e.weight();
+            self.add_edge(
+                map[e.source().index()],
+                w.relation,
+                map[e.target().index()],
+                &w.rule,
+                w.confidence,
+                w.evidence.iter().cloned(),
+            );
+        }
+        for (s, h) in &other.sources {
+            self.add_source(s, Some(h.as_str()).filter(|h| !h.is_empty()));
+        }
+    }
+
+    fn absorb_node<'a>(
+        &mut self,
+        ix: NodeIndex,
+        aliases: impl Iterator<Item = &'a String>,
+        attributes: &BTreeMap<String, String>,
+        mentions: impl Iterator<Item = Span>,
+    ) {
+        for a in aliases {
+            self.union_alias(ix, a);
+        }
+        for (k, v) in attributes {
+            self.set_attribute(ix, k, v);
+        }
+        self.graph[ix].mentions.extend(mentions);
+    }
+
+    /// Merges a JSON document into this graph (the same union as [`Self::merge`]).
     pub fn merge_doc(&mut self, doc: &GraphDoc) {
         let mut ids: HashMap<&str, NodeIndex> = HashMap::with_capacity(doc.nodes.len());
         for n in &doc.nodes {
@@ -378,14 +502,8 @@ impl KnowledgeGraph {
         mentions: impl IntoIterator<Item = Span>,
     ) -> Option<NodeIndex> {
         let kind = Kind::parse(n.kind)?;
-        let ix = self.add_node(kind, n.label);
-        for a in n.aliases {
-            self.add_alias(ix, a);
-        }
-        for (k, v) in n.attributes {
-            self.set_attribute(ix, k, v);
-        }
-        self.graph[ix].mentions.extend(mentions);
+        let ix = self.union_node(kind, fold(n.label), n.label);
+        self.absorb_node(ix, n.aliases.iter(), n.attributes, mentions.into_iter());
         Some(ix)
     }
 
@@ -406,16 +524,11 @@ impl KnowledgeGraph {
     }
 
     fn merge_meta(&mut self, meta: &GraphMeta) {
-        let sources: BTreeSet<String> = self
-            .meta
-            .sources
-            .iter()
-            .chain(meta.sources.iter())
-            .cloned()
-            .collect();
-        self.meta.sources = sources.into_iter().collect();
-        for (k, v) in &meta.hashes {
-            self.meta.hashes.insert(k.clone(), v.clone());
+        for s in &meta.sources {
+            self.add_source(s, meta.hashes.get(s).map(String::as_str));
+        }
+        for (s, h) in &meta.hashes {
+            self.add_source(s, Some(h));
         }
     }
 
@@ -445,11 +558,107 @@ impl KnowledgeGraph {
         g
     }
 
+    /// Removes what these sources contributed: their mentions and evidence, the nodes left
+    /// without mentions and the edges left without evidence (or without an end), and the
+    /// sources themselves. Names, attributes and edge rules that only a removed source gave
+    /// stay on the nodes and edges other sources keep.
+    pub fn remove_sources(&mut self, gone: &BTreeSet<String>) {
+        if gone.is_empty() {
+            return;
+        }
+        let mut doc = self.to_doc();
+        let touched = |spans: &[Span]| spans.iter().any(|s| gone.contains(&s.source));
+        let mut dropped = BTreeSet::new();
+        doc.nodes.retain_mut(|n| {
+            if !touched(&n.mentions) {
+                return true;
+            }
+            n.mentions.retain(|m| !gone.contains(&m.source));
+            if n.mentions.is_empty() {
+                dropped.insert(n.id.clone());
+            }
+            !n.mentions.is_empty()
+        });
+        doc.edges.retain_mut(|e| {
+            if dropped.contains(&e.source) || dropped.contains(&e.target) {
+                return false;
+            }
+            if !touched(&e.evidence) {
+                return true;
+            }
+            e.evidence.retain(|m| !gone.contains(&m.source));
+            !e.evidence.is_empty()
+        });
+        doc.graph.sources.retain(|s| !gone.contains(s));
+        doc.graph.hashes.retain(|s, _| !gone.contains(s));
+        let generator = std::mem::take(&mut self.meta.generator);
+        *self = KnowledgeGraph::from_doc(&doc);
+        self.meta.generator = generator;
+    }
+
+    /// [`Self::to_doc`] without copying: the graph's strings move into the document, so
+    /// writing a big graph does not hold it twice.
+    pub fn into_doc(self) -> GraphDoc {
+        let mut doc = GraphDoc::empty();
+        doc.graph.hashes = self
+            .sources
+            .iter()
+            .filter(|(_, h)| !h.is_empty())
+            .map(|(s, h)| (s.clone(), h.clone()))
+            .collect();
+        doc.graph.sources = self.sources.into_keys().collect();
+        let (nodes, edges) = self.graph.into_nodes_edges();
+        let ids: Vec<String> = nodes.iter().map(|n| n.weight.id()).collect();
+        let mut edges: Vec<EdgeDoc> = edges
+            .into_iter()
+            .map(|e| {
+                let (from, to) = (e.source().index(), e.target().index());
+                let w = e.weight;
+                EdgeDoc {
+                    source: ids[from].clone(),
+                    target: ids[to].clone(),
+                    key: 0,
+                    relation: w.relation.to_string(),
+                    rule: w.rule,
+                    confidence: w.confidence,
+                    evidence: w.evidence.into_iter().collect(),
+                }
+            })
+            .collect();
+        let mut nodes: Vec<NodeDoc> = nodes
+            .into_iter()
+            .zip(ids)
+            .map(|(n, id)| {
+                let n = n.weight;
+                NodeDoc {
+                    id,
+                    kind: n.kind.to_string(),
+                    label: n.label,
+                    aliases: n.aliases.into_iter().collect(),
+                    attributes: n.attributes,
+                    mentions: n.mentions.into_iter().collect(),
+                }
+            })
+            .collect();
+        nodes.sort_by(|a, b| a.id.cmp(&b.id));
+        edges.sort_by(|a, b| {
+            (&a.source, &a.relation, &a.target).cmp(&(&b.source, &b.relation, &b.target))
+        });
+        doc.nodes = nodes;
+        doc.edges = edges;
+        doc
+    }
+
     /// The sorted JSON document: same graph, same bytes.
     pub fn to_doc(&self) -> GraphDoc {
         let mut doc = GraphDoc::empty();
-        doc.graph.sources = self.meta.sources.clone();
-        doc.graph.hashes = self.meta.hashes.clone();
+        doc.graph.sources = self.sources.keys().cloned().collect();
+        doc.graph.hashes = self
+            .sources
+            .iter()
+            .filter(|(_, h)| !h.is_empty())
+            .map(|(s, h)| (s.clone(), h.clone()))
+            .collect();
         let mut nodes: Vec<NodeDoc> = self
             .graph
             .node_indices()
@@ -990,5 +1199,116 @@ mod tests {
         );
         let e = KnowledgeGraph::from_json_str("{\"nodes\": [{\"id\": 3}]}").unwrap_err();
         assert_eq!((e.line(), e.column()), (1, 19));
+    }
+}
+
+#[cfg(test)]
+mod union_tests {
+    use super::*;
+
+    fn span(source: &str, start: usize) -> Span {
+        Span {
+            source: source.into(),
+            start,
+            end: start + 1,
+            line: 1,
+            text: "x".into(),
+        }
+    }
+
+    /// One document's graph: an event with an alias, a person at a company.
+    fn doc_a() -> KnowledgeGraph {
+        let mut g = KnowledgeGraph::new();
+        let ev = g.add_node(Kind::Event, "KubeCon Europe 2022");
+        g.add_alias(ev, "KubeCon Europe");
+        g.add_mention(ev, span("a", 0));
+        let p = g.add_node(Kind::Person, "Jane Doe");
+        g.add_mention(p, span("a", 5));
+        g.set_attribute(p, "role", "SRE");
+        let c = g.add_node(Kind::Company, "Quillbyte");
+        g.add_mention(c, span("a", 9));
+        g.add_edge(p, Relation::WorksAt, c, "r.b", 0.8, [span("a", 5)]);
+        g.add_source("a", Some("0002"));
+        g
+    }
+
+    /// Another: a node named like doc A's alias, other spellings, rules and values.
+    fn doc_b() -> KnowledgeGraph {
+        let mut g = KnowledgeGraph::new();
+        let ev = g.add_node(Kind::Event, "KubeCon Europe");
+        g.add_mention(ev, span("b", 0));
+        let p = g.add_node(Kind::Person, "JANE DOE");
+        g.add_mention(p, span("b", 5));
+        g.set_attribute(p, "role", "CTO");
+        let c = g.add_node(Kind::Company, "QuillByte");
+        g.add_mention(c, span("b", 9));
+        g.add_edge(p, Relation::WorksAt, c, "r.a", 0.8, [span("b", 5)]);
+        g.add_source("a", Some("0001"));
+        g.add_source("b", Some("0003"));
+        g
+    }
+
+    fn json(g: &KnowledgeGraph) -> String {
+        serde_json::to_string_pretty(&g.to_doc()).unwrap()
+    }
+
+    #[test]
+    fn merge_is_commutative_and_associative_even_with_alias_clashes() {
+        let (a, b) = (doc_a(), doc_b());
+        let mut ab = a.clone();
+        ab.merge(&b);
+        let mut ba = b.clone();
+        ba.merge(&a);
+        assert_eq!(json(&ab), json(&ba));
+        // (a ∪ b) ∪ a == a ∪ (b ∪ a), and merging JSON documents agrees with both.
+        let mut left = ab.clone();
+        left.merge(&a);
+        let mut right = a.clone();
+        right.merge(&ba);
+        assert_eq!(json(&left), json(&right));
+        let mut from_docs = KnowledgeGraph::new();
+        from_docs.merge_doc(&b.to_doc());
+        from_docs.merge_doc(&a.to_doc());
+        assert_eq!(json(&from_docs), json(&ab));
+        // Smallest spelling, smallest attribute, strongest then smallest rule, smallest hash.
+        let doc = ab.to_doc();
+        let jane = doc
+            .nodes
+            .iter()
+            .find(|n| n.id == "person:jane-doe")
+            .unwrap();
+        assert_eq!(jane.label, "JANE DOE");
+        assert_eq!(jane.aliases, ["Jane Doe"]);
+        assert_eq!(jane.attributes["role"], "CTO");
+        assert_eq!(doc.edges[0].rule, "r.a");
+        assert_eq!(doc.graph.hashes["a"], "0001");
+        // A node named like another's alias stays a node of its own.
+        assert!(doc.nodes.iter().any(|n| n.id == "event:kubecon-europe"));
+        let ev = doc
+            .nodes
+            .iter()
+            .find(|n| n.id == "event:kubecon-europe-2022");
+        assert_eq!(ev.unwrap().aliases, ["KubeCon Europe"]);
+    }
+
+    #[test]
+    fn removing_a_source_drops_what_only_it_supported() {
+        let mut ab = doc_a();
+        ab.merge(&doc_b());
+        ab.remove_sources(&BTreeSet::from(["b".to_string()]));
+        let doc = ab.to_doc();
+        assert_eq!(doc.graph.sources, ["a"]);
+        assert!(!doc.nodes.iter().any(|n| n.id == "event:kubecon-europe"));
+        assert!(
+            doc.nodes
+                .iter()
+                .flat_map(|n| &n.mentions)
+                .all(|m| m.source == "a")
+        );
+        assert_eq!(doc.edges.len(), 1);
+        assert!(doc.edges[0].evidence.iter().all(|m| m.source == "a"));
+        // Round trip through JSON keeps every byte, and so does moving into a document.
+        assert_eq!(json(&KnowledgeGraph::from_doc(&doc)), json(&ab));
+        assert_eq!(ab.clone().into_doc(), doc);
     }
 }

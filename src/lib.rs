@@ -14,6 +14,7 @@ pub mod fold;
 pub mod graph;
 pub mod model;
 pub mod pipeline;
+pub mod progress;
 pub mod query;
 pub mod read;
 pub mod resolve;

@@ -7,11 +7,13 @@ fn main() -> ExitCode {
     let cli = talkgraph::cli::Cli::parse();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let result = talkgraph::cli::run(cli, &mut out, &mut std::io::stderr()).and_then(|exit| {
-        std::io::Write::flush(&mut out)
-            .map(|_| exit)
-            .map_err(|e| talkgraph::Error::io("<stdout>", e))
-    });
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let result =
+        talkgraph::cli::run_with(cli, &mut out, &mut std::io::stderr(), tty).and_then(|exit| {
+            std::io::Write::flush(&mut out)
+                .map(|_| exit)
+                .map_err(|e| talkgraph::Error::io("<stdout>", e))
+        });
     match result {
         Ok(talkgraph::cli::Exit::Ok) => ExitCode::SUCCESS,
         Ok(talkgraph::cli::Exit::NoMatch | talkgraph::cli::Exit::BelowThreshold) => {

@@ -1,16 +1,22 @@
-//! The pipeline end to end: read each document, extract its facts, resolve them into one
-//! graph. Documents are independent until the merge, so they can be processed in any order.
+//! The pipeline end to end: read each document, extract its facts, resolve them into a graph
+//! of its own, and merge that into the corpus graph. Documents are independent until the
+//! merge, and merging is a union that ignores order, so workers take documents in any order
+//! and the corpus graph is the same bytes for any number of them. Streamed: a document's text
+//! is dropped once its graph is made, so memory follows the graph, not the corpus.
 
 use crate::error::{Error, Result};
 use crate::graph::KnowledgeGraph;
 use crate::read::{self, Warning};
 use crate::rules::Rules;
 use crate::{extract, resolve};
+use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 /// Reads one input (`-` is stdin) into bytes, with the name used for it in output.
-pub fn read_input(path: &PathBuf) -> Result<(String, Vec<u8>)> {
+pub fn read_input(path: &Path) -> Result<(String, Vec<u8>)> {
     if path.as_os_str() == "-" {
         let mut buf = Vec::new();
         std::io::stdin()
@@ -19,7 +25,15 @@ pub fn read_input(path: &PathBuf) -> Result<(String, Vec<u8>)> {
         return Ok(("<stdin>".to_string(), buf));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    Ok((path.to_string_lossy().replace('\\', "/"), bytes))
+    Ok((source_name(path), bytes))
+}
+
+/// The name a file gets in output: its path as given, with `/` separators.
+pub fn source_name(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        return "<stdin>".to_string();
+    }
+    path.to_string_lossy().replace('\\', "/")
 }
 
 /// Extracts one document's bytes into a graph of its own.
@@ -34,28 +48,188 @@ pub fn extract_bytes(
     warnings.extend(w);
     let doc = doc?;
     let facts = extract::extract(rules, &doc);
+    drop(doc);
     let mut g = KnowledgeGraph::new();
     resolve::add_facts(&mut g, &facts);
-    let meta = g.meta_mut();
-    if !meta.sources.contains(&doc.source) {
-        meta.sources.push(doc.source.clone());
-    }
-    meta.hashes.insert(doc.source.clone(), hash);
+    g.add_source(&facts.source, Some(&hash));
     Some(g)
 }
 
-/// Extracts every document named by `inputs` into one graph.
+/// What became of one document in an incremental run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Not in the graph before.
+    Added,
+    /// In the graph with another content hash: its old contributions are replaced.
+    Changed,
+    /// Same content hash as in the graph: not extracted again.
+    Unchanged,
+}
+
+/// How to run over a corpus.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    /// Worker threads (1 runs everything on the calling thread).
+    pub jobs: usize,
+    /// Content hashes of the graph being updated: documents whose hash is there unchanged
+    /// are skipped.
+    pub known: Option<&'a BTreeMap<String, String>>,
+}
+
+/// How far a run is, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+    pub bytes: u64,
+}
+
+/// The outcome of a run over a corpus.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    /// The documents extracted (not the skipped ones), merged.
+    pub graph: KnowledgeGraph,
+    /// What happened to each document, by source name.
+    pub status: BTreeMap<String, Status>,
+    /// In input order.
+    pub warnings: Vec<Warning>,
+}
+
+/// One document's result, sent from a worker to the merging thread.
+struct Done {
+    source: String,
+    status: Status,
+    graph: Option<KnowledgeGraph>,
+    warnings: Vec<Warning>,
+    bytes: u64,
+}
+
+fn process(rules: &Rules, path: &Path, known: Option<&BTreeMap<String, String>>) -> Result<Done> {
+    let (source, bytes) = read_input(path)?;
+    let len = bytes.len() as u64;
+    let status = match known.and_then(|k| k.get(&source)) {
+        None => Status::Added,
+        Some(old) if *old == resolve::content_hash(&bytes) => {
+            return Ok(Done {
+                source,
+                status: Status::Unchanged,
+                graph: None,
+                warnings: Vec::new(),
+                bytes: len,
+            });
+        }
+        Some(_) => Status::Changed,
+    };
+    let mut warnings = Vec::new();
+    let graph = extract_bytes(rules, &source, bytes, &mut warnings);
+    Ok(Done {
+        source,
+        status,
+        graph,
+        warnings,
+        bytes: len,
+    })
+}
+
+/// Extracts every document named by `inputs` (files, folders, `-`) into one graph, on
+/// `options.jobs` threads; `progress` is called on the calling thread after each document.
+pub fn extract_corpus(
+    rules: &Rules,
+    inputs: &[PathBuf],
+    options: Options<'_>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Corpus> {
+    let paths = read::discover(inputs)?;
+    let total = paths.len();
+    let mut corpus = Corpus::default();
+    let mut warnings: Vec<(usize, Vec<Warning>)> = Vec::new();
+    let mut first_error: Option<(usize, Error)> = None;
+    let mut state = Progress {
+        done: 0,
+        total,
+        bytes: 0,
+    };
+    let mut sink = |i: usize, r: Result<Done>| -> bool {
+        match r {
+            Ok(d) => {
+                if let Some(g) = &d.graph {
+                    corpus.graph.merge(g);
+                }
+                corpus.status.insert(d.source, d.status);
+                if !d.warnings.is_empty() {
+                    warnings.push((i, d.warnings));
+                }
+                state.done += 1;
+                state.bytes += d.bytes;
+                progress(state);
+                true
+            }
+            Err(e) => {
+                // Report the error of the first failing input, whatever the timing.
+                if first_error.as_ref().is_none_or(|(j, _)| i < *j) {
+                    first_error = Some((i, e));
+                }
+                false
+            }
+        }
+    };
+    let jobs = options.jobs.clamp(1, total.max(1));
+    if jobs == 1 {
+        for (i, p) in paths.iter().enumerate() {
+            if !sink(i, process(rules, p, options.known)) {
+                break;
+            }
+        }
+    } else {
+        let next = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        // A few documents in flight per worker: enough to keep them busy, never the corpus.
+        let (tx, rx) = mpsc::sync_channel::<(usize, Result<Done>)>(jobs * 2);
+        std::thread::scope(|scope| {
+            for _ in 0..jobs {
+                let tx = tx.clone();
+                let (next, stop, paths) = (&next, &stop, &paths);
+                scope.spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(p) = paths.get(i) else { break };
+                        if tx.send((i, process(rules, p, options.known))).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            for (i, r) in rx {
+                if !sink(i, r) {
+                    stop.store(true, Ordering::Relaxed);
+                }
+            }
+        });
+    }
+    if let Some((_, e)) = first_error {
+        return Err(e);
+    }
+    warnings.sort_by_key(|(i, _)| *i);
+    corpus.warnings = warnings.into_iter().flat_map(|(_, w)| w).collect();
+    Ok(corpus)
+}
+
+/// Extracts every document named by `inputs` into one graph, on one thread.
 pub fn extract_paths(
     rules: &Rules,
     inputs: &[PathBuf],
     warnings: &mut Vec<Warning>,
 ) -> Result<KnowledgeGraph> {
-    let mut graph = KnowledgeGraph::new();
-    for path in read::discover(inputs)? {
-        let (source, bytes) = read_input(&path)?;
-        if let Some(g) = extract_bytes(rules, &source, bytes, warnings) {
-            graph.merge(&g);
-        }
-    }
-    Ok(graph)
+    let corpus = extract_corpus(
+        rules,
+        inputs,
+        Options {
+            jobs: 1,
+            known: None,
+        },
+        &mut |_| {},
+    )?;
+    warnings.extend(corpus.warnings);
+    Ok(corpus.graph)
 }

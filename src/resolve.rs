@@ -47,11 +47,7 @@ pub fn add_facts(graph: &mut KnowledgeGraph, facts: &Facts) {
             [r.evidence.clone()],
         );
     }
-    let meta = graph.meta_mut();
-    if !meta.sources.contains(&facts.source) {
-        meta.sources.push(facts.source.clone());
-        meta.sources.sort();
-    }
+    graph.add_source(&facts.source, None);
 }
 
 /// FNV-1a 64 of a document's bytes, written as hex: cheap, stable, no dependency.

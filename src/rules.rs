@@ -100,7 +100,225 @@ pub struct PatternRule {
     /// What the rule runs over.
     pub scope: Scope,
     pub regex: Regex,
+    /// Tests that must pass for `regex` to match (see [`Prefilter`]).
+    pub prefilter: Prefilter,
     pub source: String,
+}
+
+/// Cheap tests that must pass wherever a rule's regex can match, so the regex itself only
+/// runs on the few sentences where it might.
+///
+/// 1. Token classes: a pattern such as `⟦[PX]\d+⟧ … ⟦C\d+⟧` cannot match a sentence without a
+///    person-or-unknown token and a company token. The classes each match needs are read
+///    off the pattern's syntax tree (`needs`) and checked against the sentence's tokens.
+/// 2. The pattern with its word-boundary assertions (`\b`, `\B`) dropped and its bounded
+///    repetitions unbounded, run with `is_match`. Both only widen what matches, so "no
+///    match" here proves "no match" for the rule. It exists because a Unicode `\b` makes the regex crate's lazy
+///    DFA give up on any non-ASCII text (and masked text always has `⟦…⟧`), leaving the slow
+///    backtracking engines to scan every sentence; without `\b` the DFA scans it quickly.
+#[derive(Debug, Clone)]
+pub struct Prefilter {
+    relaxed: regex_automata::meta::Regex,
+    /// Each entry is a set of token letters (bits of [`token_bit`]); a match needs, for every
+    /// entry, a token of one of its letters.
+    needs: Vec<u8>,
+}
+
+/// The bit of a mask-token letter (`P`, `C`, `J`, `E`, `T`, `X`), 0 for anything else.
+pub fn token_bit(letter: char) -> u8 {
+    match letter {
+        'P' => 1,
+        'C' => 2,
+        'J' => 4,
+        'E' => 8,
+        'T' => 16,
+        'X' => 32,
+        _ => 0,
+    }
+}
+
+impl Prefilter {
+    /// Builds the prefilter of a pattern that already compiles as a [`Regex`].
+    pub fn new(pattern: &str) -> std::result::Result<Prefilter, String> {
+        use regex_automata::{meta, nfa::thompson::WhichCaptures};
+        let hir = regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(pattern)
+            .map_err(|e| e.to_string())?;
+        let relaxed = meta::Regex::builder()
+            .configure(meta::Config::new().which_captures(WhichCaptures::None))
+            .build_from_hir(&widened(&hir))
+            .map_err(|e| e.to_string())?;
+        let mut needs = token_needs(&hir);
+        needs.sort_unstable();
+        needs.dedup();
+        Ok(Prefilter { relaxed, needs })
+    }
+
+    /// False only where the rule's regex cannot match `text`, whose mask tokens have the
+    /// letters `present` (bits of [`token_bit`]). `literal_tokens` says the text had `⟦`
+    /// of its own before masking, so token letters prove nothing.
+    pub fn may_match(&self, text: &str, present: u8, literal_tokens: bool) -> bool {
+        (literal_tokens || self.needs.iter().all(|n| n & present != 0))
+            && self.relaxed.is_match(text)
+    }
+}
+
+/// A cue regex with the same kind of guard as [`Prefilter`]: a cue with a Unicode `\b` first
+/// runs without it on the lazy DFA, and the real regex (slow on non-ASCII text: the DFA gives
+/// up) only where that finds something. Derefs to the regex for everything else.
+#[derive(Debug, Clone)]
+pub struct Cue {
+    regex: Regex,
+    relaxed: Option<regex_automata::meta::Regex>,
+}
+
+impl Cue {
+    fn new(regex: Regex) -> Cue {
+        let relaxed = regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(regex.as_str())
+            .ok()
+            .filter(|hir| hir.properties().look_set().contains_word_unicode())
+            .and_then(|hir| {
+                regex_automata::meta::Regex::builder()
+                    .configure(
+                        regex_automata::meta::Config::new()
+                            .which_captures(regex_automata::nfa::thompson::WhichCaptures::None),
+                    )
+                    .build_from_hir(&widened(&hir))
+                    .ok()
+            });
+        Cue { regex, relaxed }
+    }
+
+    /// False only where the cue cannot match.
+    fn may_match(&self, text: &str) -> bool {
+        self.relaxed.as_ref().is_none_or(|r| r.is_match(text))
+    }
+
+    /// [`Regex::is_match`].
+    pub fn is_match(&self, text: &str) -> bool {
+        self.may_match(text) && self.regex.is_match(text)
+    }
+
+    /// [`Regex::find_iter`].
+    pub fn find_iter<'r, 'h>(&'r self, text: &'h str) -> regex::Matches<'r, 'h> {
+        // Where nothing can match, search nothing (an empty text matches nothing either:
+        // a cue matching the empty text would have matched `text` at 0).
+        let text = if self.may_match(text) {
+            text
+        } else {
+            &text[..0]
+        };
+        self.regex.find_iter(text)
+    }
+
+    /// [`Regex::captures`].
+    pub fn captures<'h>(&self, text: &'h str) -> Option<regex::Captures<'h>> {
+        if self.may_match(text) {
+            self.regex.captures(text)
+        } else {
+            None
+        }
+    }
+}
+
+impl std::ops::Deref for Cue {
+    type Target = Regex;
+    fn deref(&self) -> &Regex {
+        &self.regex
+    }
+}
+
+/// The token-letter sets every match of `hir` needs (a conjunction of disjunctions).
+fn token_needs(hir: &regex_syntax::hir::Hir) -> Vec<u8> {
+    use regex_syntax::hir::{Class, HirKind};
+    let letters_of = |bytes: &[u8]| -> u8 {
+        std::str::from_utf8(bytes)
+            .ok()
+            .and_then(|s| s.chars().next())
+            .map_or(0, token_bit)
+    };
+    match hir.kind() {
+        HirKind::Capture(c) => token_needs(&c.sub),
+        HirKind::Repetition(r) if r.min >= 1 => token_needs(&r.sub),
+        HirKind::Concat(subs) => {
+            let mut out = Vec::new();
+            for (i, sub) in subs.iter().enumerate() {
+                out.extend(token_needs(sub));
+                let HirKind::Literal(lit) = sub.kind() else {
+                    continue;
+                };
+                let open = "⟦".as_bytes();
+                let bytes = &lit.0[..];
+                let mut at = 0;
+                while let Some(p) = bytes[at..].windows(open.len()).position(|w| w == open) {
+                    let after = at + p + open.len();
+                    if after < bytes.len() {
+                        out.push(letters_of(&bytes[after..]));
+                    } else if let Some(HirKind::Class(class)) = subs.get(i + 1).map(|h| h.kind()) {
+                        // In masked text a letter always follows `⟦`; only token letters can.
+                        let mut set = 0;
+                        for c in ['P', 'C', 'J', 'E', 'T', 'X'] {
+                            let inside = match class {
+                                Class::Unicode(u) => {
+                                    u.iter().any(|r| r.start() <= c && c <= r.end())
+                                }
+                                Class::Bytes(b) => {
+                                    b.iter().any(|r| r.start() <= c as u8 && c as u8 <= r.end())
+                                }
+                            };
+                            if inside {
+                                set |= token_bit(c);
+                            }
+                        }
+                        out.push(set);
+                    }
+                    at = after;
+                }
+            }
+            out
+        }
+        HirKind::Alternation(subs) => {
+            // Each branch needs a token of its own letters: together, one of their union.
+            let branches: Vec<Vec<u8>> = subs.iter().map(token_needs).collect();
+            if branches.iter().all(|b| !b.is_empty()) {
+                vec![branches.iter().flatten().fold(0, |a, b| a | b)]
+            } else {
+                Vec::new()
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn widened(hir: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{Capture, Hir, HirKind, Look, Repetition};
+    match hir.kind() {
+        HirKind::Look(look) => match look {
+            Look::Start
+            | Look::End
+            | Look::StartLF
+            | Look::EndLF
+            | Look::StartCRLF
+            | Look::EndCRLF => hir.clone(),
+            _ => Hir::empty(),
+        },
+        // `x{0,200}` becomes `x*`: also wider, and a counter no longer multiplies DFA states.
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            sub: Box::new(widened(&r.sub)),
+            max: r.max.filter(|&m| m <= 1),
+            ..r.clone()
+        }),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            sub: Box::new(widened(&c.sub)),
+            ..c.clone()
+        }),
+        HirKind::Concat(v) => Hir::concat(v.iter().map(widened).collect()),
+        HirKind::Alternation(v) => Hir::alternation(v.iter().map(widened).collect()),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) => hir.clone(),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -156,7 +374,7 @@ pub struct Rules {
     pub section_words: Vec<String>,
     pub patterns: Vec<PatternRule>,
     /// Named cue regexes used by the structural code (talk cues, scope breakers…).
-    pub cues: HashMap<String, Regex>,
+    pub cues: HashMap<String, Cue>,
     /// Where the rules came from (`<embedded>` or a folder).
     pub origin: String,
 }
@@ -391,7 +609,7 @@ fn expand(pattern: &str, macros: &BTreeMap<String, String>) -> std::result::Resu
 fn compile_patterns(
     (path, body): (&Path, &str),
     problems: &mut Vec<RuleProblem>,
-) -> (Vec<PatternRule>, HashMap<String, Regex>) {
+) -> (Vec<PatternRule>, HashMap<String, Cue>) {
     let file: PatternFile = match toml::from_str(body) {
         Ok(f) => f,
         Err(e) => {
@@ -415,7 +633,7 @@ fn compile_patterns(
         match expand(pattern, &file.macros).and_then(|p| Regex::new(&p).map_err(|e| e.to_string()))
         {
             Ok(r) => {
-                cues.insert(name.clone(), r);
+                cues.insert(name.clone(), Cue::new(r));
             }
             Err(message) => problems.push(RuleProblem {
                 path: path.to_path_buf(),
@@ -508,16 +726,17 @@ fn compile_patterns(
                 continue;
             }
         };
-        let regex = match expand(&spec.pattern, &file.macros)
-            .and_then(|p| Regex::new(&p).map_err(|e| e.to_string()))
-        {
+        let regex = match expand(&spec.pattern, &file.macros).and_then(|p| {
+            let regex = Regex::new(&p).map_err(|e| e.to_string())?;
+            Ok((regex, Prefilter::new(&p)?))
+        }) {
             Ok(r) => r,
             Err(e) => {
                 fail(format!("bad pattern: {e}"));
                 continue;
             }
         };
-        let names: BTreeSet<&str> = regex.capture_names().flatten().collect();
+        let names: BTreeSet<&str> = regex.0.capture_names().flatten().collect();
         let needs: &[&str] = match (relation, entity) {
             (Some(Relation::Presents), _) => &["subj"],
             (Some(_), _) => &["subj", "obj"],
@@ -531,7 +750,7 @@ fn compile_patterns(
             continue;
         }
         for ex in &spec.examples {
-            if !regex.is_match(ex) {
+            if !regex.0.is_match(ex) {
                 fail(format!("example does not match its pattern: {ex:?}"));
             }
         }
@@ -541,7 +760,8 @@ fn compile_patterns(
             entity,
             confidence: spec.confidence,
             scope,
-            regex,
+            regex: regex.0,
+            prefilter: regex.1,
             source: path.display().to_string(),
         });
     }
@@ -550,7 +770,7 @@ fn compile_patterns(
 
 impl Rules {
     /// A cue regex by name (always present: compile checks the required ones).
-    pub fn cue(&self, name: &str) -> Option<&Regex> {
+    pub fn cue(&self, name: &str) -> Option<&Cue> {
         self.cues.get(name)
     }
 
@@ -620,5 +840,42 @@ mod tests {
         assert_eq!(case_rule("CNCF"), CaseRule::Exact);
         assert_eq!(case_rule("OVHcloud"), CaseRule::FirstLetter);
         assert_eq!(case_rule("K"), CaseRule::FirstLetter);
+    }
+}
+
+#[cfg(test)]
+mod prefilter_tests {
+    use super::*;
+
+    #[test]
+    fn token_needs_are_read_off_the_pattern() {
+        let needs = |p: &str| Prefilter::new(p).expect("prefilter").needs;
+        let (p, c, x, t) = (
+            token_bit('P'),
+            token_bit('C'),
+            token_bit('X'),
+            token_bit('T'),
+        );
+        assert_eq!(
+            needs(r"(?P<subj>⟦[PX]\d+⟧)\s+de\s+(?P<obj>⟦[CX]\d+⟧)"),
+            [p | x, c | x]
+        );
+        assert_eq!(needs(r"⟦P\d+⟧|⟦T\d+⟧"), [p | t]);
+        assert_eq!(needs(r"(?:⟦P\d+⟧)?chez"), Vec::<u8>::new());
+        assert_eq!(needs(r"by\s+(?P<subj>.+)"), Vec::<u8>::new());
+    }
+
+    #[test]
+    fn dropping_word_boundaries_only_widens() {
+        let f = Prefilter::new(r"\bchez\s+⟦C\d+⟧").expect("prefilter");
+        let cue = Cue::new(Regex::new(r"(?i)\btalk\b").unwrap());
+        assert!(cue.relaxed.is_some());
+        assert!(cue.is_match("un talk génial") && !cue.is_match("talking"));
+        assert_eq!(cue.find_iter("talks, talk").count(), 1);
+        assert_eq!(cue.find_iter("rien").count(), 0);
+        assert!(f.may_match("bosse chez ⟦C1⟧", token_bit('C'), false));
+        assert!(f.may_match("bossechez ⟦C1⟧", token_bit('C'), false));
+        assert!(!f.may_match("bosse chez ⟦P1⟧", token_bit('P'), false));
+        assert!(!f.may_match("bosse à ⟦C1⟧", token_bit('C'), false));
     }
 }

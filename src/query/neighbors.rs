@@ -272,20 +272,12 @@ pub fn subgraph_doc(
         .chain(doc.edges.iter().flat_map(|e| &e.evidence))
         .map(|s| &s.source)
         .collect();
-    doc.graph.sources = kg
-        .meta()
-        .sources
-        .iter()
-        .filter(|s| cited.contains(s))
-        .cloned()
-        .collect();
-    doc.graph.hashes = kg
-        .meta()
-        .hashes
-        .iter()
-        .filter(|(s, _)| cited.contains(s))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    for (source, hash) in kg.sources().filter(|(s, _)| cited.contains(&s.to_string())) {
+        doc.graph.sources.push(source.to_string());
+        if let Some(h) = hash {
+            doc.graph.hashes.insert(source.to_string(), h.to_string());
+        }
+    }
     doc
 }
 

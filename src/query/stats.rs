@@ -44,7 +44,7 @@ pub fn run_stats(args: StatsArgs, out: &mut dyn Write) -> Result<Exit> {
             kg.edges_of_relation(r).len()
         ))?;
     }
-    w(format!("sources  {}", kg.meta().sources.len()))?;
+    w(format!("sources  {}", kg.sources().count()))?;
     let sizes = kg.component_sizes();
     let singletons = sizes.iter().filter(|&&s| s == 1).count();
     w(format!(

@@ -12,3 +12,5 @@ mod eval;
 mod export;
 // query, neighbors, path, show, explain, stats, subgraph over tests/data/query-graph.json
 mod query;
+// Corpus scale: determinism across --jobs, order and shards; incremental --into.
+mod scale;

@@ -486,10 +486,21 @@ def check_interactions(graph, path):
         same("details heading after clicking a node", page_text(b.eval(heading) or ""), page_text(n["label"]))
         same("mention snippets shown", b.eval("document.querySelectorAll('#details .snippet').length"), len(n["mentions"]))
         # Click an edge at its middle: the relation heads the details, with the evidence.
-        e = max(range(len(edges)), key=lambda i: len(edges[i]["evidence"]))
-        x, y = b.eval(f"(l => {{ const r = l.getBoundingClientRect(); const k = l.getScreenCTM(); "
-                      f"const p = new DOMPoint((+l.getAttribute('x1') + +l.getAttribute('x2')) / 2, (+l.getAttribute('y1') + +l.getAttribute('y2')) / 2).matrixTransform(k); return [p.x, p.y]; }})"
-                      f"(document.querySelector('[data-edge-index=\"{e}\"] .hit'))")
+        # In a dense drawing another edge may lie on top of an edge's middle: take the edge
+        # with the most evidence among those whose middle is really theirs to click.
+        def middle(i):
+            return b.eval(f"(l => {{ const k = l.getScreenCTM(); "
+                          f"const p = new DOMPoint((+l.getAttribute('x1') + +l.getAttribute('x2')) / 2, (+l.getAttribute('y1') + +l.getAttribute('y2')) / 2).matrixTransform(k); "
+                          f"const top = document.elementFromPoint(p.x, p.y); "
+                          f"return [p.x, p.y, !!(top && top.closest('[data-edge-index=\"{i}\"]'))]; }})"
+                          f"(document.querySelector('[data-edge-index=\"{i}\"] .hit'))")
+        e, x, y = None, None, None
+        for i in sorted(range(len(edges)), key=lambda i: -len(edges[i]["evidence"])):
+            px, py, own = middle(i)
+            if own:
+                e, x, y = i, px, py
+                break
+        expect(e is not None, "no edge can be clicked at its middle")
         b.mouse("mousePressed", x, y)
         b.mouse("mouseReleased", x, y)
         same("details heading after clicking an edge", b.eval(heading), edges[e]["relation"])

@@ -1,0 +1,174 @@
+/*!
+Criterion benches on the generated corpus (examples/gen_corpus.rs, fixed seed): the gazetteer
+pass alone, full extraction per MB, merging graphs, JSON export and load. These measure the
+pieces; bench/throughput.sh measures the whole binary against the ceiling.
+
+    cargo bench --bench throughput
+*/
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+use talkgraph::KnowledgeGraph;
+use talkgraph::graph::{Kind, Relation};
+use talkgraph::model::{GraphDoc, Span};
+
+#[path = "../examples/gen_corpus.rs"]
+#[allow(dead_code)]
+mod gen_corpus;
+
+/// One MB of generated recaps.
+fn corpus() -> Vec<(String, String)> {
+    gen_corpus::corpus(1.0, gen_corpus::SEED)
+}
+
+fn bytes(docs: &[(String, String)]) -> u64 {
+    docs.iter().map(|(_, t)| t.len() as u64).sum()
+}
+
+fn gazetteer(c: &mut Criterion) {
+    let rules = talkgraph::rules::default_rules().expect("rules");
+    let docs = corpus();
+    let mut g = c.benchmark_group("gazetteer");
+    g.throughput(Throughput::Bytes(bytes(&docs)));
+    // What the extractor does: fold (lower case, no accents, with a map back to the
+    // source offsets), then one overlapping pass of the folded-alias automaton.
+    g.bench_function("fold+automaton", |b| {
+        let (mut folded, mut map) = (String::new(), Vec::new());
+        b.iter(|| {
+            let mut n = 0;
+            for (_, t) in &docs {
+                folded.clear();
+                map.clear();
+                talkgraph::extract::fold_into(t, &mut folded, &mut map);
+                n += rules.automaton.find_overlapping_iter(&folded).count();
+            }
+            black_box(n)
+        })
+    });
+    g.finish();
+}
+
+fn extraction(c: &mut Criterion) {
+    let rules = talkgraph::rules::default_rules().expect("rules");
+    let docs = corpus();
+    let mut g = c.benchmark_group("extract");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(bytes(&docs)));
+    g.bench_function("documents to one graph (1 thread)", |b| {
+        b.iter(|| {
+            let mut graph = KnowledgeGraph::new();
+            let mut warnings = Vec::new();
+            for (name, text) in &docs {
+                let doc = talkgraph::pipeline::extract_bytes(
+                    rules,
+                    name,
+                    text.clone().into_bytes(),
+                    &mut warnings,
+                );
+                if let Some(d) = doc {
+                    graph.merge(&d);
+                }
+            }
+            black_box(graph.node_count())
+        })
+    });
+    g.finish();
+}
+
+/// A synthetic graph of `nodes` nodes, part of them shared with the graphs of other `seed`s
+/// (so merging has work to do), each with a mention, and an edge per person.
+fn synthetic(seed: usize, nodes: usize) -> KnowledgeGraph {
+    let mut g = KnowledgeGraph::new();
+    let source = format!("shard-{seed}/doc.md");
+    let span = |i: usize| Span {
+        source: source.clone(),
+        start: i,
+        end: i + 8,
+        line: 1 + i / 80,
+        text: "Some Name".into(),
+    };
+    let mut companies = Vec::new();
+    for i in 0..nodes / 4 {
+        // A quarter of the companies are the same in every graph.
+        let name = if i % 4 == 0 {
+            format!("Company {i}")
+        } else {
+            format!("Company {seed}-{i}")
+        };
+        let c = g.add_node(Kind::Company, &name);
+        g.add_mention(c, span(i));
+        companies.push(c);
+    }
+    for i in 0..nodes - nodes / 4 {
+        let p = g.add_node(Kind::Person, &format!("Person {seed} {i}"));
+        g.add_mention(p, span(i));
+        g.set_attribute(p, "role", "Engineer");
+        let c = companies[i % companies.len()];
+        g.add_edge(p, Relation::WorksAt, c, "en.works_at.from", 0.85, [span(i)]);
+    }
+    g.add_source(&source, Some("0123456789abcdef"));
+    g
+}
+
+fn merging(c: &mut Criterion) {
+    let parts: Vec<KnowledgeGraph> = (0..100).map(|s| synthetic(s, 10_000)).collect();
+    let docs: Vec<GraphDoc> = parts.iter().map(KnowledgeGraph::to_doc).collect();
+    let mut g = c.benchmark_group("merge");
+    g.sample_size(10);
+    g.bench_function("100 graphs of 10,000 nodes", |b| {
+        b.iter(|| {
+            let mut all = KnowledgeGraph::new();
+            for p in &parts {
+                all.merge(p);
+            }
+            black_box(all.node_count())
+        })
+    });
+    g.bench_function("100 JSON documents of 10,000 nodes", |b| {
+        b.iter(|| {
+            let mut all = KnowledgeGraph::new();
+            for d in &docs {
+                all.merge_doc(d);
+            }
+            black_box(all.node_count())
+        })
+    });
+    g.finish();
+}
+
+fn json(c: &mut Criterion) {
+    let rules = talkgraph::rules::default_rules().expect("rules");
+    let mut graph = KnowledgeGraph::new();
+    for (name, text) in corpus() {
+        if let Some(d) =
+            talkgraph::pipeline::extract_bytes(rules, &name, text.into_bytes(), &mut Vec::new())
+        {
+            graph.merge(&d);
+        }
+    }
+    let mut text = Vec::new();
+    serde_json::to_writer_pretty(&mut text, &graph.to_doc()).expect("serialize");
+    let mut g = c.benchmark_group("json");
+    g.sample_size(20);
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.bench_function("export (to_doc + write)", |b| {
+        b.iter_batched(
+            || Vec::with_capacity(text.len()),
+            |mut out| {
+                serde_json::to_writer_pretty(&mut out, &graph.to_doc()).expect("serialize");
+                out
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("load (parse + from_doc)", |b| {
+        b.iter(|| {
+            let doc: GraphDoc = serde_json::from_slice(&text).expect("parse");
+            black_box(KnowledgeGraph::from_doc(&doc).node_count())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, gazetteer, extraction, merging, json);
+criterion_main!(benches);

@@ -1,0 +1,272 @@
+//! Corpus scale: the same bytes for any --jobs, file order and sharding (merge is associative
+//! and commutative), and incremental updates with --into equal to a fresh extraction.
+
+use crate::util::{TempDir, root, run, stderr};
+use std::path::{Path, PathBuf};
+
+/// The fixture documents, as paths relative to the repository root, sorted.
+fn fixture_files() -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(root().join("fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "txt"))
+        .map(|p| format!("fixtures/{}", p.file_name().unwrap().to_string_lossy()))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Runs talkgraph, which must succeed, and returns stderr.
+fn ok(args: &[&str]) -> String {
+    let o = run(args, None);
+    assert!(o.status.success(), "talkgraph {args:?}:\n{}", stderr(&o));
+    stderr(&o)
+}
+
+fn bytes(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// Asserts two graph files are the same bytes, printing both on a mismatch.
+fn same(expected: &Path, actual: &Path, what: &str) {
+    let (e, a) = (bytes(expected), bytes(actual));
+    assert!(
+        e == a,
+        "{what}: differs\n--- expected ({})\n{e}\n--- actual ({})\n{a}",
+        expected.display(),
+        actual.display()
+    );
+}
+
+/// Extracts `files` with `jobs` threads into `out`.
+fn extract(files: &[String], jobs: usize, out: &Path) {
+    let jobs = jobs.to_string();
+    let mut args = vec!["extract", "--jobs", &jobs, "-o", out.to_str().unwrap()];
+    args.extend(files.iter().map(String::as_str));
+    ok(&args);
+}
+
+fn merge(parts: &[&PathBuf], out: &Path) {
+    let mut args = vec!["merge", "-o", out.to_str().unwrap()];
+    args.extend(parts.iter().map(|p| p.to_str().unwrap()));
+    ok(&args);
+}
+
+#[test]
+fn any_jobs_and_any_file_order_give_the_same_bytes() {
+    let dir = TempDir::new("scale-jobs");
+    let files = fixture_files();
+    let reference = dir.path().join("ref.json");
+    extract(&files, 1, &reference);
+    same(
+        &root().join("output/graph.json"),
+        &reference,
+        "--jobs 1 against output/graph.json",
+    );
+    let mut reversed = files.clone();
+    reversed.reverse();
+    let mut rotated = files.clone();
+    rotated.rotate_left(2);
+    for (name, order) in [
+        ("sorted", &files),
+        ("reversed", &reversed),
+        ("rotated", &rotated),
+    ] {
+        for jobs in [1, 2, 4] {
+            let out = dir.path().join(format!("{name}-{jobs}.json"));
+            extract(order, jobs, &out);
+            same(&reference, &out, &format!("{name} order, --jobs {jobs}"));
+        }
+    }
+}
+
+#[test]
+fn shards_merge_to_one_run_whatever_the_split_order_and_grouping() {
+    let dir = TempDir::new("scale-shards");
+    let files = fixture_files();
+    assert_eq!(
+        files.len(),
+        7,
+        "the splits below are written for seven fixtures"
+    );
+    let reference = dir.path().join("ref.json");
+    extract(&files, 1, &reference);
+    // Each split is a list of shards, each shard a list of fixture indices.
+    let splits: [&[&[usize]]; 4] = [
+        &[&[0], &[1, 2, 5], &[3, 4, 6]],
+        &[&[4, 0, 6], &[2], &[1, 3, 5]],
+        &[&[0], &[1], &[2], &[3], &[4], &[5], &[6]],
+        &[&[3, 1, 4, 0, 6], &[2, 5]],
+    ];
+    for (si, split) in splits.iter().enumerate() {
+        let parts: Vec<PathBuf> = split
+            .iter()
+            .enumerate()
+            .map(|(pi, shard)| {
+                let part = dir.path().join(format!("split{si}-part{pi}.json"));
+                let names: Vec<String> = shard.iter().map(|&i| files[i].clone()).collect();
+                extract(&names, 1 + pi % 2, &part);
+                part
+            })
+            .collect();
+        // All at once, forwards and backwards.
+        let all: Vec<&PathBuf> = parts.iter().collect();
+        let out = dir.path().join(format!("split{si}-flat.json"));
+        merge(&all, &out);
+        same(&reference, &out, &format!("split {si}, merged in order"));
+        let back: Vec<&PathBuf> = parts.iter().rev().collect();
+        let out = dir.path().join(format!("split{si}-back.json"));
+        merge(&back, &out);
+        same(&reference, &out, &format!("split {si}, merged backwards"));
+        // Grouped: the last two parts first, then the rest onto them.
+        if parts.len() >= 3 {
+            let n = parts.len();
+            let inner = dir.path().join(format!("split{si}-inner.json"));
+            merge(&[&parts[n - 1], &parts[n - 2]], &inner);
+            let mut outer: Vec<&PathBuf> = vec![&inner];
+            outer.extend(parts[..n - 2].iter());
+            let out = dir.path().join(format!("split{si}-grouped.json"));
+            merge(&outer, &out);
+            same(
+                &reference,
+                &out,
+                &format!("split {si}, merged in two steps"),
+            );
+        }
+    }
+    // Merging a graph with itself changes nothing.
+    let out = dir.path().join("self.json");
+    merge(&[&reference, &reference], &out);
+    same(&reference, &out, "a graph merged with itself");
+}
+
+/// A copy of the fixtures in a temporary folder.
+fn corpus_copy(dir: &Path) -> PathBuf {
+    let corpus = dir.join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for f in fixture_files() {
+        let name = Path::new(&f).file_name().unwrap();
+        std::fs::copy(root().join(&f), corpus.join(name)).unwrap();
+    }
+    corpus
+}
+
+/// Extracts `corpus` afresh into `out`.
+fn fresh(corpus: &Path, out: &Path) {
+    ok(&[
+        "extract",
+        corpus.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+}
+
+fn update(corpus: &Path, graph: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
+        "extract",
+        corpus.to_str().unwrap(),
+        "--into",
+        graph.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    ok(&args)
+}
+
+#[test]
+fn into_skips_unchanged_replaces_changed_and_prunes_deleted_documents() {
+    let dir = TempDir::new("scale-into");
+    let corpus = corpus_copy(dir.path());
+    let graph = dir.path().join("graph.json");
+    let expected = dir.path().join("expected.json");
+
+    // A first update of a missing graph builds it.
+    let err = update(&corpus, &graph, &[]);
+    assert_eq!(
+        err,
+        "talkgraph: 7 documents: 7 added, 0 changed, 0 unchanged, 0 removed\n"
+    );
+    fresh(&corpus, &expected);
+    same(&expected, &graph, "a first --into");
+
+    // Nothing changed: nothing is extracted again, the graph stays the same bytes.
+    let err = update(&corpus, &graph, &[]);
+    assert_eq!(
+        err,
+        "talkgraph: 7 documents: 0 added, 0 changed, 7 unchanged, 0 removed\n"
+    );
+    same(&expected, &graph, "an update with no change");
+
+    // One document rewritten: another speaker, another company, a new talk.
+    let changed = corpus.join("fr-recap-plain.txt");
+    let text = bytes(&changed);
+    let first_para_end = text.find("\n\n").expect("a paragraph break");
+    let edited = format!(
+        "{}\n\nLightning Talks About Queues\nAïcha Benali, Staff Engineer chez Quillbyte, nous a présenté Kafka et Strimzi.{}",
+        &text[..first_para_end],
+        &text[first_para_end..]
+    )
+    .replacen("Kubernetes", "Nomad", 1);
+    std::fs::write(&changed, edited).unwrap();
+    let err = update(&corpus, &graph, &[]);
+    assert_eq!(
+        err,
+        "talkgraph: 7 documents: 0 added, 1 changed, 6 unchanged, 0 removed\n"
+    );
+    fresh(&corpus, &expected);
+    same(&expected, &graph, "after changing one document");
+
+    // A new document is added.
+    std::fs::write(
+        corpus.join("new.md"),
+        "# Meetup Rust Lyon #3\n\n## Ownership Without Tears\n\nNina Petrova from Quillbyte presented the talk and showed Tokio.\n",
+    )
+    .unwrap();
+    let err = update(&corpus, &graph, &[]);
+    assert_eq!(
+        err,
+        "talkgraph: 8 documents: 1 added, 0 changed, 7 unchanged, 0 removed\n"
+    );
+    fresh(&corpus, &expected);
+    same(&expected, &graph, "after adding a document");
+
+    // A document is deleted: kept unless --prune.
+    std::fs::remove_file(corpus.join("en-prose-roundup.txt")).unwrap();
+    let before = bytes(&graph);
+    let err = update(&corpus, &graph, &[]);
+    assert_eq!(
+        err,
+        "talkgraph: 7 documents: 0 added, 0 changed, 7 unchanged, 0 removed\n"
+    );
+    assert_eq!(before, bytes(&graph), "without --prune nothing is removed");
+    let err = update(&corpus, &graph, &["--prune"]);
+    assert_eq!(
+        err,
+        "talkgraph: 7 documents: 0 added, 0 changed, 7 unchanged, 1 removed\n"
+    );
+    fresh(&corpus, &expected);
+    same(&expected, &graph, "after pruning a deleted document");
+}
+
+#[test]
+fn into_with_another_format_needs_an_output() {
+    let dir = TempDir::new("scale-into-format");
+    let graph = dir.path().join("g.json");
+    let o = run(
+        &[
+            "extract",
+            "fixtures",
+            "--into",
+            graph.to_str().unwrap(),
+            "--format",
+            "dot",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("talkgraph: --into writes JSON back to"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!graph.exists());
+}
