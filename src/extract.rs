@@ -979,7 +979,15 @@ impl<'a> Extractor<'a> {
                         <= 12
                 });
                 let words = WORD.find_iter(title).count();
-                let sentence_case = close_cue
+                // Or a quoted phrase in a sentence that has a talk cue and names a person.
+                let abs = (line.start + ss, line.start + se);
+                let person_here = toks.iter().any(|t| {
+                    t.start >= abs.0
+                        && t.end <= abs.1
+                        && (t.class == Class::Person
+                            || (t.class == Class::Unknown && t.person_shape))
+                });
+                let sentence_case = (close_cue || (has_cue && person_here))
                     && title
                         .chars()
                         .next()
@@ -1268,7 +1276,10 @@ impl<'a> Extractor<'a> {
             let has_event = self.line_toks[li]
                 .iter()
                 .any(|&k| self.toks[k].class == Class::Event);
-            let doc_title = h.level == 1 && has_deeper;
+            // "Retour sur le Lyon JUG de mars 2024": a heading dated with a year is the
+            // document's (or a day's) title, not a talk.
+            let dated = WORD.find_iter(&title).any(|w| YEAR.is_match(w.as_str()));
+            let doc_title = (h.level == 1 && has_deeper) || dated;
             if !is_section
                 && !only_event_or_person
                 && !has_event
