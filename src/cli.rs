@@ -65,7 +65,7 @@ pub enum Command {
     Explain(crate::query::ExplainArgs),
     /// Count entities and relations; list hubs and components.
     Stats(crate::query::StatsArgs),
-    /// Cut out the neighbourhood of some entities as graph.json or DOT.
+    /// Cut out the neighbourhood of some entities as graph.json or any export format.
     Subgraph(crate::query::SubgraphArgs),
 }
 

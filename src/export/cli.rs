@@ -10,6 +10,11 @@ use std::path::PathBuf;
 
 /// Arguments of `talkgraph convert`.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  talkgraph convert output/graph.json -o graph.graphml          # format from the extension
+  talkgraph convert output/graph.json --format dot --cluster-by source | dot -Tsvg > g.svg
+  talkgraph convert output/graph.json --format neo4j -o neo4j/  # nodes.csv, relationships.csv, import.cypher
+  talkgraph convert output/graph.json -o viewer.html            # offline HTML viewer")]
 pub struct ConvertArgs {
     /// The graph to convert, as written by `talkgraph extract` (JSON).
     pub graph: PathBuf,

@@ -207,7 +207,7 @@ Examples:
   talkgraph subgraph output/graph.json \"Grafana Labs\" Kubernetes --relation works_at --relation mentions
   talkgraph subgraph output/graph.json \"Kim Schlesinger\" > kim.json";
 
-/// Cut out the part of the graph within N hops of some entities, as graph.json or DOT.
+/// Cut out the part of the graph within N hops of some entities, as graph.json or any export format.
 #[derive(Debug, Clone, clap::Args)]
 #[command(after_help = SUBGRAPH_EXAMPLES)]
 pub struct SubgraphArgs {
