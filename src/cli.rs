@@ -69,12 +69,9 @@ pub enum Command {
     Subgraph(crate::query::SubgraphArgs),
 }
 
-/// `talkgraph extract`.
+/// Where and how a command writes the graph it makes.
 #[derive(Debug, clap::Args)]
-pub struct ExtractArgs {
-    /// Files or folders to read (folders recursively: .txt, .md, .markdown); - reads stdin.
-    #[arg(required = true)]
-    pub inputs: Vec<PathBuf>,
+pub struct GraphOutput {
     /// Write the graph here instead of stdout (written whole or not at all).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
@@ -85,6 +82,16 @@ pub struct ExtractArgs {
     /// DOT only: one cluster per source document.
     #[arg(long, value_name = "MODE", default_value = "none")]
     pub cluster_by: crate::export::ClusterBy,
+}
+
+/// `talkgraph extract`.
+#[derive(Debug, clap::Args)]
+pub struct ExtractArgs {
+    /// Files or folders to read (folders recursively: .txt, .md, .markdown); - reads stdin.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub out: GraphOutput,
     /// Use this rule folder instead of the embedded rules.
     #[arg(long)]
     pub rules: Option<PathBuf>,
@@ -108,16 +115,8 @@ pub struct MergeArgs {
     /// Graph JSON files, as written by `talkgraph extract` or `merge`.
     #[arg(required = true)]
     pub graphs: Vec<PathBuf>,
-    /// Write the merged graph here instead of stdout (written whole or not at all).
-    #[arg(short, long)]
-    pub output: Option<PathBuf>,
-    /// Output format (json, dot, graphml, cytoscape, neo4j, turtle, ntriples, mermaid, html);
-    /// default: from the output file's extension, else json.
-    #[arg(short, long, value_name = "FORMAT")]
-    pub format: Option<crate::export::Format>,
-    /// DOT only: one cluster per source document.
-    #[arg(long, value_name = "MODE", default_value = "none")]
-    pub cluster_by: crate::export::ClusterBy,
+    #[command(flatten)]
+    pub out: GraphOutput,
 }
 
 /// `talkgraph rules …`.
@@ -203,10 +202,10 @@ fn extract(
 ) -> Result<Exit> {
     // Settle the output before reading anything, so a bad -o fails fast. An update goes
     // back into the graph it updates unless -o says otherwise.
-    let wanted = args.output.clone().or_else(|| args.into.clone());
-    let (format, output) = crate::export::cli::choose_format(args.format, wanted)?;
+    let wanted = args.out.output.clone().or_else(|| args.into.clone());
+    let (format, output) = crate::export::cli::choose_format(args.out.format, wanted)?;
     if let Some(into) = &args.into
-        && args.output.is_none()
+        && args.out.output.is_none()
         && format != crate::export::Format::Json
     {
         return Err(Error::Usage(format!(
@@ -279,7 +278,7 @@ fn extract(
             base
         }
     };
-    write_graph(graph, format, args.cluster_by, output.as_deref(), out)
+    write_graph(graph, format, args.out.cluster_by, output.as_deref(), out)
 }
 
 fn write_graph(
@@ -299,13 +298,14 @@ fn write_graph(
 }
 
 fn merge(args: &MergeArgs, out: &mut dyn Write) -> Result<Exit> {
-    let (format, output) = crate::export::cli::choose_format(args.format, args.output.clone())?;
+    let (format, output) =
+        crate::export::cli::choose_format(args.out.format, args.out.output.clone())?;
     let mut graph = KnowledgeGraph::new();
     for path in &args.graphs {
         // One part in memory at a time, besides the merged graph.
         graph.merge_doc(&read_graph_doc(path)?);
     }
-    write_graph(graph, format, args.cluster_by, output.as_deref(), out)
+    write_graph(graph, format, args.out.cluster_by, output.as_deref(), out)
 }
 
 #[cfg(test)]
