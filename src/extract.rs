@@ -1232,6 +1232,8 @@ impl<'a> Extractor<'a> {
     fn classify_headings(&mut self, out: &mut [Heading]) {
         // Which headings could be talk titles.
         let has_deeper = out.iter().any(|h| h.level >= 2 && h.level < 9);
+        let out_first = out.first().map(|h| h.start);
+        let talk_word = self.rules.cue("talk_word").expect("required cue").clone();
         static SPEAKER_SEP: Lazy<Regex> = Lazy::new(|| {
             Regex::new(r"(?:\s+(?:[-–—|]|by|par|with|avec)\s+|\s*\(\s*)$").expect("separator regex")
         });
@@ -1279,8 +1281,30 @@ impl<'a> Extractor<'a> {
             // "Retour sur le Lyon JUG de mars 2024": a heading dated with a year is the
             // document's (or a day's) title, not a talk.
             let dated = WORD.find_iter(&title).any(|w| YEAR.is_match(w.as_str()));
-            let doc_title = (h.level == 1 && has_deeper) || dated;
+            let first = out_first == Some(h.start);
+            let doc_title = (h.level == 1 && has_deeper) || (dated && first);
+            // "La keynote d'ouverture", "The opening keynote": a description, not a title.
+            let described = {
+                let mut w = WORD.find_iter(&title).map(|m| m.as_str().to_lowercase());
+                matches!(
+                    w.next().as_deref(),
+                    Some(
+                        "la" | "le"
+                            | "les"
+                            | "l"
+                            | "the"
+                            | "a"
+                            | "an"
+                            | "un"
+                            | "une"
+                            | "our"
+                            | "notre"
+                    )
+                ) && talk_word.is_match(&title)
+                    && WORD.find_iter(&title).count() <= 5
+            };
             if !is_section
+                && !described
                 && !only_event_or_person
                 && !has_event
                 && !doc_title
@@ -2096,6 +2120,18 @@ mod tests {
         );
         let talks = labels(&f, Kind::Talk);
         assert_eq!(talks, ["Platforms at Scale"]);
+    }
+
+    #[test]
+    fn descriptive_headings_are_not_titles_but_dated_ones_can_be() {
+        let f = facts(
+            "# Devoxx France 2025\n\n## La keynote d'ouverture\n\nUne keynote de Claire Dubois.\n\n## Kotlin Multiplatform en 2025\n\nPrésenté par Sean O'Brien, développeur chez JetBrains.\n",
+            "d.md",
+        );
+        assert_eq!(labels(&f, Kind::Talk), ["Kotlin Multiplatform en 2025"]);
+        assert!(f.relations.iter().any(|r| r.relation == Relation::Presents
+            && r.from.1 == "Sean O'Brien"
+            && r.to.1 == "Kotlin Multiplatform en 2025"));
     }
 
     #[test]
