@@ -956,10 +956,28 @@ impl<'a> Extractor<'a> {
             let (ss, se) = (sentence.start - line.start, sentence.end - line.start);
             let stext = &clean[ss..se];
             let has_cue = talk_word.is_match(stext);
-            for c in QUOTED.captures_iter(stext) {
-                let g = c.get(1).or_else(|| c.get(2)).expect("one branch matches");
-                let title = g.as_str().trim();
-                let before = &stext[..c.get(0).expect("m").start()];
+            // Quoted strings, and emphasised ones in Markdown prose, are candidate titles:
+            // (start, end) within the sentence, and where the candidate's context begins.
+            let mut candidates: Vec<(usize, usize, usize)> = QUOTED
+                .captures_iter(stext)
+                .map(|c| {
+                    let g = c.get(1).or_else(|| c.get(2)).expect("one branch matches");
+                    (g.start(), g.end(), c.get(0).expect("m").start())
+                })
+                .collect();
+            for &(es, ee) in &self.layout.emphasis {
+                let (abs_s, abs_e) = (line.start + ss, line.start + se);
+                if es >= abs_s && ee <= abs_e {
+                    let (s0, e0) = (es - abs_s, ee - abs_s);
+                    candidates.push((s0, e0, s0.saturating_sub(1)));
+                }
+            }
+            for (gs, ge, ctx) in candidates {
+                let raw = &stext[gs..ge];
+                let lead = raw.len() - raw.trim_start().len();
+                let g = (gs + lead, gs + lead + raw.trim().len());
+                let title = raw.trim();
+                let before = &stext[..ctx];
                 let titled = self.rules.cue("titled").is_some_and(|r| r.is_match(before));
                 // Right after "son talk", "keynote,", "session :" a quoted sentence-case title
                 // ("Cilium en prod : adieu kube-proxy") is a title too.
@@ -996,8 +1014,8 @@ impl<'a> Extractor<'a> {
                     && !title.ends_with(['.', '!', '?']);
                 if ((has_cue || titled) && title_like(title, 3)) || sentence_case {
                     titles.push((
-                        line.start + ss + g.start(),
-                        line.start + ss + g.end(),
+                        line.start + ss + g.0,
+                        line.start + ss + g.1,
                         title.to_string(),
                     ));
                 }
@@ -2132,6 +2150,32 @@ mod tests {
         assert!(f.relations.iter().any(|r| r.relation == Relation::Presents
             && r.from.1 == "Sean O'Brien"
             && r.to.1 == "Kotlin Multiplatform en 2025"));
+    }
+
+    #[test]
+    fn emphasised_titles_in_markdown_prose_are_talks() {
+        let f = facts(
+            "The best talk was *Async Rust in the Real World* by Priya Nair from Cloudflare.\n\nAfter lunch, Marco Rossi (Ferrous Systems) gave **Embedded Rust Without Fear**, with demos.\n",
+            "e.md",
+        );
+        assert_eq!(
+            labels(&f, Kind::Talk),
+            ["Async Rust in the Real World", "Embedded Rust Without Fear"]
+        );
+        let presents: Vec<(&str, &str)> = f
+            .relations
+            .iter()
+            .filter(|r| r.relation == Relation::Presents)
+            .map(|r| (r.from.1.as_str(), r.to.1.as_str()))
+            .collect();
+        assert!(
+            presents.contains(&("Priya Nair", "Async Rust in the Real World")),
+            "{presents:?}"
+        );
+        assert!(
+            presents.contains(&("Marco Rossi", "Embedded Rust Without Fear")),
+            "{presents:?}"
+        );
     }
 
     #[test]

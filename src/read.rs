@@ -140,10 +140,16 @@ pub struct Layout {
     pub date: Option<String>,
     pub tags: Vec<String>,
     pub markdown: bool,
+    /// Byte ranges of emphasised text (`*…*`, `_…_`, `**…**`) in paragraphs.
+    pub emphasis: Vec<(usize, usize)>,
 }
 
 static LINK: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"!?\[([^\]\n]*)\]\(([^)\s]*)\)").expect("link regex"));
+static EMPHASIS_SPAN: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"\*\*([^*\n]{3,200}?)\*\*|__([^_\n]{3,200}?)__|(?:^|[\s(])\*([^*\s][^*\n]{1,200}?[^*\s])\*(?:[\s).,;:!?]|$)|(?:^|[\s(])_([^_\s][^_\n]{1,200}?[^_\s])_(?:[\s).,;:!?]|$)")
+        .expect("emphasis span regex")
+});
 static EMPHASIS: Lazy<Regex> = Lazy::new(|| Regex::new(r"\*\*|__|`+|~~").expect("emphasis regex"));
 static SINGLE_EMPHASIS: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(^|[\s(])[*_]([^\s*_])|([^\s*_])[*_]([\s).,;:!?]|$)").expect("emphasis regex")
@@ -241,6 +247,14 @@ pub fn layout(doc: &Document) -> Layout {
                 LineKind::Heading(_) | LineKind::ListItem | LineKind::Text
             )
         {
+            if kind == LineKind::Text {
+                // Emphasis in prose often marks a title ("I loved *Scaling Kafka* by …").
+                for c in EMPHASIS_SPAN.captures_iter(&clean) {
+                    if let Some(g) = (1..=4).find_map(|i| c.get(i)) {
+                        out.emphasis.push((start + g.start(), start + g.end()));
+                    }
+                }
+            }
             strip_inline_markdown(&mut clean);
         }
         if kind == LineKind::Skip {
