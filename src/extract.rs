@@ -2179,6 +2179,21 @@ mod tests {
     }
 
     #[test]
+    fn markdown_table_rows_give_talks_and_speakers() {
+        let f = facts(
+            "| Heure | Talk | Intervenant |\n|---|---|---|\n| 19:00 | Kubernetes sans douleur avec Kustomize | Hugo Lefebvre (Decathlon) |\n",
+            "t.md",
+        );
+        assert_eq!(
+            labels(&f, Kind::Talk),
+            ["Kubernetes sans douleur avec Kustomize"]
+        );
+        assert!(f.relations.iter().any(|r| r.relation == Relation::Presents
+            && r.from.1 == "Hugo Lefebvre"
+            && r.to.1 == "Kubernetes sans douleur avec Kustomize"));
+    }
+
+    #[test]
     fn clean_title_strips_decoration_and_prefixes() {
         assert_eq!(clean_title("Keynote: Scaling Things 🎉"), "Scaling Things");
         assert_eq!(
