@@ -9,8 +9,10 @@ pieces; bench/throughput.sh measures the whole binary against the ceiling.
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use talkgraph::KnowledgeGraph;
+use talkgraph::export::{ExportOptions, Format};
 use talkgraph::graph::{Kind, Relation};
 use talkgraph::model::{GraphDoc, Span};
+use talkgraph::spans::SpanRef;
 
 #[path = "../examples/gen_corpus.rs"]
 #[allow(dead_code)]
@@ -96,15 +98,23 @@ fn synthetic(seed: usize, nodes: usize) -> KnowledgeGraph {
             format!("Company {seed}-{i}")
         };
         let c = g.add_node(Kind::Company, &name);
-        g.add_mention(c, span(i));
+        g.add_mention(c, &span(i));
         companies.push(c);
     }
     for i in 0..nodes - nodes / 4 {
         let p = g.add_node(Kind::Person, &format!("Person {seed} {i}"));
-        g.add_mention(p, span(i));
+        g.add_mention(p, &span(i));
         g.set_attribute(p, "role", "Engineer");
         let c = companies[i % companies.len()];
-        g.add_edge(p, Relation::WorksAt, c, "en.works_at.from", 0.85, [span(i)]);
+        let ev = span(i);
+        g.add_edge(
+            p,
+            Relation::WorksAt,
+            c,
+            "en.works_at.from",
+            0.85,
+            [SpanRef::from(&ev)],
+        );
     }
     g.add_source(&source, Some("0123456789abcdef"));
     g
@@ -121,6 +131,7 @@ fn merging(c: &mut Criterion) {
             for p in &parts {
                 all.merge(p);
             }
+            all.compact();
             black_box(all.node_count())
         })
     });
@@ -130,6 +141,7 @@ fn merging(c: &mut Criterion) {
             for d in &docs {
                 all.merge_doc(d);
             }
+            all.compact();
             black_box(all.node_count())
         })
     });
@@ -146,25 +158,34 @@ fn json(c: &mut Criterion) {
             graph.merge(&d);
         }
     }
+    graph.compact();
+    let write = |graph: &mut KnowledgeGraph, out: &mut Vec<u8>| {
+        talkgraph::export::write_graph(graph, Format::Json, &ExportOptions::default(), None, out)
+            .expect("serialize")
+    };
     let mut text = Vec::new();
-    serde_json::to_writer_pretty(&mut text, &graph.to_doc()).expect("serialize");
+    write(&mut graph, &mut text);
     let mut g = c.benchmark_group("json");
     g.sample_size(20);
     g.throughput(Throughput::Bytes(text.len() as u64));
-    g.bench_function("export (to_doc + write)", |b| {
+    g.bench_function("export (streamed from the graph)", |b| {
         b.iter_batched(
             || Vec::with_capacity(text.len()),
             |mut out| {
-                serde_json::to_writer_pretty(&mut out, &graph.to_doc()).expect("serialize");
+                write(&mut graph, &mut out);
                 out
             },
             BatchSize::LargeInput,
         )
     });
-    g.bench_function("load (parse + from_doc)", |b| {
+    g.bench_function("load (from_json_str)", |b| {
+        let text = std::str::from_utf8(&text).expect("utf-8");
         b.iter(|| {
-            let doc: GraphDoc = serde_json::from_slice(&text).expect("parse");
-            black_box(KnowledgeGraph::from_doc(&doc).node_count())
+            black_box(
+                KnowledgeGraph::from_json_str(text)
+                    .expect("parse")
+                    .node_count(),
+            )
         })
     });
     g.finish();

@@ -143,10 +143,7 @@ pub fn rules_for(dir: Option<&Path>) -> Result<&'static crate::rules::Rules> {
 /// that are extracted on the fly.
 pub fn load_graph(inputs: &[PathBuf], rules: Option<&Path>) -> Result<KnowledgeGraph> {
     match inputs {
-        [one] if one.extension().is_some_and(|e| e == "json") => {
-            let text = std::fs::read_to_string(one).map_err(|e| Error::io(one, e))?;
-            KnowledgeGraph::from_json_str(&text).map_err(|e| Error::json(one, &e))
-        }
+        [one] if one.extension().is_some_and(|e| e == "json") => read_graph(one),
         _ => {
             // Text is extracted with the same rules as `extract`; its warnings (bad UTF-8,
             // binary files) are not errors and are left to `extract` to report.
@@ -157,9 +154,9 @@ pub fn load_graph(inputs: &[PathBuf], rules: Option<&Path>) -> Result<KnowledgeG
 }
 
 /// Reads a graph JSON file.
-pub fn read_graph_doc(path: &Path) -> Result<crate::model::GraphDoc> {
-    let text = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    serde_json::from_slice(&text).map_err(|e| Error::json(path, &e))
+pub fn read_graph(path: &Path) -> Result<KnowledgeGraph> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    KnowledgeGraph::from_json_str(&text).map_err(|e| Error::json(path, &e))
 }
 
 /// Runs one parsed command, writing results to `out` and warnings to `err`.
@@ -215,7 +212,7 @@ fn extract(
     }
     let rules = rules_for(args.rules.as_deref())?;
     let mut base = match &args.into {
-        Some(p) if p.exists() => Some(KnowledgeGraph::from_doc(&read_graph_doc(p)?)),
+        Some(p) if p.exists() => Some(read_graph(p)?),
         Some(_) => Some(KnowledgeGraph::new()),
         None => None,
     };
@@ -282,18 +279,14 @@ fn extract(
 }
 
 fn write_graph(
-    graph: KnowledgeGraph,
+    mut graph: KnowledgeGraph,
     format: crate::export::Format,
     cluster_by: crate::export::ClusterBy,
     output: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<Exit> {
-    let doc = graph.into_doc();
     let options = crate::export::ExportOptions { cluster_by };
-    match output {
-        Some(path) => crate::export::write_to_path(&doc, format, &options, path)?,
-        None => crate::export::write(&doc, format, &options, out)?,
-    }
+    crate::export::write_graph(&mut graph, format, &options, output, out)?;
     Ok(Exit::Ok)
 }
 
@@ -303,7 +296,7 @@ fn merge(args: &MergeArgs, out: &mut dyn Write) -> Result<Exit> {
     let mut graph = KnowledgeGraph::new();
     for path in &args.graphs {
         // One part in memory at a time, besides the merged graph.
-        graph.merge_doc(&read_graph_doc(path)?);
+        graph.merge(&read_graph(path)?);
     }
     write_graph(graph, format, args.out.cluster_by, output.as_deref(), out)
 }

@@ -3,6 +3,7 @@
 
 use crate::fold::{fold, slug};
 use crate::model::{EdgeDoc, GraphDoc, GraphMeta, NodeDoc, Span};
+use crate::spans::{Owner, SpanRef, SpanStore};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -107,7 +108,6 @@ pub struct Node {
     pub label: String,
     pub aliases: BTreeSet<String>,
     pub attributes: BTreeMap<String, String>,
-    pub mentions: BTreeSet<Span>,
 }
 
 impl Node {
@@ -123,7 +123,6 @@ pub struct Edge {
     pub relation: Relation,
     pub rule: String,
     pub confidence: f64,
-    pub evidence: BTreeSet<Span>,
 }
 
 /// The graph plus its indexes.
@@ -156,6 +155,8 @@ pub struct KnowledgeGraph {
     meta: GraphMeta,
     /// Every source document with its content hash (empty when unknown).
     sources: BTreeMap<String, String>,
+    /// Mentions of nodes and evidence of edges.
+    spans: SpanStore,
 }
 
 impl KnowledgeGraph {
@@ -257,7 +258,6 @@ impl KnowledgeGraph {
             label: label.to_string(),
             aliases: BTreeSet::new(),
             attributes: BTreeMap::new(),
-            mentions: BTreeSet::new(),
         });
         self.by_key.insert(key, ix);
         self.by_kind[kind as usize].push(ix);
@@ -280,8 +280,25 @@ impl KnowledgeGraph {
         }
     }
 
-    pub fn add_mention(&mut self, ix: NodeIndex, span: Span) {
-        self.graph[ix].mentions.insert(span);
+    pub fn add_mention<'a>(&mut self, ix: NodeIndex, span: impl Into<SpanRef<'a>>) {
+        self.spans.push(Owner::node(ix.index()), span.into());
+    }
+
+    /// Sorts and indexes mentions and evidence; call it once a graph is built and before
+    /// reading them. Cheap when nothing changed since the last call.
+    pub fn compact(&mut self) {
+        self.spans
+            .compact(self.graph.node_count(), self.graph.edge_count());
+    }
+
+    /// A node's mentions, sorted.
+    pub fn mentions(&self, ix: NodeIndex) -> Vec<SpanRef<'_>> {
+        self.spans.spans(Owner::node(ix.index()))
+    }
+
+    /// An edge's evidence, sorted, nested spans pruned.
+    pub fn evidence(&self, ex: EdgeIndex) -> Vec<SpanRef<'_>> {
+        self.spans.spans(Owner::edge(ex.index()))
     }
 
     /// Sets an attribute; when two values compete the smaller wins, so order never matters.
@@ -295,16 +312,17 @@ impl KnowledgeGraph {
         }
     }
 
-    /// Adds a relation or strengthens the existing one; evidence is merged, never repeated.
-    /// Ill-typed relations are refused (returns `None`).
-    pub fn add_edge(
+    /// Adds a relation or strengthens the existing one; evidence is merged, never repeated,
+    /// and of two nested spans from one source only the tightest stays (the same finding
+    /// seen by two rules). Ill-typed relations are refused (returns `None`).
+    pub fn add_edge<'a>(
         &mut self,
         from: NodeIndex,
         relation: Relation,
         to: NodeIndex,
         rule: &str,
         confidence: f64,
-        evidence: impl IntoIterator<Item = Span>,
+        evidence: impl IntoIterator<Item = SpanRef<'a>>,
     ) -> Option<EdgeIndex> {
         if from == to || !relation.accepts(self.graph[from].kind, self.graph[to].kind) {
             return None;
@@ -328,7 +346,6 @@ impl KnowledgeGraph {
                         relation,
                         rule: rule.to_string(),
                         confidence,
-                        evidence: BTreeSet::new(),
                     },
                 );
                 self.edges.insert((from, relation, to), ex);
@@ -336,21 +353,8 @@ impl KnowledgeGraph {
                 ex
             }
         };
-        let ev = &mut self.graph[ex].evidence;
-        ev.extend(evidence);
-        // The same finding seen by two rules gives nested spans: keep the tightest, whatever
-        // the order they came in.
-        let wide: Vec<Span> = ev
-            .iter()
-            .filter(|a| {
-                ev.iter().any(|b| {
-                    b != *a && b.source == a.source && b.start >= a.start && b.end <= a.end
-                })
-            })
-            .cloned()
-            .collect();
-        for w in wide {
-            ev.remove(&w);
+        for span in evidence {
+            self.spans.push(Owner::edge(ex.index()), span);
         }
         Some(ex)
     }
@@ -393,7 +397,6 @@ impl KnowledgeGraph {
             label: label.to_string(),
             aliases: BTreeSet::new(),
             attributes: BTreeMap::new(),
-            mentions: BTreeSet::new(),
         });
         self.by_key.insert((kind, key), ix);
         self.by_kind[kind as usize].push(ix);
@@ -424,29 +427,29 @@ impl KnowledgeGraph {
     /// Merges another graph into this one: a union (see the type's docs), so the result is
     /// the same whatever the order and grouping of merges.
     pub fn merge(&mut self, other: &KnowledgeGraph) {
-        let mut map: Vec<NodeIndex> = vec![NodeIndex::end(); other.graph.node_count()];
-        for ((kind, key), &oix) in &other.by_key {
-            let n = &other.graph[oix];
-            let ix = self.union_node(*kind, key.clone(), &n.label);
-            self.absorb_node(
-                ix,
-                n.aliases.iter(),
-                &n.attributes,
-                n.mentions.iter().cloned(),
-            );
-            map[oix.index()] = ix;
+        let mut map: Vec<NodeIndex> = Vec::with_capacity(other.graph.node_count());
+        for n in other.graph.node_weights() {
+            let ix = self.union_node(n.kind, fold(&n.label), &n.label);
+            self.absorb_node(ix, n.aliases.iter(), &n.attributes);
+            map.push(ix);
         }
+        let mut edge_map: Vec<Option<EdgeIndex>> = Vec::with_capacity(other.graph.edge_count());
         for e in other.graph.edge_references() {
             let w = e.weight();
-            self.add_edge(
+            edge_map.push(self.add_edge(
                 map[e.source().index()],
                 w.relation,
                 map[e.target().index()],
                 &w.rule,
                 w.confidence,
-                w.evidence.iter().cloned(),
-            );
+                [],
+            ));
         }
+        self.spans
+            .append(&other.spans, |owner| match owner.split() {
+                (false, i) => Some(Owner::node(map[i].index())),
+                (true, i) => edge_map[i].map(|ex| Owner::edge(ex.index())),
+            });
         for (s, h) in &other.sources {
             self.add_source(s, Some(h.as_str()).filter(|h| !h.is_empty()));
         }
@@ -457,7 +460,6 @@ impl KnowledgeGraph {
         ix: NodeIndex,
         aliases: impl Iterator<Item = &'a String>,
         attributes: &BTreeMap<String, String>,
-        mentions: impl Iterator<Item = Span>,
     ) {
         for a in aliases {
             self.union_alias(ix, a);
@@ -465,7 +467,6 @@ impl KnowledgeGraph {
         for (k, v) in attributes {
             self.set_attribute(ix, k, v);
         }
-        self.graph[ix].mentions.extend(mentions);
     }
 
     /// Merges a JSON document into this graph (the same union as [`Self::merge`]).
@@ -478,7 +479,7 @@ impl KnowledgeGraph {
                 aliases: &n.aliases,
                 attributes: &n.attributes,
             };
-            if let Some(ix) = self.merge_node_parts(parts, n.mentions.iter().cloned()) {
+            if let Some(ix) = self.merge_node_parts(parts, n.mentions.iter().map(SpanRef::from)) {
                 ids.insert(n.id.as_str(), ix);
             }
         }
@@ -490,30 +491,37 @@ impl KnowledgeGraph {
                 rule: &e.rule,
                 confidence: e.confidence,
             };
-            self.merge_edge_parts(parts, |id| ids.get(id).copied(), e.evidence.iter().cloned());
+            self.merge_edge_parts(
+                parts,
+                |id| ids.get(id).copied(),
+                e.evidence.iter().map(SpanRef::from),
+            );
         }
         self.merge_meta(&doc.graph);
     }
 
     /// One node of a document; `None` for a type this version does not know.
-    fn merge_node_parts(
+    fn merge_node_parts<'a>(
         &mut self,
         n: NodeParts<'_>,
-        mentions: impl IntoIterator<Item = Span>,
+        mentions: impl IntoIterator<Item = SpanRef<'a>>,
     ) -> Option<NodeIndex> {
         let kind = Kind::parse(n.kind)?;
         let ix = self.union_node(kind, fold(n.label), n.label);
-        self.absorb_node(ix, n.aliases.iter(), n.attributes, mentions.into_iter());
+        self.absorb_node(ix, n.aliases.iter(), n.attributes);
+        for m in mentions {
+            self.add_mention(ix, m);
+        }
         Some(ix)
     }
 
     /// One edge of a document, its ends looked up by node id; dropped when an end or
     /// the relation is unknown.
-    fn merge_edge_parts(
+    fn merge_edge_parts<'a>(
         &mut self,
         e: EdgeParts<'_>,
         id: impl Fn(&str) -> Option<NodeIndex>,
-        evidence: impl IntoIterator<Item = Span>,
+        evidence: impl IntoIterator<Item = SpanRef<'a>>,
     ) {
         let (Some(from), Some(to), Some(rel)) =
             (id(e.source), id(e.target), Relation::parse(e.relation))
@@ -545,6 +553,7 @@ impl KnowledgeGraph {
         let generator = (&mut loader).deserialize(&mut de)?;
         de.end()?;
         loader.kg.meta.generator = generator;
+        loader.kg.compact();
         // Built now so that the first query does not pay for it.
         loader.kg.label_order();
         Ok(loader.kg)
@@ -555,6 +564,7 @@ impl KnowledgeGraph {
         let mut g = KnowledgeGraph::new();
         g.merge_doc(doc);
         g.meta.generator = doc.graph.generator.clone();
+        g.compact();
         g
     }
 
@@ -596,57 +606,10 @@ impl KnowledgeGraph {
         self.meta.generator = generator;
     }
 
-    /// [`Self::to_doc`] without copying: the graph's strings move into the document, so
-    /// writing a big graph does not hold it twice.
-    pub fn into_doc(self) -> GraphDoc {
-        let mut doc = GraphDoc::empty();
-        doc.graph.hashes = self
-            .sources
-            .iter()
-            .filter(|(_, h)| !h.is_empty())
-            .map(|(s, h)| (s.clone(), h.clone()))
-            .collect();
-        doc.graph.sources = self.sources.into_keys().collect();
-        let (nodes, edges) = self.graph.into_nodes_edges();
-        let ids: Vec<String> = nodes.iter().map(|n| n.weight.id()).collect();
-        let mut edges: Vec<EdgeDoc> = edges
-            .into_iter()
-            .map(|e| {
-                let (from, to) = (e.source().index(), e.target().index());
-                let w = e.weight;
-                EdgeDoc {
-                    source: ids[from].clone(),
-                    target: ids[to].clone(),
-                    key: 0,
-                    relation: w.relation.to_string(),
-                    rule: w.rule,
-                    confidence: w.confidence,
-                    evidence: w.evidence.into_iter().collect(),
-                }
-            })
-            .collect();
-        let mut nodes: Vec<NodeDoc> = nodes
-            .into_iter()
-            .zip(ids)
-            .map(|(n, id)| {
-                let n = n.weight;
-                NodeDoc {
-                    id,
-                    kind: n.kind.to_string(),
-                    label: n.label,
-                    aliases: n.aliases.into_iter().collect(),
-                    attributes: n.attributes,
-                    mentions: n.mentions.into_iter().collect(),
-                }
-            })
-            .collect();
-        nodes.sort_by(|a, b| a.id.cmp(&b.id));
-        edges.sort_by(|a, b| {
-            (&a.source, &a.relation, &a.target).cmp(&(&b.source, &b.relation, &b.target))
-        });
-        doc.nodes = nodes;
-        doc.edges = edges;
-        doc
+    /// [`Self::to_doc`], compacting first.
+    pub fn into_doc(mut self) -> GraphDoc {
+        self.compact();
+        self.to_doc()
     }
 
     /// The sorted JSON document: same graph, same bytes.
@@ -659,27 +622,55 @@ impl KnowledgeGraph {
             .filter(|(_, h)| !h.is_empty())
             .map(|(s, h)| (s.clone(), h.clone()))
             .collect();
-        let mut nodes: Vec<NodeDoc> = self
-            .graph
-            .node_indices()
-            .map(|ix| self.node_doc(ix))
-            .collect();
-        nodes.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut edges: Vec<EdgeDoc> = self
-            .graph
-            .edge_indices()
-            .map(|ex| self.edge_doc(ex))
-            .collect();
-        edges.sort_by(|a, b| {
-            (&a.source, &a.relation, &a.target).cmp(&(&b.source, &b.relation, &b.target))
-        });
-        doc.nodes = nodes;
-        doc.edges = edges;
+        let order = self.output_order();
+        doc.nodes = order.nodes.iter().map(|&ix| self.node_doc(ix)).collect();
+        doc.edges = order.edges.iter().map(|&ex| self.edge_doc(ex)).collect();
         doc
+    }
+
+    /// Nodes and edges in the order the JSON contract writes them: nodes by id, edges by
+    /// (source id, relation, target id). Ties between ids (two labels with one slug) are
+    /// broken by label, so the order never depends on insertion order.
+    pub(crate) fn output_order(&self) -> OutputOrder {
+        let ids: Vec<String> = self.graph.node_weights().map(Node::id).collect();
+        let mut nodes: Vec<NodeIndex> = self.graph.node_indices().collect();
+        nodes.sort_by(|a, b| {
+            (&ids[a.index()], &self.graph[*a].label).cmp(&(&ids[b.index()], &self.graph[*b].label))
+        });
+        let mut rank = vec![0u32; nodes.len()];
+        for (r, ix) in nodes.iter().enumerate() {
+            rank[ix.index()] = r as u32;
+        }
+        let mut edges: Vec<(u32, &str, u32, EdgeIndex)> = self
+            .graph
+            .edge_references()
+            .map(|e| {
+                (
+                    rank[e.source().index()],
+                    e.weight().relation.as_str(),
+                    rank[e.target().index()],
+                    e.id(),
+                )
+            })
+            .collect();
+        edges.sort_unstable();
+        OutputOrder {
+            ids,
+            nodes,
+            edges: edges.into_iter().map(|e| e.3).collect(),
+        }
     }
 }
 
 /// A document node's fields, whether they come from a [`NodeDoc`] or straight from text.
+/// See [`KnowledgeGraph::output_order`].
+pub(crate) struct OutputOrder {
+    /// By node index.
+    pub ids: Vec<String>,
+    pub nodes: Vec<NodeIndex>,
+    pub edges: Vec<EdgeIndex>,
+}
+
 struct NodeParts<'a> {
     kind: &'a str,
     label: &'a str,
@@ -829,7 +820,11 @@ impl KnowledgeGraph {
             label: n.label.clone(),
             aliases: n.aliases.iter().cloned().collect(),
             attributes: n.attributes.clone(),
-            mentions: n.mentions.iter().cloned().collect(),
+            mentions: self
+                .mentions(ix)
+                .into_iter()
+                .map(SpanRef::to_span)
+                .collect(),
         }
     }
 
@@ -843,7 +838,11 @@ impl KnowledgeGraph {
             relation: w.relation.to_string(),
             rule: w.rule.clone(),
             confidence: w.confidence,
-            evidence: w.evidence.iter().cloned().collect(),
+            evidence: self
+                .evidence(ex)
+                .into_iter()
+                .map(SpanRef::to_span)
+                .collect(),
         }
     }
 
@@ -922,7 +921,8 @@ impl KnowledgeGraph {
 /// short-lived allocations.
 mod loader {
     use super::{EdgeParts, KnowledgeGraph, NodeIndex, NodeParts};
-    use crate::model::{GraphMeta, Span};
+    use crate::model::GraphMeta;
+    use crate::spans::SpanRef;
     use serde::Deserialize;
     use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
     use std::borrow::Cow;
@@ -949,8 +949,32 @@ mod loader {
         aliases: Vec<String>,
         #[serde(default)]
         attributes: BTreeMap<String, String>,
-        #[serde(default)]
-        mentions: Vec<Span>,
+        #[serde(default, borrow)]
+        mentions: Vec<SpanIn<'a>>,
+    }
+
+    /// `Span` with borrowed strings.
+    #[derive(Deserialize)]
+    struct SpanIn<'a> {
+        #[serde(borrow)]
+        source: Cow<'a, str>,
+        start: usize,
+        end: usize,
+        line: usize,
+        #[serde(borrow)]
+        text: Cow<'a, str>,
+    }
+
+    impl<'a> SpanIn<'a> {
+        fn as_ref(&'a self) -> SpanRef<'a> {
+            SpanRef {
+                source: &self.source,
+                start: self.start,
+                end: self.end,
+                line: self.line,
+                text: &self.text,
+            }
+        }
     }
 
     /// `EdgeDoc` with borrowed strings: same fields, same defaults.
@@ -967,8 +991,8 @@ mod loader {
         #[serde(borrow)]
         rule: Cow<'a, str>,
         confidence: f64,
-        #[serde(default)]
-        evidence: Vec<Span>,
+        #[serde(default, borrow)]
+        evidence: Vec<SpanIn<'a>>,
     }
 
     #[derive(Deserialize)]
@@ -1061,7 +1085,10 @@ mod loader {
                 aliases: &n.aliases,
                 attributes: &n.attributes,
             };
-            if let Some(ix) = self.kg.merge_node_parts(parts, n.mentions) {
+            if let Some(ix) = self
+                .kg
+                .merge_node_parts(parts, n.mentions.iter().map(SpanIn::as_ref))
+            {
                 self.ids.insert(n.id, ix);
             }
         }
@@ -1075,8 +1102,11 @@ mod loader {
                 confidence: e.confidence,
             };
             let ids = &self.ids;
-            self.kg
-                .merge_edge_parts(parts, |id| ids.get(id).copied(), e.evidence);
+            self.kg.merge_edge_parts(
+                parts,
+                |id| ids.get(id).copied(),
+                e.evidence.iter().map(SpanIn::as_ref),
+            );
         }
     }
 
@@ -1206,13 +1236,13 @@ mod tests {
 mod union_tests {
     use super::*;
 
-    fn span(source: &str, start: usize) -> Span {
-        Span {
-            source: source.into(),
+    fn span(source: &'static str, start: usize) -> SpanRef<'static> {
+        SpanRef {
+            source,
             start,
             end: start + 1,
             line: 1,
-            text: "x".into(),
+            text: "x",
         }
     }
 

@@ -19,6 +19,7 @@ pub mod query;
 pub mod read;
 pub mod resolve;
 pub mod rules;
+pub mod spans;
 
 pub use error::{Error, Result};
 pub use graph::{Kind, KnowledgeGraph, Relation};

@@ -210,6 +210,7 @@ pub fn extract_corpus(
     if let Some((_, e)) = first_error {
         return Err(e);
     }
+    corpus.graph.compact();
     warnings.sort_by_key(|(i, _)| *i);
     corpus.warnings = warnings.into_iter().flat_map(|(_, w)| w).collect();
     Ok(corpus)

@@ -24,7 +24,7 @@ pub fn add_facts(graph: &mut KnowledgeGraph, facts: &Facts) {
             graph.set_attribute(ix, k, v);
         }
         for m in &e.mentions {
-            graph.add_mention(ix, m.clone());
+            graph.add_mention(ix, m);
         }
         index.insert((e.kind, crate::fold::fold(&e.label)), ix);
     }
@@ -44,7 +44,7 @@ pub fn add_facts(graph: &mut KnowledgeGraph, facts: &Facts) {
             to,
             &r.rule,
             r.confidence,
-            [r.evidence.clone()],
+            [(&r.evidence).into()],
         );
     }
     graph.add_source(&facts.source, None);

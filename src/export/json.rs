@@ -2,12 +2,127 @@
 //! networkx reads it with `json_graph.node_link_graph(data, edges="edges")`; escaping is
 //! serde_json's, so this module adds nothing to the document.
 
-use crate::model::GraphDoc;
+use crate::graph::{KnowledgeGraph, OutputOrder};
+use crate::model::{GraphDoc, GraphMeta};
+use crate::spans::SpanRef;
+use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
 pub(crate) fn write(doc: &GraphDoc, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, doc)?;
     out.write_all(b"\n")
+}
+
+/// The same bytes as [`write`] of [`KnowledgeGraph::to_doc`], serialized straight from
+/// the graph: a corpus graph is written without first being copied into a document of
+/// owned strings, which would double the peak memory of a large run.
+pub(crate) fn write_graph(kg: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
+    let view = GraphView {
+        kg,
+        order: kg.output_order(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &view)?;
+    out.write_all(b"\n")
+}
+
+struct GraphView<'a> {
+    kg: &'a KnowledgeGraph,
+    order: OutputOrder,
+}
+
+/// `NodeDoc`, borrowed.
+#[derive(Serialize)]
+struct NodeOut<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    label: &'a str,
+    aliases: &'a BTreeSet<String>,
+    attributes: &'a BTreeMap<String, String>,
+    mentions: Vec<SpanRef<'a>>,
+}
+
+/// `EdgeDoc`, borrowed.
+#[derive(Serialize)]
+struct EdgeOut<'a> {
+    source: &'a str,
+    target: &'a str,
+    key: u32,
+    relation: &'static str,
+    rule: &'a str,
+    confidence: f64,
+    evidence: Vec<SpanRef<'a>>,
+}
+
+impl Serialize for GraphView<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let (kg, order) = (self.kg, &self.order);
+        let empty = GraphDoc::empty();
+        let mut meta = GraphMeta {
+            generator: empty.graph.generator,
+            ..GraphMeta::default()
+        };
+        for (source, hash) in kg.sources() {
+            meta.sources.push(source.to_string());
+            if let Some(h) = hash {
+                meta.hashes.insert(source.to_string(), h.to_string());
+            }
+        }
+        let mut st = ser.serialize_struct("GraphDoc", 5)?;
+        st.serialize_field("directed", &empty.directed)?;
+        st.serialize_field("multigraph", &empty.multigraph)?;
+        st.serialize_field("graph", &meta)?;
+        st.serialize_field("nodes", &NodesOut { kg, order })?;
+        st.serialize_field("edges", &EdgesOut { kg, order })?;
+        st.end()
+    }
+}
+
+struct NodesOut<'a> {
+    kg: &'a KnowledgeGraph,
+    order: &'a OutputOrder,
+}
+
+impl Serialize for NodesOut<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let (kg, order) = (self.kg, self.order);
+        ser.collect_seq(order.nodes.iter().map(|&ix| {
+            let n = kg.node(ix);
+            NodeOut {
+                id: &order.ids[ix.index()],
+                kind: n.kind.as_str(),
+                label: &n.label,
+                aliases: &n.aliases,
+                attributes: &n.attributes,
+                mentions: kg.mentions(ix),
+            }
+        }))
+    }
+}
+
+struct EdgesOut<'a> {
+    kg: &'a KnowledgeGraph,
+    order: &'a OutputOrder,
+}
+
+impl Serialize for EdgesOut<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let (kg, order) = (self.kg, self.order);
+        ser.collect_seq(order.edges.iter().map(|&ex| {
+            let (from, e, to) = kg.edge(ex);
+            EdgeOut {
+                source: &order.ids[from.index()],
+                target: &order.ids[to.index()],
+                key: 0,
+                relation: e.relation.as_str(),
+                rule: &e.rule,
+                confidence: e.confidence,
+                evidence: kg.evidence(ex),
+            }
+        }))
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod neo4j;
 mod rdf;
 
 use crate::error::{Error, Result};
+use crate::graph::KnowledgeGraph;
 use crate::model::{GraphDoc, NodeDoc, Span};
 use std::fmt;
 use std::fs;
@@ -198,6 +199,29 @@ fn write_stream(
     }
 }
 
+/// Writes a whole graph to `output` (or `out` when there is none). JSON is written
+/// straight from the graph; the other formats go through its document.
+pub fn write_graph(
+    kg: &mut KnowledgeGraph,
+    format: Format,
+    opts: &ExportOptions,
+    output: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    kg.compact();
+    if format != Format::Json {
+        let doc = kg.to_doc();
+        return match output {
+            Some(path) => write_to_path(&doc, format, opts, path),
+            None => write(&doc, format, opts, out),
+        };
+    }
+    match output {
+        Some(path) => atomically(path, |w| json::write_graph(kg, w)),
+        None => json::write_graph(kg, out).map_err(|e| Error::io("<output>", e)),
+    }
+}
+
 /// Writes `doc` to `path` so that a failure never leaves a half-written result: the
 /// bytes go to a temporary file (or folder, for Neo4j) beside `path`, which is then
 /// renamed over it.
@@ -210,11 +234,17 @@ pub fn write_to_path(
     if format.is_folder() {
         return write_folder(doc, path);
     }
+    atomically(path, |w| write_stream(doc, format, opts, w))
+}
+
+/// Runs `write` into a temporary file beside `path`, then renames it over `path`; on
+/// failure the temporary file is removed and `path` is untouched.
+fn atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
     let tmp = sibling(path, "tmp");
     let result = (|| -> io::Result<()> {
         let file = fs::File::create(&tmp)?;
         let mut w = io::BufWriter::new(file);
-        write_stream(doc, format, opts, &mut w)?;
+        write(&mut w)?;
         let file = w.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         fs::rename(&tmp, path)

@@ -80,9 +80,10 @@ fn write_show(
         )?;
         ev.write_lines("    ", out)?;
     }
-    if !n.mentions.is_empty() {
+    let mentions = kg.mentions(ix);
+    if !mentions.is_empty() {
         writeln!(out, "mentions:")?;
-        for m in &n.mentions {
+        for m in &mentions {
             writeln!(out, "  {}:{}: {:?}", m.source, m.line, m.text)?;
         }
     }

@@ -36,13 +36,13 @@ impl EdgeEvidence {
             object: kg.node(to).label.clone(),
             rule: e.rule.clone(),
             confidence: e.confidence,
-            lines: e
-                .evidence
-                .iter()
+            lines: kg
+                .evidence(ex)
+                .into_iter()
                 .map(|s| Line {
-                    source: s.source.clone(),
+                    source: s.source.to_string(),
                     line: s.line,
-                    text: s.text.clone(),
+                    text: s.text.to_string(),
                 })
                 .collect(),
         }

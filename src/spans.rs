@@ -1,0 +1,380 @@
+//! Where each entity and relation was seen, stored for corpus scale. A graph of a large
+//! corpus holds millions of mentions and pieces of evidence; as owned strings in ordered
+//! sets they made the graph several times the size of the corpus. Here each one is a
+//! 24-byte record in one flat table, its source name and text interned once per graph, so
+//! a merge appends records instead of cloning strings. Sorting, de-duplication and the
+//! pruning of nested evidence happen once, in [`SpanStore::compact`], and give the same
+//! result whatever order the records came in.
+
+use crate::model::Span;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A span borrowed from wherever it lives: a [`Span`], a JSON document being read, or a
+/// graph's [`SpanStore`].
+/// Serializes exactly as [`Span`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct SpanRef<'a> {
+    pub source: &'a str,
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub text: &'a str,
+}
+
+impl<'a> From<&'a Span> for SpanRef<'a> {
+    fn from(s: &'a Span) -> SpanRef<'a> {
+        SpanRef {
+            source: &s.source,
+            start: s.start,
+            end: s.end,
+            line: s.line,
+            text: &s.text,
+        }
+    }
+}
+
+impl SpanRef<'_> {
+    pub fn to_span(self) -> Span {
+        Span {
+            source: self.source.to_string(),
+            start: self.start,
+            end: self.end,
+            line: self.line,
+            text: self.text.to_string(),
+        }
+    }
+}
+
+/// Which node or edge a record belongs to: a node index, or an edge index with the top bit
+/// set, so that a node's records sort before every edge's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Owner(u32);
+
+const EDGE_BIT: u32 = 1 << 31;
+
+impl Owner {
+    pub(crate) fn node(ix: usize) -> Owner {
+        Owner(u32::try_from(ix).expect("fewer than 2^31 nodes"))
+    }
+
+    pub(crate) fn edge(ix: usize) -> Owner {
+        Owner(u32::try_from(ix).expect("fewer than 2^31 edges") | EDGE_BIT)
+    }
+
+    /// Whether it is an edge, and its index.
+    pub(crate) fn split(self) -> (bool, usize) {
+        (self.is_edge(), (self.0 & !EDGE_BIT) as usize)
+    }
+
+    fn is_edge(self) -> bool {
+        self.0 & EDGE_BIT != 0
+    }
+}
+
+/// Strings stored once, numbered in arrival order.
+#[derive(Debug, Clone, Default)]
+struct Interner {
+    ids: HashMap<Arc<str>, u32>,
+    strings: Vec<Arc<str>>,
+}
+
+impl Interner {
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = u32::try_from(self.strings.len()).expect("fewer than 2^32 strings");
+        let s: Arc<str> = Arc::from(s);
+        self.strings.push(s.clone());
+        self.ids.insert(s, id);
+        id
+    }
+
+    fn get(&self, id: u32) -> &str {
+        &self.strings[id as usize]
+    }
+}
+
+/// One mention or piece of evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Rec {
+    owner: Owner,
+    source: u32,
+    start: u32,
+    end: u32,
+    line: u32,
+    text: u32,
+}
+
+/// Offsets beyond 4 GiB saturate; no document read whole into memory gets there.
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Every mention and piece of evidence of one graph.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SpanStore {
+    sources: Interner,
+    texts: Interner,
+    recs: Vec<Rec>,
+    /// Set by [`Self::compact`], dropped by any addition: where each owner's records
+    /// start in `recs`, for nodes then edges (each with one extra entry at the end).
+    index: Option<Index>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Index {
+    nodes: Vec<u32>,
+    edges: Vec<u32>,
+}
+
+impl SpanStore {
+    pub(crate) fn push(&mut self, owner: Owner, span: SpanRef<'_>) {
+        let source = self.sources.intern(span.source);
+        let text = self.texts.intern(span.text);
+        self.index = None;
+        self.recs.push(Rec {
+            owner,
+            source,
+            start: narrow(span.start),
+            end: narrow(span.end),
+            line: narrow(span.line),
+            text,
+        });
+    }
+
+    /// Appends another store's records, their owners renumbered by `owner`.
+    pub(crate) fn append(&mut self, other: &SpanStore, owner: impl Fn(Owner) -> Option<Owner>) {
+        let sources: Vec<u32> = other
+            .sources
+            .strings
+            .iter()
+            .map(|s| self.sources.intern(s))
+            .collect();
+        let mut texts: Vec<u32> = vec![u32::MAX; other.texts.strings.len()];
+        self.index = None;
+        self.recs.reserve(other.recs.len());
+        for r in &other.recs {
+            let Some(o) = owner(r.owner) else { continue };
+            let t = &mut texts[r.text as usize];
+            if *t == u32::MAX {
+                *t = self.texts.intern(other.texts.get(r.text));
+            }
+            self.recs.push(Rec {
+                owner: o,
+                source: sources[r.source as usize],
+                text: *t,
+                ..*r
+            });
+        }
+    }
+
+    fn view(&self, r: &Rec) -> SpanRef<'_> {
+        SpanRef {
+            source: self.sources.get(r.source),
+            start: r.start as usize,
+            end: r.end as usize,
+            line: r.line as usize,
+            text: self.texts.get(r.text),
+        }
+    }
+
+    /// Sorts the records by owner and then as [`Span`]s sort, drops repeats and, for
+    /// edges, evidence that strictly contains other evidence from the same source (the
+    /// same finding seen by two rules: the tightest span is kept), then indexes them.
+    pub(crate) fn compact(&mut self, nodes: usize, edges: usize) {
+        if self
+            .index
+            .as_ref()
+            .is_some_and(|i| i.nodes.len() == nodes + 1 && i.edges.len() == edges + 1)
+        {
+            return;
+        }
+        let mut rank = vec![0u32; self.sources.strings.len()];
+        let mut order: Vec<u32> = (0..rank.len() as u32).collect();
+        order.sort_unstable_by(|a, b| self.sources.get(*a).cmp(self.sources.get(*b)));
+        for (r, id) in order.into_iter().enumerate() {
+            rank[id as usize] = r as u32;
+        }
+        let mut recs = std::mem::take(&mut self.recs);
+        self.normalize(&mut recs, |a, b| rank[a as usize].cmp(&rank[b as usize]));
+        self.recs = recs;
+        // Records are sorted by owner: count each owner's, then sum into start offsets,
+        // edges after every node.
+        let mut index = Index {
+            nodes: vec![0; nodes + 1],
+            edges: vec![0; edges + 1],
+        };
+        for r in &self.recs {
+            let i = (r.owner.0 & !EDGE_BIT) as usize;
+            let starts = if r.owner.is_edge() {
+                &mut index.edges
+            } else {
+                &mut index.nodes
+            };
+            if let Some(c) = starts.get_mut(i + 1) {
+                *c += 1;
+            }
+        }
+        for i in 0..nodes {
+            index.nodes[i + 1] += index.nodes[i];
+        }
+        index.edges[0] = index.nodes[nodes];
+        for i in 0..edges {
+            index.edges[i + 1] += index.edges[i];
+        }
+        debug_assert_eq!(index.edges[edges] as usize, self.recs.len());
+        self.index = Some(index);
+    }
+
+    /// Sorts records by owner and then as [`Span`]s sort (`source` compares source ids
+    /// by name), drops repeats, and drops edge evidence that strictly contains other
+    /// evidence of the same edge from the same source.
+    fn normalize(&self, recs: &mut Vec<Rec>, source: impl Fn(u32, u32) -> std::cmp::Ordering) {
+        let texts = &self.texts;
+        recs.sort_unstable_by(|a, b| {
+            a.owner
+                .cmp(&b.owner)
+                .then_with(|| source(a.source, b.source))
+                .then_with(|| (a.start, a.end, a.line).cmp(&(b.start, b.end, b.line)))
+                .then_with(|| texts.get(a.text).cmp(texts.get(b.text)))
+        });
+        recs.dedup();
+        let mut keep = vec![true; recs.len()];
+        let mut i = 0;
+        while i < recs.len() {
+            let (owner, src) = (recs[i].owner, recs[i].source);
+            let mut j = i + 1;
+            while j < recs.len() && recs[j].owner == owner && recs[j].source == src {
+                j += 1;
+            }
+            if owner.is_edge() && j - i > 1 {
+                let group = &recs[i..j];
+                for (k, a) in group.iter().enumerate() {
+                    keep[i + k] = !group.iter().any(|b| {
+                        (b.start, b.end) != (a.start, a.end) && b.start >= a.start && b.end <= a.end
+                    });
+                }
+            }
+            i = j;
+        }
+        let mut k = keep.into_iter();
+        recs.retain(|_| k.next().expect("one flag per record"));
+    }
+
+    /// The spans of one owner, sorted. Fast once compact; otherwise the owner's records
+    /// are gathered and normalized on the spot.
+    pub(crate) fn spans(&self, owner: Owner) -> Vec<SpanRef<'_>> {
+        if let Some(index) = &self.index {
+            let (starts, i) = if owner.is_edge() {
+                (&index.edges, (owner.0 & !EDGE_BIT) as usize)
+            } else {
+                (&index.nodes, owner.0 as usize)
+            };
+            if i + 1 < starts.len() {
+                let recs = &self.recs[starts[i] as usize..starts[i + 1] as usize];
+                return recs.iter().map(|r| self.view(r)).collect();
+            }
+        }
+        let mut recs: Vec<Rec> = self
+            .recs
+            .iter()
+            .filter(|r| r.owner == owner)
+            .copied()
+            .collect();
+        let sources = &self.sources;
+        self.normalize(&mut recs, |a, b| sources.get(a).cmp(sources.get(b)));
+        recs.iter().map(|r| self.view(r)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(source: &'static str, start: usize, end: usize) -> SpanRef<'static> {
+        SpanRef {
+            source,
+            start,
+            end,
+            line: 1,
+            text: "t",
+        }
+    }
+
+    fn all(store: &SpanStore, owner: Owner) -> Vec<(String, usize, usize)> {
+        store
+            .spans(owner)
+            .into_iter()
+            .map(|s| (s.source.to_string(), s.start, s.end))
+            .collect()
+    }
+
+    #[test]
+    fn compaction_sorts_dedups_and_keeps_the_tightest_evidence_in_any_order() {
+        let recs = [
+            (Owner::edge(0), at("b", 0, 10)),
+            (Owner::node(1), at("b", 4, 5)),
+            (Owner::edge(0), at("a", 0, 10)),
+            (Owner::edge(0), at("b", 2, 6)),
+            (Owner::node(1), at("a", 9, 12)),
+            (Owner::node(1), at("b", 4, 5)),
+            (Owner::node(0), at("c", 0, 1)),
+            (Owner::edge(0), at("b", 20, 30)),
+        ];
+        let mut forward = SpanStore::default();
+        let mut backward = SpanStore::default();
+        for (o, s) in recs {
+            forward.push(o, s);
+        }
+        for (o, s) in recs.iter().rev() {
+            backward.push(*o, *s);
+        }
+        // Before compaction the slow path gives the same answers.
+        let slow = all(&forward, Owner::edge(0));
+        forward.compact(2, 1);
+        backward.compact(2, 1);
+        let edge = vec![
+            ("a".to_string(), 0, 10),
+            ("b".to_string(), 2, 6),
+            ("b".to_string(), 20, 30),
+        ];
+        assert_eq!(all(&forward, Owner::edge(0)), edge);
+        assert_eq!(slow, edge);
+        assert_eq!(all(&backward, Owner::edge(0)), edge);
+        assert_eq!(
+            all(&forward, Owner::node(1)),
+            [("a".to_string(), 9, 12), ("b".to_string(), 4, 5)]
+        );
+        assert_eq!(all(&backward, Owner::node(0)), [("c".to_string(), 0, 1)]);
+        // Node mentions are never pruned, only repeats dropped.
+        let mut nested = SpanStore::default();
+        nested.push(Owner::node(0), at("a", 0, 10));
+        nested.push(Owner::node(0), at("a", 2, 3));
+        nested.compact(1, 0);
+        assert_eq!(all(&nested, Owner::node(0)).len(), 2);
+    }
+
+    #[test]
+    fn appending_renumbers_owners_and_shares_strings() {
+        let mut part = SpanStore::default();
+        part.push(Owner::node(0), at("doc", 1, 2));
+        part.push(Owner::edge(0), at("doc", 1, 2));
+        part.push(Owner::node(1), at("doc", 3, 4));
+        let mut whole = SpanStore::default();
+        whole.push(Owner::node(0), at("doc", 5, 6));
+        whole.append(&part, |o| match o.split() {
+            (false, 0) => Some(Owner::node(1)),
+            (false, _) => None,
+            (true, i) => Some(Owner::edge(i + 2)),
+        });
+        whole.compact(2, 3);
+        assert_eq!(whole.sources.strings.len(), 1);
+        assert_eq!(whole.texts.strings.len(), 1);
+        assert_eq!(all(&whole, Owner::node(1)), [("doc".to_string(), 1, 2)]);
+        assert_eq!(all(&whole, Owner::edge(2)), [("doc".to_string(), 1, 2)]);
+        assert!(all(&whole, Owner::edge(0)).is_empty());
+        assert_eq!(whole.recs.len(), 3);
+    }
+}
