@@ -6,6 +6,7 @@ use crate::model::{EdgeDoc, GraphDoc, GraphMeta, NodeDoc, Span};
 use crate::spans::{Owner, SpanRef, SpanStore};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::sync::OnceLock;
@@ -140,10 +141,12 @@ pub struct Edge {
 #[derive(Debug, Clone, Default)]
 pub struct KnowledgeGraph {
     graph: DiGraph<Node, Edge>,
-    by_key: BTreeMap<(Kind, String), NodeIndex>,
-    by_alias: BTreeMap<(Kind, String), NodeIndex>,
+    /// By type (`Kind as usize`): folded label to node, and folded alias to node. Only
+    /// looked up, or iterated where order cannot reach the output.
+    by_key: [FxHashMap<String, NodeIndex>; 5],
+    by_alias: [FxHashMap<String, NodeIndex>; 5],
     /// Only looked up, never iterated, so hashing cannot leak into output order.
-    edges: HashMap<(NodeIndex, Relation, NodeIndex), EdgeIndex>,
+    edges: FxHashMap<(NodeIndex, Relation, NodeIndex), EdgeIndex>,
     /// Nodes of each type, in insertion order (indexed by `Kind as usize`), for queries.
     by_kind: [Vec<NodeIndex>; 5],
     /// Edges of each relation, in insertion order (indexed by `Relation as usize`).
@@ -214,10 +217,14 @@ impl KnowledgeGraph {
 
     /// The node of this type whose label or alias folds like `name`.
     pub fn lookup(&self, kind: Kind, name: &str) -> Option<NodeIndex> {
-        let key = (kind, fold(name));
-        self.by_key
-            .get(&key)
-            .or_else(|| self.by_alias.get(&key))
+        self.lookup_folded(kind, &fold(name))
+    }
+
+    fn lookup_folded(&self, kind: Kind, key: &str) -> Option<NodeIndex> {
+        let k = kind as usize;
+        self.by_key[k]
+            .get(key)
+            .or_else(|| self.by_alias[k].get(key))
             .copied()
     }
 
@@ -235,14 +242,9 @@ impl KnowledgeGraph {
     pub fn add_node(&mut self, kind: Kind, label: &str) -> NodeIndex {
         self.label_order.take();
         // Folded once: loading a large graph spends much of its time here.
-        let key = (kind, fold(label));
-        let known = self
-            .by_key
-            .get(&key)
-            .or_else(|| self.by_alias.get(&key))
-            .copied();
-        if let Some(ix) = known {
-            if fold(&self.graph[ix].label) == key.1 && label < self.graph[ix].label.as_str() {
+        let key = fold(label);
+        if let Some(ix) = self.lookup_folded(kind, &key) {
+            if fold(&self.graph[ix].label) == key && label < self.graph[ix].label.as_str() {
                 // Same entity written with other casing: the smallest spelling is canonical,
                 // so the result never depends on which document came first.
                 let old = std::mem::replace(&mut self.graph[ix].label, label.to_string());
@@ -259,22 +261,22 @@ impl KnowledgeGraph {
             aliases: BTreeSet::new(),
             attributes: BTreeMap::new(),
         });
-        self.by_key.insert(key, ix);
+        self.by_key[kind as usize].insert(key, ix);
         self.by_kind[kind as usize].push(ix);
         ix
     }
 
     /// Records another name for a node.
     pub fn add_alias(&mut self, ix: NodeIndex, alias: &str) {
-        let kind = self.graph[ix].kind;
-        let key = (kind, fold(alias));
-        if key.1.is_empty() || self.by_key.contains_key(&key) {
-            if self.by_key.get(&key) == Some(&ix) && alias != self.graph[ix].label {
+        let k = self.graph[ix].kind as usize;
+        let key = fold(alias);
+        if key.is_empty() || self.by_key[k].contains_key(&key) {
+            if self.by_key[k].get(&key) == Some(&ix) && alias != self.graph[ix].label {
                 self.graph[ix].aliases.insert(alias.to_string());
             }
             return;
         }
-        self.by_alias.entry(key).or_insert(ix);
+        self.by_alias[k].entry(key).or_insert(ix);
         if alias != self.graph[ix].label {
             self.graph[ix].aliases.insert(alias.to_string());
         }
@@ -379,9 +381,9 @@ impl KnowledgeGraph {
 
     /// Adds a node to a union of graphs: the node of the same type and folded label, else
     /// a new one. Of several spellings the smallest is the label and the others are aliases.
-    fn union_node(&mut self, kind: Kind, key: String, label: &str) -> NodeIndex {
+    fn union_node(&mut self, kind: Kind, key: &str, label: &str) -> NodeIndex {
         self.label_order.take();
-        if let Some(&ix) = self.by_key.get(&(kind, key.clone())) {
+        if let Some(&ix) = self.by_key[kind as usize].get(key) {
             let node = &mut self.graph[ix];
             if label < node.label.as_str() {
                 let old = std::mem::replace(&mut node.label, label.to_string());
@@ -398,7 +400,7 @@ impl KnowledgeGraph {
             aliases: BTreeSet::new(),
             attributes: BTreeMap::new(),
         });
-        self.by_key.insert((kind, key), ix);
+        self.by_key[kind as usize].insert(key.to_string(), ix);
         self.by_kind[kind as usize].push(ix);
         ix
     }
@@ -411,15 +413,15 @@ impl KnowledgeGraph {
             return;
         }
         node.aliases.insert(alias.to_string());
-        let key = (node.kind, fold(alias));
-        if key.1.is_empty() || self.by_key.contains_key(&key) {
+        let (k, key) = (node.kind as usize, fold(alias));
+        if key.is_empty() || self.by_key[k].contains_key(&key) {
             return;
         }
         let my_key = fold(&self.graph[ix].label);
-        match self.by_alias.get(&key) {
+        match self.by_alias[k].get(&key) {
             Some(&other) if fold(&self.graph[other].label) <= my_key => {}
             _ => {
-                self.by_alias.insert(key, ix);
+                self.by_alias[k].insert(key, ix);
             }
         }
     }
@@ -427,11 +429,15 @@ impl KnowledgeGraph {
     /// Merges another graph into this one: a union (see the type's docs), so the result is
     /// the same whatever the order and grouping of merges.
     pub fn merge(&mut self, other: &KnowledgeGraph) {
-        let mut map: Vec<NodeIndex> = Vec::with_capacity(other.graph.node_count());
-        for n in other.graph.node_weights() {
-            let ix = self.union_node(n.kind, fold(&n.label), &n.label);
-            self.absorb_node(ix, n.aliases.iter(), &n.attributes);
-            map.push(ix);
+        let mut map: Vec<NodeIndex> = vec![NodeIndex::end(); other.graph.node_count()];
+        // Each node is under its folded label in `by_key`, so nothing is folded again.
+        for (kind, keys) in Kind::ALL.into_iter().zip(&other.by_key) {
+            for (key, &oix) in keys {
+                let n = &other.graph[oix];
+                let ix = self.union_node(kind, key, &n.label);
+                self.absorb_node(ix, n.aliases.iter(), &n.attributes);
+                map[oix.index()] = ix;
+            }
         }
         let mut edge_map: Vec<Option<EdgeIndex>> = Vec::with_capacity(other.graph.edge_count());
         for e in other.graph.edge_references() {
@@ -507,7 +513,7 @@ impl KnowledgeGraph {
         mentions: impl IntoIterator<Item = SpanRef<'a>>,
     ) -> Option<NodeIndex> {
         let kind = Kind::parse(n.kind)?;
-        let ix = self.union_node(kind, fold(n.label), n.label);
+        let ix = self.union_node(kind, &fold(n.label), n.label);
         self.absorb_node(ix, n.aliases.iter(), n.attributes);
         for m in mentions {
             self.add_mention(ix, m);
@@ -614,6 +620,15 @@ impl KnowledgeGraph {
 
     /// The sorted JSON document: same graph, same bytes.
     pub fn to_doc(&self) -> GraphDoc {
+        if !self
+            .spans
+            .is_compact(self.graph.node_count(), self.graph.edge_count())
+        {
+            // Reading every node's spans from an unsorted table would scan it each time.
+            let mut copy = self.clone();
+            copy.compact();
+            return copy.to_doc();
+        }
         let mut doc = GraphDoc::empty();
         doc.graph.sources = self.sources.keys().cloned().collect();
         doc.graph.hashes = self
@@ -805,10 +820,11 @@ impl KnowledgeGraph {
 
     /// Every folded name (labels, then aliases) with its type and node; unordered.
     pub fn names(&self) -> impl Iterator<Item = (&str, Kind, NodeIndex)> + '_ {
-        self.by_key
-            .iter()
-            .chain(self.by_alias.iter())
-            .map(|((kind, name), ix)| (name.as_str(), *kind, *ix))
+        Kind::ALL
+            .into_iter()
+            .zip(self.by_key.iter())
+            .chain(Kind::ALL.into_iter().zip(self.by_alias.iter()))
+            .flat_map(|(kind, map)| map.iter().map(move |(name, ix)| (name.as_str(), kind, *ix)))
     }
 
     /// One node as its JSON document.

@@ -228,6 +228,13 @@ impl SpanStore {
         self.index = Some(index);
     }
 
+    /// Whether the records are sorted and indexed for this many nodes and edges.
+    pub(crate) fn is_compact(&self, nodes: usize, edges: usize) -> bool {
+        self.index
+            .as_ref()
+            .is_some_and(|i| i.nodes.len() == nodes + 1 && i.edges.len() == edges + 1)
+    }
+
     /// Sorts records by owner and then as [`Span`]s sort (`source` compares source ids
     /// by name), drops repeats, and drops edge evidence that strictly contains other
     /// evidence of the same edge from the same source.
