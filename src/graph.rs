@@ -9,7 +9,7 @@ use petgraph::visit::EdgeRef;
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Entity types, in the order the JSON contract names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -122,7 +122,8 @@ impl Node {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Edge {
     pub relation: Relation,
-    pub rule: String,
+    /// Shared by every edge the rule made (a corpus graph has hundreds of thousands).
+    pub rule: Arc<str>,
     pub confidence: f64,
 }
 
@@ -160,6 +161,22 @@ pub struct KnowledgeGraph {
     sources: BTreeMap<String, String>,
     /// Mentions of nodes and evidence of edges.
     spans: SpanStore,
+    rule_names: RuleNames,
+}
+
+/// The rule names of a graph's edges, each stored once.
+#[derive(Debug, Clone, Default)]
+struct RuleNames(rustc_hash::FxHashSet<Arc<str>>);
+
+impl RuleNames {
+    fn intern(&mut self, name: &str) -> Arc<str> {
+        if let Some(n) = self.0.get(name) {
+            return n.clone();
+        }
+        let n: Arc<str> = Arc::from(name);
+        self.0.insert(n.clone());
+        n
+    }
 }
 
 impl KnowledgeGraph {
@@ -332,11 +349,9 @@ impl KnowledgeGraph {
         let ex = match self.edges.get(&(from, relation, to)) {
             Some(&ex) => {
                 let e = &mut self.graph[ex];
-                if confidence > e.confidence
-                    || (confidence == e.confidence && rule < e.rule.as_str())
-                {
+                if confidence > e.confidence || (confidence == e.confidence && rule < &*e.rule) {
                     e.confidence = confidence;
-                    e.rule = rule.to_string();
+                    e.rule = self.rule_names.intern(rule);
                 }
                 ex
             }
@@ -346,7 +361,7 @@ impl KnowledgeGraph {
                     to,
                     Edge {
                         relation,
-                        rule: rule.to_string(),
+                        rule: self.rule_names.intern(rule),
                         confidence,
                     },
                 );
@@ -852,7 +867,7 @@ impl KnowledgeGraph {
             target: self.graph[to].id(),
             key: 0,
             relation: w.relation.to_string(),
-            rule: w.rule.clone(),
+            rule: w.rule.to_string(),
             confidence: w.confidence,
             evidence: self
                 .evidence(ex)

@@ -52,6 +52,9 @@ pub fn extract_bytes(
     let mut g = KnowledgeGraph::new();
     resolve::add_facts(&mut g, &facts);
     g.add_source(&facts.source, Some(&hash));
+    // On the worker: the merging thread then appends records already sorted, without
+    // repeats, and sorts the corpus's once at the end.
+    g.compact();
     Some(g)
 }
 

@@ -7,8 +7,9 @@
 //! result whatever order the records came in.
 
 use crate::model::Span;
-use std::collections::HashMap;
-use std::sync::Arc;
+use hashbrown::HashTable;
+use rustc_hash::FxHasher;
+use std::hash::Hasher;
 
 /// A span borrowed from wherever it lives: a [`Span`], a JSON document being read, or a
 /// graph's [`SpanStore`].
@@ -72,27 +73,53 @@ impl Owner {
     }
 }
 
-/// Strings stored once, numbered in arrival order.
+/// Strings stored once, numbered in arrival order, end to end in one buffer: a corpus
+/// graph holds close to a million distinct evidence texts, and an allocation, a pointer
+/// and a map entry of its own for each would cost more than the text.
 #[derive(Debug, Clone, Default)]
 struct Interner {
-    ids: HashMap<Arc<str>, u32>,
-    strings: Vec<Arc<str>>,
+    buf: String,
+    /// By id: where each string ends in `buf`.
+    ends: Vec<usize>,
+    /// Ids, found by the hash of their string.
+    table: HashTable<u32>,
+}
+
+fn hash(s: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(s.as_bytes());
+    h.finish()
 }
 
 impl Interner {
     fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.ids.get(s) {
+        let (buf, ends) = (&self.buf, &self.ends);
+        let get = |id: u32| {
+            let i = id as usize;
+            &buf[if i == 0 { 0 } else { ends[i - 1] }..ends[i]]
+        };
+        let h = hash(s);
+        if let Some(&id) = self.table.find(h, |&id| get(id) == s) {
             return id;
         }
-        let id = u32::try_from(self.strings.len()).expect("fewer than 2^32 strings");
-        let s: Arc<str> = Arc::from(s);
-        self.strings.push(s.clone());
-        self.ids.insert(s, id);
+        let id = u32::try_from(self.ends.len()).expect("fewer than 2^32 strings");
+        self.buf.push_str(s);
+        self.ends.push(self.buf.len());
+        let (buf, ends) = (&self.buf, &self.ends);
+        self.table.insert_unique(h, id, |&id| {
+            let i = id as usize;
+            hash(&buf[if i == 0 { 0 } else { ends[i - 1] }..ends[i]])
+        });
         id
     }
 
     fn get(&self, id: u32) -> &str {
-        &self.strings[id as usize]
+        let i = id as usize;
+        &self.buf[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]]
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
     }
 }
 
@@ -146,13 +173,10 @@ impl SpanStore {
 
     /// Appends another store's records, their owners renumbered by `owner`.
     pub(crate) fn append(&mut self, other: &SpanStore, owner: impl Fn(Owner) -> Option<Owner>) {
-        let sources: Vec<u32> = other
-            .sources
-            .strings
-            .iter()
-            .map(|s| self.sources.intern(s))
+        let sources: Vec<u32> = (0..other.sources.len() as u32)
+            .map(|id| self.sources.intern(other.sources.get(id)))
             .collect();
-        let mut texts: Vec<u32> = vec![u32::MAX; other.texts.strings.len()];
+        let mut texts: Vec<u32> = vec![u32::MAX; other.texts.len()];
         self.index = None;
         self.recs.reserve(other.recs.len());
         for r in &other.recs {
@@ -191,7 +215,7 @@ impl SpanStore {
         {
             return;
         }
-        let mut rank = vec![0u32; self.sources.strings.len()];
+        let mut rank = vec![0u32; self.sources.len()];
         let mut order: Vec<u32> = (0..rank.len() as u32).collect();
         order.sort_unstable_by(|a, b| self.sources.get(*a).cmp(self.sources.get(*b)));
         for (r, id) in order.into_iter().enumerate() {
@@ -377,8 +401,8 @@ mod tests {
             (true, i) => Some(Owner::edge(i + 2)),
         });
         whole.compact(2, 3);
-        assert_eq!(whole.sources.strings.len(), 1);
-        assert_eq!(whole.texts.strings.len(), 1);
+        assert_eq!(whole.sources.len(), 1);
+        assert_eq!(whole.texts.len(), 1);
         assert_eq!(all(&whole, Owner::node(1)), [("doc".to_string(), 1, 2)]);
         assert_eq!(all(&whole, Owner::edge(2)), [("doc".to_string(), 1, 2)]);
         assert!(all(&whole, Owner::edge(0)).is_empty());

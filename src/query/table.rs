@@ -34,7 +34,7 @@ impl EdgeEvidence {
             subject: kg.node(from).label.clone(),
             relation: e.relation.to_string(),
             object: kg.node(to).label.clone(),
-            rule: e.rule.clone(),
+            rule: e.rule.to_string(),
             confidence: e.confidence,
             lines: kg
                 .evidence(ex)
