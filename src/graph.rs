@@ -2,7 +2,7 @@
 //! (type, folded name) so every stage and every document lands on the same node.
 
 use crate::fold::{fold, slug};
-use crate::model::{EdgeDoc, GraphDoc, GraphMeta, NodeDoc, Span};
+use crate::model::{EdgeDoc, GraphDoc, GraphMeta, NodeDoc};
 use crate::spans::{Owner, SpanRef, SpanStore};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -466,11 +466,14 @@ impl KnowledgeGraph {
                 [],
             ));
         }
-        self.spans
-            .append(&other.spans, |owner| match owner.split() {
+        self.spans.append_filtered(
+            &other.spans,
+            |owner| match owner.split() {
                 (false, i) => Some(Owner::node(map[i].index())),
                 (true, i) => edge_map[i].map(|ex| Owner::edge(ex.index())),
-            });
+            },
+            |_| true,
+        );
         for (s, h) in &other.sources {
             self.add_source(s, Some(h.as_str()).filter(|h| !h.is_empty()));
         }
@@ -597,34 +600,64 @@ impl KnowledgeGraph {
         if gone.is_empty() {
             return;
         }
-        let mut doc = self.to_doc();
-        let touched = |spans: &[Span]| spans.iter().any(|s| gone.contains(&s.source));
-        let mut dropped = BTreeSet::new();
-        doc.nodes.retain_mut(|n| {
-            if !touched(&n.mentions) {
-                return true;
+        self.compact();
+        let kept = |spans: Vec<SpanRef<'_>>| spans.iter().any(|s| !gone.contains(s.source));
+        let nodes: Vec<bool> = self
+            .graph
+            .node_indices()
+            .map(|ix| kept(self.mentions(ix)))
+            .collect();
+        let edges: Vec<bool> = self
+            .graph
+            .edge_references()
+            .map(|e| {
+                nodes[e.source().index()]
+                    && nodes[e.target().index()]
+                    && kept(self.evidence(e.id()))
+            })
+            .collect();
+        // The graph that remains is the union of what is kept, built like any merge.
+        let mut out = KnowledgeGraph::new();
+        out.meta.generator = std::mem::take(&mut self.meta.generator);
+        let mut map = vec![None; self.graph.node_count()];
+        for (kind, keys) in Kind::ALL.into_iter().zip(&self.by_key) {
+            for (key, &ix) in keys {
+                if !nodes[ix.index()] {
+                    continue;
+                }
+                let n = &self.graph[ix];
+                let new = out.union_node(kind, key, &n.label);
+                out.absorb_node(new, n.aliases.iter(), &n.attributes);
+                map[ix.index()] = Some(new);
             }
-            n.mentions.retain(|m| !gone.contains(&m.source));
-            if n.mentions.is_empty() {
-                dropped.insert(n.id.clone());
+        }
+        let mut edge_map = vec![None; self.graph.edge_count()];
+        for e in self.graph.edge_references() {
+            if !edges[e.id().index()] {
+                continue;
             }
-            !n.mentions.is_empty()
-        });
-        doc.edges.retain_mut(|e| {
-            if dropped.contains(&e.source) || dropped.contains(&e.target) {
-                return false;
+            let (Some(from), Some(to)) = (map[e.source().index()], map[e.target().index()]) else {
+                continue;
+            };
+            let w = e.weight();
+            edge_map[e.id().index()] =
+                out.add_edge(from, w.relation, to, &w.rule, w.confidence, []);
+        }
+        out.spans.append_filtered(
+            &self.spans,
+            |owner| match owner.split() {
+                (false, i) => map[i].map(|ix| Owner::node(ix.index())),
+                (true, i) => edge_map[i].map(|ex| Owner::edge(ex.index())),
+            },
+            |source| !gone.contains(source),
+        );
+        for (s, h) in &self.sources {
+            if !gone.contains(s) {
+                out.add_source(s, Some(h.as_str()).filter(|h| !h.is_empty()));
             }
-            if !touched(&e.evidence) {
-                return true;
-            }
-            e.evidence.retain(|m| !gone.contains(&m.source));
-            !e.evidence.is_empty()
-        });
-        doc.graph.sources.retain(|s| !gone.contains(s));
-        doc.graph.hashes.retain(|s, _| !gone.contains(s));
-        let generator = std::mem::take(&mut self.meta.generator);
-        *self = KnowledgeGraph::from_doc(&doc);
-        self.meta.generator = generator;
+        }
+        out.compact();
+        *self = out;
     }
 
     /// [`Self::to_doc`], compacting first.

@@ -171,23 +171,39 @@ impl SpanStore {
         });
     }
 
-    /// Appends another store's records, their owners renumbered by `owner`.
-    pub(crate) fn append(&mut self, other: &SpanStore, owner: impl Fn(Owner) -> Option<Owner>) {
+    /// Appends another store's records from the sources `source` accepts, their owners
+    /// renumbered by `owner` (`None` drops the record).
+    pub(crate) fn append_filtered(
+        &mut self,
+        other: &SpanStore,
+        owner: impl Fn(Owner) -> Option<Owner>,
+        source: impl Fn(&str) -> bool,
+    ) {
         let sources: Vec<u32> = (0..other.sources.len() as u32)
-            .map(|id| self.sources.intern(other.sources.get(id)))
+            .map(|id| {
+                let name = other.sources.get(id);
+                if source(name) {
+                    self.sources.intern(name)
+                } else {
+                    u32::MAX
+                }
+            })
             .collect();
         let mut texts: Vec<u32> = vec![u32::MAX; other.texts.len()];
         self.index = None;
         self.recs.reserve(other.recs.len());
         for r in &other.recs {
-            let Some(o) = owner(r.owner) else { continue };
+            let src = sources[r.source as usize];
+            let Some(o) = owner(r.owner).filter(|_| src != u32::MAX) else {
+                continue;
+            };
             let t = &mut texts[r.text as usize];
             if *t == u32::MAX {
                 *t = self.texts.intern(other.texts.get(r.text));
             }
             self.recs.push(Rec {
                 owner: o,
-                source: sources[r.source as usize],
+                source: src,
                 text: *t,
                 ..*r
             });
@@ -395,11 +411,15 @@ mod tests {
         part.push(Owner::node(1), at("doc", 3, 4));
         let mut whole = SpanStore::default();
         whole.push(Owner::node(0), at("doc", 5, 6));
-        whole.append(&part, |o| match o.split() {
-            (false, 0) => Some(Owner::node(1)),
-            (false, _) => None,
-            (true, i) => Some(Owner::edge(i + 2)),
-        });
+        whole.append_filtered(
+            &part,
+            |o| match o.split() {
+                (false, 0) => Some(Owner::node(1)),
+                (false, _) => None,
+                (true, i) => Some(Owner::edge(i + 2)),
+            },
+            |_| true,
+        );
         whole.compact(2, 3);
         assert_eq!(whole.sources.len(), 1);
         assert_eq!(whole.texts.len(), 1);
