@@ -445,8 +445,13 @@ impl KnowledgeGraph {
     /// the same whatever the order and grouping of merges.
     pub fn merge(&mut self, other: &KnowledgeGraph) {
         let mut map: Vec<NodeIndex> = vec![NodeIndex::end(); other.graph.node_count()];
+        // Room for the part at once, rather than growing table by table.
+        self.graph.reserve_nodes(other.graph.node_count());
+        self.graph.reserve_edges(other.graph.edge_count());
+        self.edges.reserve(other.graph.edge_count());
         // Each node is under its folded label in `by_key`, so nothing is folded again.
         for (kind, keys) in Kind::ALL.into_iter().zip(&other.by_key) {
+            self.by_key[kind as usize].reserve(keys.len());
             for (key, &oix) in keys {
                 let n = &other.graph[oix];
                 let ix = self.union_node(kind, key, &n.label);
