@@ -240,8 +240,39 @@ pub fn extract(rules: &Rules, doc: &Document) -> Facts {
     Extractor::new(rules, doc).run()
 }
 
+/// The cues the extractor uses, looked up once per document: a lookup hashes the name, and
+/// a cloned cue would start with cold regex caches.
+struct Cues<'a> {
+    talk_word: &'a crate::rules::Cue,
+    scope_break: &'a crate::rules::Cue,
+    titled: Option<&'a crate::rules::Cue>,
+    see_title: Option<&'a crate::rules::Cue>,
+    talk_line: Option<&'a crate::rules::Cue>,
+    label_line: Option<&'a crate::rules::Cue>,
+    event_word: Option<&'a crate::rules::Cue>,
+    keynote: Option<&'a crate::rules::Cue>,
+    workshop: Option<&'a crate::rules::Cue>,
+}
+
+impl<'a> Cues<'a> {
+    fn new(rules: &'a Rules) -> Cues<'a> {
+        Cues {
+            talk_word: rules.cue("talk_word").expect("required cue"),
+            scope_break: rules.cue("scope_break").expect("required cue"),
+            titled: rules.cue("titled"),
+            see_title: rules.cue("see_title"),
+            talk_line: rules.cue("talk_line"),
+            label_line: rules.cue("label_line"),
+            event_word: rules.cue("event_word"),
+            keynote: rules.cue("keynote"),
+            workshop: rules.cue("workshop"),
+        }
+    }
+}
+
 struct Extractor<'a> {
     rules: &'a Rules,
+    cues: Cues<'a>,
     doc: &'a Document,
     layout: Layout,
     toks: Vec<Tok>,
@@ -288,6 +319,7 @@ impl<'a> Extractor<'a> {
     fn new(rules: &'a Rules, doc: &'a Document) -> Extractor<'a> {
         Extractor {
             rules,
+            cues: Cues::new(rules),
             doc,
             layout: read::layout(doc),
             toks: Vec::new(),
@@ -733,12 +765,7 @@ impl<'a> Extractor<'a> {
         let last = text[words[*run.last()?].0..re].to_string();
         let (label, end) = if let Some(c) = EDITION.captures(after) {
             (format!("{label} #{}", &c[1]), re + c.get(0)?.end())
-        } else if run.len() >= 2
-            && self
-                .rules
-                .cue("event_word")
-                .is_some_and(|r| r.is_match(&last))
-        {
+        } else if run.len() >= 2 && self.cues.event_word.is_some_and(|r| r.is_match(&last)) {
             match WORD
                 .find(after)
                 .filter(|m| after[..m.start()].trim().is_empty() && YEAR.is_match(m.as_str()))
@@ -909,10 +936,7 @@ impl<'a> Extractor<'a> {
                 let (s, e) = (toks[i].start, toks[j].end);
                 let last = text[s..e].rsplit(' ').next().unwrap_or("");
                 let edition = EDITION.captures(&text[e..line.end()]);
-                let ends_in_event = self
-                    .rules
-                    .cue("event_word")
-                    .is_some_and(|r| r.is_match(last));
+                let ends_in_event = self.cues.event_word.is_some_and(|r| r.is_match(last));
                 if ends_in_event || edition.is_some() {
                     let mut label = text[s..e].to_string();
                     let mut end = e;
@@ -950,7 +974,7 @@ impl<'a> Extractor<'a> {
     fn inline_titles(&self, line: &read::Line, toks: &mut Vec<Tok>) {
         let text = &self.doc.text;
         let clean = &line.clean;
-        let talk_word = self.rules.cue("talk_word").expect("required cue");
+        let talk_word = self.cues.talk_word;
         let mut titles: Vec<(usize, usize, String)> = Vec::new();
         for sentence in self.sentences_of(line) {
             let (ss, se) = (sentence.start - line.start, sentence.end - line.start);
@@ -978,7 +1002,7 @@ impl<'a> Extractor<'a> {
                 let g = (gs + lead, gs + lead + raw.trim().len());
                 let title = raw.trim();
                 let before = &stext[..ctx];
-                let titled = self.rules.cue("titled").is_some_and(|r| r.is_match(before));
+                let titled = self.cues.titled.is_some_and(|r| r.is_match(before));
                 // Right after "son talk", "keynote,", "session :" a quoted sentence-case title
                 // ("Cilium en prod : adieu kube-proxy") is a title too.
                 let near: String = before
@@ -1020,7 +1044,7 @@ impl<'a> Extractor<'a> {
                     ));
                 }
             }
-            if let Some(see) = self.rules.cue("see_title") {
+            if let Some(see) = self.cues.see_title {
                 for m in see.find_iter(stext) {
                     if let Some((s, e)) = self.title_run(line.start + ss + m.end(), line.start + se)
                     {
@@ -1146,7 +1170,7 @@ impl<'a> Extractor<'a> {
         let lines = &self.layout.lines;
         let markdown = self.layout.markdown;
         let mut out: Vec<Heading> = Vec::new();
-        let talk_line = self.rules.cue("talk_line");
+        let talk_line = self.cues.talk_line;
         let mut i = 0;
         while i < lines.len() {
             let l = &lines[i];
@@ -1225,7 +1249,7 @@ impl<'a> Extractor<'a> {
                         || lines[i - 1].trimmed().chars().next_back().is_some_and(|c| {
                             !c.is_alphanumeric() && !matches!(c, ',' | '-' | '\'' | '’')
                         });
-                    let label = self.rules.cue("label_line").is_some_and(|r| r.is_match(t));
+                    let label = self.cues.label_line.is_some_and(|r| r.is_match(t));
                     if after_break && !label && title_like(t, 1) && !t.ends_with(['!', '?']) {
                         out.push(Heading {
                             line_index: i,
@@ -1251,7 +1275,7 @@ impl<'a> Extractor<'a> {
         // Which headings could be talk titles.
         let has_deeper = out.iter().any(|h| h.level >= 2 && h.level < 9);
         let out_first = out.first().map(|h| h.start);
-        let talk_word = self.rules.cue("talk_word").expect("required cue").clone();
+        let talk_word = self.cues.talk_word;
         static SPEAKER_SEP: Lazy<Regex> = Lazy::new(|| {
             Regex::new(r"(?:\s+(?:[-–—|]|by|par|with|avec)\s+|\s*\(\s*)$").expect("separator regex")
         });
@@ -1403,7 +1427,7 @@ impl<'a> Extractor<'a> {
         let mut pending: Vec<Pending> = Vec::new();
         let mut entity_hits: Vec<(usize, Kind)> = Vec::new();
         let mut new_talks: Vec<(String, usize, usize, usize)> = Vec::new();
-        let scope_break = self.rules.cue("scope_break").expect("required cue").clone();
+        let scope_break = self.cues.scope_break;
         // The talk in force for each line: the heading above it, until a scope break.
         let mut context: Vec<Option<String>> = vec![None; self.units.len()];
         {
@@ -1684,8 +1708,8 @@ impl<'a> Extractor<'a> {
     // ---- assembling facts -------------------------------------------------------------
 
     fn finish(&mut self, headings: &[Heading]) {
-        let talk_word = self.rules.cue("talk_word").expect("required cue").clone();
-        let scope_break = self.rules.cue("scope_break").expect("required cue").clone();
+        let talk_word = self.cues.talk_word;
+        let scope_break = self.cues.scope_break;
         // In notes that open with an agenda, "Talk 2 — short name" headings stand for the
         // agenda's second talk: the section is about it, under its real title.
         let mut agenda: Vec<(usize, String)> = self.agenda.clone();
@@ -1767,17 +1791,9 @@ impl<'a> Extractor<'a> {
                 }
                 self.talk_scopes.push((title.clone(), h.end, end));
                 let kind_text = format!("{} {}", h.text, opening);
-                let kind = if self
-                    .rules
-                    .cue("workshop")
-                    .is_some_and(|r| r.is_match(&kind_text))
-                {
+                let kind = if self.cues.workshop.is_some_and(|r| r.is_match(&kind_text)) {
                     "workshop"
-                } else if self
-                    .rules
-                    .cue("keynote")
-                    .is_some_and(|r| r.is_match(&kind_text))
-                {
+                } else if self.cues.keynote.is_some_and(|r| r.is_match(&kind_text)) {
                     "keynote"
                 } else {
                     "talk"
