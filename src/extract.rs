@@ -342,11 +342,8 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    fn span(&self, start: usize, end: usize, line: usize) -> Span {
-        let text = self.doc.text[start..end]
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+    /// Every span of the document is made here.
+    fn span_with_text(&self, start: usize, end: usize, line: usize, text: String) -> Span {
         Span {
             source: self.doc.source.clone(),
             start,
@@ -354,6 +351,11 @@ impl<'a> Extractor<'a> {
             line,
             text,
         }
+    }
+
+    /// A span whose text is the source's with white space collapsed.
+    fn span(&self, start: usize, end: usize, line: usize) -> Span {
+        self.span_with_text(start, end, line, collapse_ws(&self.doc.text[start..end]))
     }
 
     fn run(mut self) -> Facts {
@@ -1663,8 +1665,10 @@ impl<'a> Extractor<'a> {
             }
         }
         for (title, s, e, line) in new_talks {
-            let span = self.span(s, e, line);
-            self.talks.entry(title.clone()).or_insert(span);
+            if !self.talks.contains_key(&title) {
+                let span = self.span(s, e, line);
+                self.talks.insert(title.clone(), span);
+            }
             self.talk_titles.push((title, s, e));
         }
         for (s, rel, o, rule, conf, es, ee, line) in pending {
@@ -1686,11 +1690,15 @@ impl<'a> Extractor<'a> {
             if to.0 == Kind::Talk {
                 if let End::Tok(k) = &o {
                     let t = &self.toks[*k];
-                    let span = self.span(t.start, t.end, t.line);
-                    self.talks.entry(t.label.clone()).or_insert(span);
-                } else if let Some(h) = headings.iter().find(|h| h.talk.as_ref() == Some(&to.1)) {
+                    if !self.talks.contains_key(&t.label) {
+                        let span = self.span(t.start, t.end, t.line);
+                        self.talks.insert(t.label.clone(), span);
+                    }
+                } else if !self.talks.contains_key(&to.1)
+                    && let Some(h) = headings.iter().find(|h| h.talk.as_ref() == Some(&to.1))
+                {
                     let span = self.span(h.start, h.end, self.layout.lines[h.line_index].number);
-                    self.talks.entry(to.1.clone()).or_insert(span);
+                    self.talks.insert(to.1.clone(), span);
                 }
             }
             let evidence = self.span(es, ee, line);
@@ -1773,8 +1781,10 @@ impl<'a> Extractor<'a> {
                 .any(|r| r.relation == Relation::Presents && &r.to.1 == title);
             let cue_in_opening = talk_word.is_match(&opening) || talk_word.is_match(&h.text);
             if h.certain || presented || cue_in_opening {
-                let span = self.span(h.start, h.end, self.layout.lines[h.line_index].number);
-                self.talks.entry(title.clone()).or_insert(span);
+                if !self.talks.contains_key(title) {
+                    let span = self.span(h.start, h.end, self.layout.lines[h.line_index].number);
+                    self.talks.insert(title.clone(), span);
+                }
                 if renamed.is_none() {
                     self.talk_titles.push((title.clone(), h.start, h.end));
                 }
@@ -1818,14 +1828,15 @@ impl<'a> Extractor<'a> {
         }
         // Inline talks (quoted, "voir …") are talks by themselves.
         for t in self.toks.iter().filter(|t| t.class == Class::Talk) {
-            let span = Span {
-                source: self.doc.source.clone(),
-                start: t.start,
-                end: t.end,
-                line: t.line,
-                text: self.doc.text[t.start..t.end].to_string(),
-            };
-            self.talks.entry(t.label.clone()).or_insert(span);
+            if !self.talks.contains_key(&t.label) {
+                let span = self.span_with_text(
+                    t.start,
+                    t.end,
+                    t.line,
+                    self.doc.text[t.start..t.end].to_string(),
+                );
+                self.talks.insert(t.label.clone(), span);
+            }
             self.talk_titles.push((t.label.clone(), t.start, t.end));
         }
         // Entities.
@@ -1856,13 +1867,8 @@ impl<'a> Extractor<'a> {
             {
                 e.aliases.push(written.clone());
             }
-            e.mentions.push(Span {
-                source: self.doc.source.clone(),
-                start: t.start,
-                end: t.end,
-                line: t.line,
-                text: written,
-            });
+            e.mentions
+                .push(self.span_with_text(t.start, t.end, t.line, written));
         }
         for (title, span) in &self.talks {
             let e = ents
@@ -1926,6 +1932,8 @@ impl<'a> Extractor<'a> {
         }
         // Mentions: projects and organisations in a talk's title or its part of the text.
         let mut mentions: Vec<RelationFact> = Vec::new();
+        // Many mentions share a line: each line's span is made once.
+        let mut line_spans: Vec<Option<Span>> = vec![None; self.layout.lines.len() + 1];
         for t in &self.toks {
             let Some(kind @ (Kind::Project | Kind::Company)) = t.class.kind() else {
                 continue;
@@ -1962,13 +1970,16 @@ impl<'a> Extractor<'a> {
                 (in_scope, "mentions.section", 0.6)
             };
             for title in talks {
+                let evidence = line_spans[t.line]
+                    .get_or_insert_with(|| self.line_span(t.line))
+                    .clone();
                 mentions.push(RelationFact {
                     from: (Kind::Talk, title.clone()),
                     relation: Relation::Mentions,
                     to: (kind, t.label.clone()),
                     rule: rule.to_string(),
                     confidence: conf,
-                    evidence: self.line_span(t.line),
+                    evidence,
                 });
             }
         }
@@ -2038,6 +2049,19 @@ impl<'a> Extractor<'a> {
             .max_by_key(|(_, e)| e.mentions.len())?;
         Some(format!("{} {year}", series.1.label))
     }
+}
+
+/// `s` with every run of white space made one space and none at either end: what
+/// `split_whitespace().collect::<Vec<_>>().join(" ")` gives, without the vector.
+fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// Trims surrounding white space off a span.
