@@ -12,6 +12,9 @@ use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
+use words::elision_len;
+
+mod words;
 
 /// Lower-cases and strips accents of `s` into `out`, recording for every output byte the
 /// input byte it came from (`map`), so automaton hits on folded text map back to the source.
@@ -120,12 +123,6 @@ struct Tok {
     nested: bool,
 }
 
-static WORD: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['’.\-+&/][\p{L}\p{N}][\p{L}\p{N}\p{M}]*)*")
-        .expect("word regex")
-});
-static ELISION: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"^(?i:qu|[dlnjcmst])['’]").expect("elision regex"));
 static GITHUB: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
         r"(?:https?://)?(?:www\.)?github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+[A-Za-z0-9_-])",
@@ -187,13 +184,13 @@ pub fn title_like(s: &str, min_words: usize) -> bool {
     }) {
         return false;
     }
-    let words: Vec<&str> = WORD.find_iter(t).map(|m| m.as_str()).collect();
+    let words: Vec<&str> = words::words(t).map(|m| m.as_str()).collect();
     if words.len() < min_words || words.len() > 20 {
         return false;
     }
     let (mut caps, mut lower) = (0usize, 0usize);
     for (i, w) in words.iter().enumerate() {
-        let w = ELISION.find(w).map_or(*w, |m| &w[m.end()..]);
+        let w = &w[elision_len(w)..];
         let first = w.chars().next().unwrap_or(' ');
         if i > 0 && is_function_word(w) {
             continue;
@@ -612,11 +609,10 @@ impl<'a> Extractor<'a> {
     /// Groups capitalised words into runs and classifies each: a person by name shape,
     /// else an unknown run that a rule may later promote.
     fn capitalised_runs(&self, line: &read::Line, toks: &mut Vec<Tok>) {
-        let words: Vec<(usize, usize)> = WORD
-            .find_iter(&line.clean)
+        let words: Vec<(usize, usize)> = words::words(&line.clean)
             .map(|m| {
                 let w = m.as_str();
-                let s = ELISION.find(w).map_or(0, |e| e.end());
+                let s = elision_len(w);
                 // "Quillbyte's" is Quillbyte.
                 let e = if w.ends_with("'s") || w.ends_with("’s") {
                     w.len() - if w.ends_with("'s") { 2 } else { 4 }
@@ -768,8 +764,8 @@ impl<'a> Extractor<'a> {
         let (label, end) = if let Some(c) = EDITION.captures(after) {
             (format!("{label} #{}", &c[1]), re + c.get(0)?.end())
         } else if run.len() >= 2 && self.cues.event_word.is_some_and(|r| r.is_match(&last)) {
-            match WORD
-                .find(after)
+            match words::words(after)
+                .next()
                 .filter(|m| after[..m.start()].trim().is_empty() && YEAR.is_match(m.as_str()))
             {
                 Some(m) => (format!("{label} {}", m.as_str()), re + m.end()),
@@ -848,7 +844,7 @@ impl<'a> Extractor<'a> {
                         end = n.end;
                         absorbed.push(k);
                     }
-                    for m in WORD.find_iter(&text[end..line.end()]).take(2) {
+                    for m in words::words(&text[end..line.end()]).take(2) {
                         let w = m.as_str();
                         if text[end..end + m.start()].trim().is_empty() && m.start() <= 2 {
                             if YEAR.is_match(w) {
@@ -1022,7 +1018,7 @@ impl<'a> Extractor<'a> {
                         .count()
                         <= 12
                 });
-                let words = WORD.find_iter(title).count();
+                let words = words::words(title).count();
                 // Or a quoted phrase in a sentence that has a talk cue and names a person.
                 let abs = (line.start + ss, line.start + se);
                 let person_here = toks.iter().any(|t| {
@@ -1099,7 +1095,7 @@ impl<'a> Extractor<'a> {
         let mut last_good = None;
         let mut words = 0;
         let mut prev_end = start + lead;
-        for m in WORD.find_iter(&rest[lead..]) {
+        for m in words::words(&rest[lead..]) {
             let (ws, we) = (start + lead + m.start(), start + lead + m.end());
             let gap = &text[prev_end..ws];
             if gap
@@ -1223,7 +1219,7 @@ impl<'a> Extractor<'a> {
                         && next.is_some_and(|n| {
                             n.kind == LineKind::Text
                                 && n.trimmed().chars().next().is_some_and(|c| c.is_lowercase())
-                                && WORD.find_iter(t).count() <= 8
+                                && words::words(t).count() <= 8
                                 && !t.ends_with(['.', ',', ';', '!', '?', '…'])
                                 && title_like(&format!("{t} {}", n.trimmed()), 3)
                         });
@@ -1307,7 +1303,7 @@ impl<'a> Extractor<'a> {
                 continue;
             }
             let f = fold(&title);
-            let words = WORD.find_iter(&title).count();
+            let words = words::words(&title).count();
             let is_section = self
                 .rules
                 .section_words
@@ -1324,12 +1320,12 @@ impl<'a> Extractor<'a> {
                 .any(|&k| self.toks[k].class == Class::Event);
             // "Retour sur le Lyon JUG de mars 2024": a heading dated with a year is the
             // document's (or a day's) title, not a talk.
-            let dated = WORD.find_iter(&title).any(|w| YEAR.is_match(w.as_str()));
+            let dated = words::words(&title).any(|w| YEAR.is_match(w.as_str()));
             let first = out_first == Some(h.start);
             let doc_title = (h.level == 1 && has_deeper) || (dated && first);
             // "La keynote d'ouverture", "The opening keynote": a description, not a title.
             let described = {
-                let mut w = WORD.find_iter(&title).map(|m| m.as_str().to_lowercase());
+                let mut w = words::words(&title).map(|m| m.as_str().to_lowercase());
                 matches!(
                     w.next().as_deref(),
                     Some(
@@ -1345,7 +1341,7 @@ impl<'a> Extractor<'a> {
                             | "notre"
                     )
                 ) && talk_word.is_match(&title)
-                    && WORD.find_iter(&title).count() <= 5
+                    && words::words(&title).count() <= 5
             };
             if !is_section
                 && !described
@@ -1558,7 +1554,7 @@ impl<'a> Extractor<'a> {
                                 .trim()
                                 .trim_matches(|c: char| c == ',' || c.is_whitespace());
                             let meaningful =
-                                WORD.find_iter(role).any(|w| !is_function_word(w.as_str()));
+                                words::words(role).any(|w| !is_function_word(w.as_str()));
                             if meaningful && role.len() >= 3 && role.len() < 80 {
                                 for &k in &subjects {
                                     self.roles
