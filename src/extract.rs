@@ -1489,23 +1489,46 @@ impl<'a> Extractor<'a> {
                     .filter(|r| !no_tokens || r.entity == Some(Kind::Talk))
                     .filter(|r| r.prefilter.may_match(&masked, letters, literal))
                 {
-                    for c in rule.regex.captures_iter(&masked) {
-                        let whole = c.get(0).expect("match");
-                        let (es, ee) = (map[whole.start()], map[whole.end().min(map.len() - 1)]);
+                    // Every match, as the byte range of each group (0 is the whole match).
+                    let mut found: Vec<Vec<Option<(usize, usize)>>> = Vec::new();
+                    match rule.loose_for(masked.chars().count()) {
+                        Some(re) => {
+                            for c in re.captures_iter(masked.as_str()) {
+                                found.push(
+                                    (0..c.group_len())
+                                        .map(|i| c.get_group(i).map(|g| (g.start, g.end)))
+                                        .collect(),
+                                );
+                            }
+                        }
+                        None => {
+                            for c in rule.regex.captures_iter(&masked) {
+                                found.push(
+                                    c.iter().map(|g| g.map(|g| (g.start(), g.end()))).collect(),
+                                );
+                            }
+                        }
+                    }
+                    for c in found {
+                        let group = |name: &str| -> Option<(usize, usize)> {
+                            let i = rule.regex.capture_names().position(|n| n == Some(name))?;
+                            c[i]
+                        };
+                        let whole = c[0].expect("match");
+                        let (es, ee) = (map[whole.0], map[whole.1.min(map.len() - 1)]);
                         let (es, ee) = trim_span(&self.doc.text, es, ee.max(es));
                         let toks_in = |name: &str| -> Vec<usize> {
-                            c.name(name)
-                                .map(|g| {
+                            group(name)
+                                .map(|(s, e)| {
                                     MASK_TOKEN
-                                        .captures_iter(g.as_str())
+                                        .captures_iter(&masked[s..e])
                                         .filter_map(|t| t[2].parse().ok())
                                         .collect()
                                 })
                                 .unwrap_or_default()
                         };
                         let orig = |name: &str| -> Option<(usize, usize)> {
-                            c.name(name)
-                                .map(|g| (map[g.start()], map[g.end().min(map.len() - 1)]))
+                            group(name).map(|(s, e)| (map[s], map[e.min(map.len() - 1)]))
                         };
                         if let Some(kind) = rule.entity {
                             if kind == Kind::Talk {
