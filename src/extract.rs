@@ -12,6 +12,9 @@ use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
+use words::elision_len;
+
+mod words;
 
 /// Lower-cases and strips accents of `s` into `out`, recording for every output byte the
 /// input byte it came from (`map`), so automaton hits on folded text map back to the source.
@@ -120,12 +123,6 @@ struct Tok {
     nested: bool,
 }
 
-static WORD: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['’.\-+&/][\p{L}\p{N}][\p{L}\p{N}\p{M}]*)*")
-        .expect("word regex")
-});
-static ELISION: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"^(?i:qu|[dlnjcmst])['’]").expect("elision regex"));
 static GITHUB: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
         r"(?:https?://)?(?:www\.)?github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+[A-Za-z0-9_-])",
@@ -187,13 +184,13 @@ pub fn title_like(s: &str, min_words: usize) -> bool {
     }) {
         return false;
     }
-    let words: Vec<&str> = WORD.find_iter(t).map(|m| m.as_str()).collect();
+    let words: Vec<&str> = words::words(t).map(|m| m.as_str()).collect();
     if words.len() < min_words || words.len() > 20 {
         return false;
     }
     let (mut caps, mut lower) = (0usize, 0usize);
     for (i, w) in words.iter().enumerate() {
-        let w = ELISION.find(w).map_or(*w, |m| &w[m.end()..]);
+        let w = &w[elision_len(w)..];
         let first = w.chars().next().unwrap_or(' ');
         if i > 0 && is_function_word(w) {
             continue;
@@ -240,8 +237,39 @@ pub fn extract(rules: &Rules, doc: &Document) -> Facts {
     Extractor::new(rules, doc).run()
 }
 
+/// The cues the extractor uses, looked up once per document: a lookup hashes the name, and
+/// a cloned cue would start with cold regex caches.
+struct Cues<'a> {
+    talk_word: &'a crate::rules::Cue,
+    scope_break: &'a crate::rules::Cue,
+    titled: Option<&'a crate::rules::Cue>,
+    see_title: Option<&'a crate::rules::Cue>,
+    talk_line: Option<&'a crate::rules::Cue>,
+    label_line: Option<&'a crate::rules::Cue>,
+    event_word: Option<&'a crate::rules::Cue>,
+    keynote: Option<&'a crate::rules::Cue>,
+    workshop: Option<&'a crate::rules::Cue>,
+}
+
+impl<'a> Cues<'a> {
+    fn new(rules: &'a Rules) -> Cues<'a> {
+        Cues {
+            talk_word: rules.cue("talk_word").expect("required cue"),
+            scope_break: rules.cue("scope_break").expect("required cue"),
+            titled: rules.cue("titled"),
+            see_title: rules.cue("see_title"),
+            talk_line: rules.cue("talk_line"),
+            label_line: rules.cue("label_line"),
+            event_word: rules.cue("event_word"),
+            keynote: rules.cue("keynote"),
+            workshop: rules.cue("workshop"),
+        }
+    }
+}
+
 struct Extractor<'a> {
     rules: &'a Rules,
+    cues: Cues<'a>,
     doc: &'a Document,
     layout: Layout,
     toks: Vec<Tok>,
@@ -288,6 +316,7 @@ impl<'a> Extractor<'a> {
     fn new(rules: &'a Rules, doc: &'a Document) -> Extractor<'a> {
         Extractor {
             rules,
+            cues: Cues::new(rules),
             doc,
             layout: read::layout(doc),
             toks: Vec::new(),
@@ -310,11 +339,8 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    fn span(&self, start: usize, end: usize, line: usize) -> Span {
-        let text = self.doc.text[start..end]
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+    /// Every span of the document is made here.
+    fn span_with_text(&self, start: usize, end: usize, line: usize, text: String) -> Span {
         Span {
             source: self.doc.source.clone(),
             start,
@@ -322,6 +348,11 @@ impl<'a> Extractor<'a> {
             line,
             text,
         }
+    }
+
+    /// A span whose text is the source's with white space collapsed.
+    fn span(&self, start: usize, end: usize, line: usize) -> Span {
+        self.span_with_text(start, end, line, collapse_ws(&self.doc.text[start..end]))
     }
 
     fn run(mut self) -> Facts {
@@ -578,11 +609,10 @@ impl<'a> Extractor<'a> {
     /// Groups capitalised words into runs and classifies each: a person by name shape,
     /// else an unknown run that a rule may later promote.
     fn capitalised_runs(&self, line: &read::Line, toks: &mut Vec<Tok>) {
-        let words: Vec<(usize, usize)> = WORD
-            .find_iter(&line.clean)
+        let words: Vec<(usize, usize)> = words::words(&line.clean)
             .map(|m| {
                 let w = m.as_str();
-                let s = ELISION.find(w).map_or(0, |e| e.end());
+                let s = elision_len(w);
                 // "Quillbyte's" is Quillbyte.
                 let e = if w.ends_with("'s") || w.ends_with("’s") {
                     w.len() - if w.ends_with("'s") { 2 } else { 4 }
@@ -733,14 +763,9 @@ impl<'a> Extractor<'a> {
         let last = text[words[*run.last()?].0..re].to_string();
         let (label, end) = if let Some(c) = EDITION.captures(after) {
             (format!("{label} #{}", &c[1]), re + c.get(0)?.end())
-        } else if run.len() >= 2
-            && self
-                .rules
-                .cue("event_word")
-                .is_some_and(|r| r.is_match(&last))
-        {
-            match WORD
-                .find(after)
+        } else if run.len() >= 2 && self.cues.event_word.is_some_and(|r| r.is_match(&last)) {
+            match words::words(after)
+                .next()
                 .filter(|m| after[..m.start()].trim().is_empty() && YEAR.is_match(m.as_str()))
             {
                 Some(m) => (format!("{label} {}", m.as_str()), re + m.end()),
@@ -819,7 +844,7 @@ impl<'a> Extractor<'a> {
                         end = n.end;
                         absorbed.push(k);
                     }
-                    for m in WORD.find_iter(&text[end..line.end()]).take(2) {
+                    for m in words::words(&text[end..line.end()]).take(2) {
                         let w = m.as_str();
                         if text[end..end + m.start()].trim().is_empty() && m.start() <= 2 {
                             if YEAR.is_match(w) {
@@ -909,10 +934,7 @@ impl<'a> Extractor<'a> {
                 let (s, e) = (toks[i].start, toks[j].end);
                 let last = text[s..e].rsplit(' ').next().unwrap_or("");
                 let edition = EDITION.captures(&text[e..line.end()]);
-                let ends_in_event = self
-                    .rules
-                    .cue("event_word")
-                    .is_some_and(|r| r.is_match(last));
+                let ends_in_event = self.cues.event_word.is_some_and(|r| r.is_match(last));
                 if ends_in_event || edition.is_some() {
                     let mut label = text[s..e].to_string();
                     let mut end = e;
@@ -950,7 +972,7 @@ impl<'a> Extractor<'a> {
     fn inline_titles(&self, line: &read::Line, toks: &mut Vec<Tok>) {
         let text = &self.doc.text;
         let clean = &line.clean;
-        let talk_word = self.rules.cue("talk_word").expect("required cue");
+        let talk_word = self.cues.talk_word;
         let mut titles: Vec<(usize, usize, String)> = Vec::new();
         for sentence in self.sentences_of(line) {
             let (ss, se) = (sentence.start - line.start, sentence.end - line.start);
@@ -978,7 +1000,7 @@ impl<'a> Extractor<'a> {
                 let g = (gs + lead, gs + lead + raw.trim().len());
                 let title = raw.trim();
                 let before = &stext[..ctx];
-                let titled = self.rules.cue("titled").is_some_and(|r| r.is_match(before));
+                let titled = self.cues.titled.is_some_and(|r| r.is_match(before));
                 // Right after "son talk", "keynote,", "session :" a quoted sentence-case title
                 // ("Cilium en prod : adieu kube-proxy") is a title too.
                 let near: String = before
@@ -996,7 +1018,7 @@ impl<'a> Extractor<'a> {
                         .count()
                         <= 12
                 });
-                let words = WORD.find_iter(title).count();
+                let words = words::words(title).count();
                 // Or a quoted phrase in a sentence that has a talk cue and names a person.
                 let abs = (line.start + ss, line.start + se);
                 let person_here = toks.iter().any(|t| {
@@ -1020,7 +1042,7 @@ impl<'a> Extractor<'a> {
                     ));
                 }
             }
-            if let Some(see) = self.rules.cue("see_title") {
+            if let Some(see) = self.cues.see_title {
                 for m in see.find_iter(stext) {
                     if let Some((s, e)) = self.title_run(line.start + ss + m.end(), line.start + se)
                     {
@@ -1073,7 +1095,7 @@ impl<'a> Extractor<'a> {
         let mut last_good = None;
         let mut words = 0;
         let mut prev_end = start + lead;
-        for m in WORD.find_iter(&rest[lead..]) {
+        for m in words::words(&rest[lead..]) {
             let (ws, we) = (start + lead + m.start(), start + lead + m.end());
             let gap = &text[prev_end..ws];
             if gap
@@ -1146,7 +1168,7 @@ impl<'a> Extractor<'a> {
         let lines = &self.layout.lines;
         let markdown = self.layout.markdown;
         let mut out: Vec<Heading> = Vec::new();
-        let talk_line = self.rules.cue("talk_line");
+        let talk_line = self.cues.talk_line;
         let mut i = 0;
         while i < lines.len() {
             let l = &lines[i];
@@ -1197,7 +1219,7 @@ impl<'a> Extractor<'a> {
                         && next.is_some_and(|n| {
                             n.kind == LineKind::Text
                                 && n.trimmed().chars().next().is_some_and(|c| c.is_lowercase())
-                                && WORD.find_iter(t).count() <= 8
+                                && words::words(t).count() <= 8
                                 && !t.ends_with(['.', ',', ';', '!', '?', '…'])
                                 && title_like(&format!("{t} {}", n.trimmed()), 3)
                         });
@@ -1225,7 +1247,7 @@ impl<'a> Extractor<'a> {
                         || lines[i - 1].trimmed().chars().next_back().is_some_and(|c| {
                             !c.is_alphanumeric() && !matches!(c, ',' | '-' | '\'' | '’')
                         });
-                    let label = self.rules.cue("label_line").is_some_and(|r| r.is_match(t));
+                    let label = self.cues.label_line.is_some_and(|r| r.is_match(t));
                     if after_break && !label && title_like(t, 1) && !t.ends_with(['!', '?']) {
                         out.push(Heading {
                             line_index: i,
@@ -1251,7 +1273,7 @@ impl<'a> Extractor<'a> {
         // Which headings could be talk titles.
         let has_deeper = out.iter().any(|h| h.level >= 2 && h.level < 9);
         let out_first = out.first().map(|h| h.start);
-        let talk_word = self.rules.cue("talk_word").expect("required cue").clone();
+        let talk_word = self.cues.talk_word;
         static SPEAKER_SEP: Lazy<Regex> = Lazy::new(|| {
             Regex::new(r"(?:\s+(?:[-–—|]|by|par|with|avec)\s+|\s*\(\s*)$").expect("separator regex")
         });
@@ -1281,7 +1303,7 @@ impl<'a> Extractor<'a> {
                 continue;
             }
             let f = fold(&title);
-            let words = WORD.find_iter(&title).count();
+            let words = words::words(&title).count();
             let is_section = self
                 .rules
                 .section_words
@@ -1298,12 +1320,12 @@ impl<'a> Extractor<'a> {
                 .any(|&k| self.toks[k].class == Class::Event);
             // "Retour sur le Lyon JUG de mars 2024": a heading dated with a year is the
             // document's (or a day's) title, not a talk.
-            let dated = WORD.find_iter(&title).any(|w| YEAR.is_match(w.as_str()));
+            let dated = words::words(&title).any(|w| YEAR.is_match(w.as_str()));
             let first = out_first == Some(h.start);
             let doc_title = (h.level == 1 && has_deeper) || (dated && first);
             // "La keynote d'ouverture", "The opening keynote": a description, not a title.
             let described = {
-                let mut w = WORD.find_iter(&title).map(|m| m.as_str().to_lowercase());
+                let mut w = words::words(&title).map(|m| m.as_str().to_lowercase());
                 matches!(
                     w.next().as_deref(),
                     Some(
@@ -1319,7 +1341,7 @@ impl<'a> Extractor<'a> {
                             | "notre"
                     )
                 ) && talk_word.is_match(&title)
-                    && WORD.find_iter(&title).count() <= 5
+                    && words::words(&title).count() <= 5
             };
             if !is_section
                 && !described
@@ -1403,7 +1425,7 @@ impl<'a> Extractor<'a> {
         let mut pending: Vec<Pending> = Vec::new();
         let mut entity_hits: Vec<(usize, Kind)> = Vec::new();
         let mut new_talks: Vec<(String, usize, usize, usize)> = Vec::new();
-        let scope_break = self.rules.cue("scope_break").expect("required cue").clone();
+        let scope_break = self.cues.scope_break;
         // The talk in force for each line: the heading above it, until a scope break.
         let mut context: Vec<Option<String>> = vec![None; self.units.len()];
         {
@@ -1467,23 +1489,46 @@ impl<'a> Extractor<'a> {
                     .filter(|r| !no_tokens || r.entity == Some(Kind::Talk))
                     .filter(|r| r.prefilter.may_match(&masked, letters, literal))
                 {
-                    for c in rule.regex.captures_iter(&masked) {
-                        let whole = c.get(0).expect("match");
-                        let (es, ee) = (map[whole.start()], map[whole.end().min(map.len() - 1)]);
+                    // Every match, as the byte range of each group (0 is the whole match).
+                    let mut found: Vec<Vec<Option<(usize, usize)>>> = Vec::new();
+                    match rule.loose_for(masked.chars().count()) {
+                        Some(re) => {
+                            for c in re.captures_iter(masked.as_str()) {
+                                found.push(
+                                    (0..c.group_len())
+                                        .map(|i| c.get_group(i).map(|g| (g.start, g.end)))
+                                        .collect(),
+                                );
+                            }
+                        }
+                        None => {
+                            for c in rule.regex.captures_iter(&masked) {
+                                found.push(
+                                    c.iter().map(|g| g.map(|g| (g.start(), g.end()))).collect(),
+                                );
+                            }
+                        }
+                    }
+                    for c in found {
+                        let group = |name: &str| -> Option<(usize, usize)> {
+                            let i = rule.regex.capture_names().position(|n| n == Some(name))?;
+                            c[i]
+                        };
+                        let whole = c[0].expect("match");
+                        let (es, ee) = (map[whole.0], map[whole.1.min(map.len() - 1)]);
                         let (es, ee) = trim_span(&self.doc.text, es, ee.max(es));
                         let toks_in = |name: &str| -> Vec<usize> {
-                            c.name(name)
-                                .map(|g| {
+                            group(name)
+                                .map(|(s, e)| {
                                     MASK_TOKEN
-                                        .captures_iter(g.as_str())
+                                        .captures_iter(&masked[s..e])
                                         .filter_map(|t| t[2].parse().ok())
                                         .collect()
                                 })
                                 .unwrap_or_default()
                         };
                         let orig = |name: &str| -> Option<(usize, usize)> {
-                            c.name(name)
-                                .map(|g| (map[g.start()], map[g.end().min(map.len() - 1)]))
+                            group(name).map(|(s, e)| (map[s], map[e.min(map.len() - 1)]))
                         };
                         if let Some(kind) = rule.entity {
                             if kind == Kind::Talk {
@@ -1532,7 +1577,7 @@ impl<'a> Extractor<'a> {
                                 .trim()
                                 .trim_matches(|c: char| c == ',' || c.is_whitespace());
                             let meaningful =
-                                WORD.find_iter(role).any(|w| !is_function_word(w.as_str()));
+                                words::words(role).any(|w| !is_function_word(w.as_str()));
                             if meaningful && role.len() >= 3 && role.len() < 80 {
                                 for &k in &subjects {
                                     self.roles
@@ -1639,8 +1684,10 @@ impl<'a> Extractor<'a> {
             }
         }
         for (title, s, e, line) in new_talks {
-            let span = self.span(s, e, line);
-            self.talks.entry(title.clone()).or_insert(span);
+            if !self.talks.contains_key(&title) {
+                let span = self.span(s, e, line);
+                self.talks.insert(title.clone(), span);
+            }
             self.talk_titles.push((title, s, e));
         }
         for (s, rel, o, rule, conf, es, ee, line) in pending {
@@ -1662,11 +1709,15 @@ impl<'a> Extractor<'a> {
             if to.0 == Kind::Talk {
                 if let End::Tok(k) = &o {
                     let t = &self.toks[*k];
-                    let span = self.span(t.start, t.end, t.line);
-                    self.talks.entry(t.label.clone()).or_insert(span);
-                } else if let Some(h) = headings.iter().find(|h| h.talk.as_ref() == Some(&to.1)) {
+                    if !self.talks.contains_key(&t.label) {
+                        let span = self.span(t.start, t.end, t.line);
+                        self.talks.insert(t.label.clone(), span);
+                    }
+                } else if !self.talks.contains_key(&to.1)
+                    && let Some(h) = headings.iter().find(|h| h.talk.as_ref() == Some(&to.1))
+                {
                     let span = self.span(h.start, h.end, self.layout.lines[h.line_index].number);
-                    self.talks.entry(to.1.clone()).or_insert(span);
+                    self.talks.insert(to.1.clone(), span);
                 }
             }
             let evidence = self.span(es, ee, line);
@@ -1684,8 +1735,8 @@ impl<'a> Extractor<'a> {
     // ---- assembling facts -------------------------------------------------------------
 
     fn finish(&mut self, headings: &[Heading]) {
-        let talk_word = self.rules.cue("talk_word").expect("required cue").clone();
-        let scope_break = self.rules.cue("scope_break").expect("required cue").clone();
+        let talk_word = self.cues.talk_word;
+        let scope_break = self.cues.scope_break;
         // In notes that open with an agenda, "Talk 2 — short name" headings stand for the
         // agenda's second talk: the section is about it, under its real title.
         let mut agenda: Vec<(usize, String)> = self.agenda.clone();
@@ -1749,8 +1800,10 @@ impl<'a> Extractor<'a> {
                 .any(|r| r.relation == Relation::Presents && &r.to.1 == title);
             let cue_in_opening = talk_word.is_match(&opening) || talk_word.is_match(&h.text);
             if h.certain || presented || cue_in_opening {
-                let span = self.span(h.start, h.end, self.layout.lines[h.line_index].number);
-                self.talks.entry(title.clone()).or_insert(span);
+                if !self.talks.contains_key(title) {
+                    let span = self.span(h.start, h.end, self.layout.lines[h.line_index].number);
+                    self.talks.insert(title.clone(), span);
+                }
                 if renamed.is_none() {
                     self.talk_titles.push((title.clone(), h.start, h.end));
                 }
@@ -1767,17 +1820,9 @@ impl<'a> Extractor<'a> {
                 }
                 self.talk_scopes.push((title.clone(), h.end, end));
                 let kind_text = format!("{} {}", h.text, opening);
-                let kind = if self
-                    .rules
-                    .cue("workshop")
-                    .is_some_and(|r| r.is_match(&kind_text))
-                {
+                let kind = if self.cues.workshop.is_some_and(|r| r.is_match(&kind_text)) {
                     "workshop"
-                } else if self
-                    .rules
-                    .cue("keynote")
-                    .is_some_and(|r| r.is_match(&kind_text))
-                {
+                } else if self.cues.keynote.is_some_and(|r| r.is_match(&kind_text)) {
                     "keynote"
                 } else {
                     "talk"
@@ -1802,14 +1847,15 @@ impl<'a> Extractor<'a> {
         }
         // Inline talks (quoted, "voir …") are talks by themselves.
         for t in self.toks.iter().filter(|t| t.class == Class::Talk) {
-            let span = Span {
-                source: self.doc.source.clone(),
-                start: t.start,
-                end: t.end,
-                line: t.line,
-                text: self.doc.text[t.start..t.end].to_string(),
-            };
-            self.talks.entry(t.label.clone()).or_insert(span);
+            if !self.talks.contains_key(&t.label) {
+                let span = self.span_with_text(
+                    t.start,
+                    t.end,
+                    t.line,
+                    self.doc.text[t.start..t.end].to_string(),
+                );
+                self.talks.insert(t.label.clone(), span);
+            }
             self.talk_titles.push((t.label.clone(), t.start, t.end));
         }
         // Entities.
@@ -1840,13 +1886,8 @@ impl<'a> Extractor<'a> {
             {
                 e.aliases.push(written.clone());
             }
-            e.mentions.push(Span {
-                source: self.doc.source.clone(),
-                start: t.start,
-                end: t.end,
-                line: t.line,
-                text: written,
-            });
+            e.mentions
+                .push(self.span_with_text(t.start, t.end, t.line, written));
         }
         for (title, span) in &self.talks {
             let e = ents
@@ -1910,6 +1951,8 @@ impl<'a> Extractor<'a> {
         }
         // Mentions: projects and organisations in a talk's title or its part of the text.
         let mut mentions: Vec<RelationFact> = Vec::new();
+        // Many mentions share a line: each line's span is made once.
+        let mut line_spans: Vec<Option<Span>> = vec![None; self.layout.lines.len() + 1];
         for t in &self.toks {
             let Some(kind @ (Kind::Project | Kind::Company)) = t.class.kind() else {
                 continue;
@@ -1946,13 +1989,16 @@ impl<'a> Extractor<'a> {
                 (in_scope, "mentions.section", 0.6)
             };
             for title in talks {
+                let evidence = line_spans[t.line]
+                    .get_or_insert_with(|| self.line_span(t.line))
+                    .clone();
                 mentions.push(RelationFact {
                     from: (Kind::Talk, title.clone()),
                     relation: Relation::Mentions,
                     to: (kind, t.label.clone()),
                     rule: rule.to_string(),
                     confidence: conf,
-                    evidence: self.line_span(t.line),
+                    evidence,
                 });
             }
         }
@@ -2022,6 +2068,19 @@ impl<'a> Extractor<'a> {
             .max_by_key(|(_, e)| e.mentions.len())?;
         Some(format!("{} {year}", series.1.label))
     }
+}
+
+/// `s` with every run of white space made one space and none at either end: what
+/// `split_whitespace().collect::<Vec<_>>().join(" ")` gives, without the vector.
+fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// Trims surrounding white space off a span.

@@ -4,10 +4,10 @@
 
 use crate::extract::Facts;
 use crate::graph::{Kind, KnowledgeGraph};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Adds one document's facts to the graph.
-pub fn add_facts(graph: &mut KnowledgeGraph, facts: &Facts) {
+pub fn add_facts<'a>(graph: &mut KnowledgeGraph, facts: &'a Facts) {
     let mut index: BTreeMap<(Kind, String), petgraph::graph::NodeIndex> = BTreeMap::new();
     for e in &facts.entities {
         // A name already known under another node as an alias lands on that node.
@@ -28,14 +28,21 @@ pub fn add_facts(graph: &mut KnowledgeGraph, facts: &Facts) {
         }
         index.insert((e.kind, crate::fold::fold(&e.label)), ix);
     }
+    // Relation ends repeat (a speaker presents several talks, a talk mentions many
+    // projects): each (type, label) is folded and looked up once. Adding edges changes no
+    // node index, so a remembered answer stays right.
+    let mut ends: HashMap<(Kind, &str), Option<petgraph::graph::NodeIndex>> = HashMap::new();
     for r in &facts.relations {
-        let node = |g: &mut KnowledgeGraph, (kind, label): &(Kind, String)| {
-            index
-                .get(&(*kind, crate::fold::fold(label)))
-                .copied()
-                .or_else(|| g.lookup(*kind, label))
+        let mut node = |(kind, label): &'a (Kind, String)| {
+            *ends.entry((*kind, label.as_str())).or_insert_with(|| {
+                index
+                    .get(&(*kind, crate::fold::fold(label)))
+                    .copied()
+                    .or_else(|| graph.lookup(*kind, label))
+            })
         };
-        let (Some(from), Some(to)) = (node(graph, &r.from), node(graph, &r.to)) else {
+        let (from, to) = (node(&r.from), node(&r.to));
+        let (Some(from), Some(to)) = (from, to) else {
             continue;
         };
         graph.add_edge(

@@ -102,6 +102,8 @@ pub struct PatternRule {
     pub regex: Regex,
     /// Tests that must pass for `regex` to match (see [`Prefilter`]).
     pub prefilter: Prefilter,
+    /// Smaller equivalents of `regex` for short texts (see [`Loose`]), shortest limit first.
+    pub loose: Vec<Loose>,
     pub source: String,
 }
 
@@ -122,6 +124,94 @@ pub struct Prefilter {
     /// Each entry is a set of token letters (bits of [`token_bit`]); a match needs, for every
     /// entry, a token of one of its letters.
     needs: Vec<u8>,
+}
+
+/// A rule's regex with its long bounded repetitions unbounded: `x{0,200}` is `x*`.
+///
+/// When every iteration of `x` consumes at least one character, a text of `max_chars`
+/// characters or fewer cannot hold more iterations than that, so on such a text a bound of
+/// `max_chars` or more never cuts a path off, and the order in which paths are preferred
+/// is the same: `regex` and `loose` give the same matches and the same groups there. The
+/// point is size: `x{0,200}` compiles to 200 copies of `x`, and the backtracking engine
+/// that captures groups (the lazy DFA gives up on non-ASCII text under a Unicode `\b`)
+/// clears a visited set of (NFA states × text length) bits before every search.
+#[derive(Debug, Clone)]
+pub struct Loose {
+    pub max_chars: usize,
+    pub regex: regex_automata::meta::Regex,
+}
+
+impl PatternRule {
+    /// The smallest regex equivalent to `regex` on a text of `chars` characters.
+    pub fn loose_for(&self, chars: usize) -> Option<&regex_automata::meta::Regex> {
+        self.loose
+            .iter()
+            .find(|l| chars <= l.max_chars)
+            .map(|l| &l.regex)
+    }
+}
+
+/// The [`Loose`] variants of a pattern: one per distinct bound of 60 or more, each
+/// unbounding every repetition with at least that bound.
+fn loose_variants(pattern: &str) -> Vec<Loose> {
+    use regex_syntax::hir::{Hir, HirKind};
+    fn bounds(hir: &Hir, out: &mut Vec<u32>) {
+        match hir.kind() {
+            HirKind::Repetition(r) => {
+                if let Some(m) = r.max.filter(|&m| m >= 60)
+                    && r.sub.properties().minimum_len().is_some_and(|n| n >= 1)
+                {
+                    out.push(m);
+                }
+                bounds(&r.sub, out);
+            }
+            HirKind::Capture(c) => bounds(&c.sub, out),
+            HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().for_each(|h| bounds(h, out)),
+            _ => {}
+        }
+    }
+    fn loosen(hir: &Hir, at_least: u32) -> Hir {
+        use regex_syntax::hir::{Capture, Repetition};
+        match hir.kind() {
+            HirKind::Repetition(r) => {
+                let unbound = r.max.is_some_and(|m| m >= at_least)
+                    && r.sub.properties().minimum_len().is_some_and(|n| n >= 1);
+                Hir::repetition(Repetition {
+                    sub: Box::new(loosen(&r.sub, at_least)),
+                    max: if unbound { None } else { r.max },
+                    ..r.clone()
+                })
+            }
+            HirKind::Capture(c) => Hir::capture(Capture {
+                sub: Box::new(loosen(&c.sub, at_least)),
+                ..c.clone()
+            }),
+            HirKind::Concat(v) => Hir::concat(v.iter().map(|h| loosen(h, at_least)).collect()),
+            HirKind::Alternation(v) => {
+                Hir::alternation(v.iter().map(|h| loosen(h, at_least)).collect())
+            }
+            _ => hir.clone(),
+        }
+    }
+    let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(pattern) else {
+        return Vec::new();
+    };
+    let mut limits = Vec::new();
+    bounds(&hir, &mut limits);
+    limits.sort_unstable();
+    limits.dedup();
+    limits
+        .into_iter()
+        .filter_map(|m| {
+            let regex = regex_automata::meta::Regex::builder()
+                .build_from_hir(&loosen(&hir, m))
+                .ok()?;
+            Some(Loose {
+                max_chars: m as usize,
+                regex,
+            })
+        })
+        .collect()
 }
 
 /// The bit of a mask-token letter (`P`, `C`, `J`, `E`, `T`, `X`), 0 for anything else.
@@ -760,6 +850,7 @@ fn compile_patterns(
             entity,
             confidence: spec.confidence,
             scope,
+            loose: loose_variants(regex.0.as_str()),
             regex: regex.0,
             prefilter: regex.1,
             source: path.display().to_string(),
@@ -846,6 +937,71 @@ mod tests {
 #[cfg(test)]
 mod prefilter_tests {
     use super::*;
+
+    /// Every group of every match, by index.
+    fn groups_exact(re: &Regex, text: &str) -> Vec<Vec<Option<(usize, usize)>>> {
+        re.captures_iter(text)
+            .map(|c| c.iter().map(|g| g.map(|g| (g.start(), g.end()))).collect())
+            .collect()
+    }
+
+    fn groups_loose(
+        re: &regex_automata::meta::Regex,
+        text: &str,
+    ) -> Vec<Vec<Option<(usize, usize)>>> {
+        re.captures_iter(text)
+            .map(|c| {
+                (0..c.group_len())
+                    .map(|i| c.get_group(i).map(|g| (g.start, g.end)))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn loose_variants_capture_like_the_rule_on_short_texts() {
+        let rules = default_rules().unwrap_or_else(|e| panic!("{e}"));
+        assert!(rules.patterns.iter().any(|r| !r.loose.is_empty()));
+        let texts = [
+            "⟦P1⟧, ingénieure plateforme chez ⟦C2⟧",
+            "⟦P1⟧ (⟦C2⟧) a présenté ⟦T3⟧ devant une salle comble",
+            "⟦P1⟧ from ⟦C2⟧ presented ⟦T3⟧ and then ⟦P4⟧ of ⟦C5⟧ spoke",
+            "10:30 - Scaling Things at Home - ⟦P1⟧, ⟦C2⟧",
+            "⟦J1⟧, développé par ⟦C2⟧, est un projet ⟦X3⟧",
+        ];
+        for rule in &rules.patterns {
+            for loose in &rule.loose {
+                for text in texts {
+                    let text = text.chars().take(loose.max_chars).collect::<String>();
+                    assert_eq!(
+                        groups_loose(&loose.regex, &text),
+                        groups_exact(&rule.regex, &text),
+                        "{} ({} chars) on {text:?}",
+                        rule.id,
+                        loose.max_chars
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_bound_the_text_can_reach_is_kept() {
+        let loose = loose_variants(r"a(?P<x>b{0,60})");
+        assert_eq!(loose.len(), 1);
+        let long = format!("a{}", "b".repeat(70));
+        let exact = Regex::new(r"a(?P<x>b{0,60})").expect("regex");
+        // Past its limit the loose regex differs: that is why it is only used within it.
+        assert_ne!(
+            groups_loose(&loose[0].regex, &long),
+            groups_exact(&exact, &long)
+        );
+        let short = format!("a{}", "b".repeat(50));
+        assert_eq!(
+            groups_loose(&loose[0].regex, &short),
+            groups_exact(&exact, &short)
+        );
+    }
 
     #[test]
     fn token_needs_are_read_off_the_pattern() {
