@@ -138,7 +138,29 @@ mod tests {
             let mut out = Vec::new();
             write(&doc, &mut out).unwrap();
             let back: GraphDoc = serde_json::from_slice(&out).unwrap();
-            prop_assert_eq!(back, doc);
+            prop_assert_eq!(&back, &doc);
+            // Streamed straight from the graph: the same bytes as the document.
+            let mut kg = KnowledgeGraph::from_doc(&doc);
+            kg.compact();
+            let mut streamed = Vec::new();
+            write_graph(&kg, &mut streamed).unwrap();
+            let mut documented = Vec::new();
+            write(&kg.to_doc(), &mut documented).unwrap();
+            prop_assert_eq!(String::from_utf8(streamed).unwrap(), String::from_utf8(documented).unwrap());
+        }
+    }
+
+    #[test]
+    fn streamed_graph_matches_the_document_writer_on_the_sample_and_an_empty_graph() {
+        for doc in [testdoc::sample(), GraphDoc::empty()] {
+            let kg = KnowledgeGraph::from_doc(&doc);
+            let (mut streamed, mut documented) = (Vec::new(), Vec::new());
+            write_graph(&kg, &mut streamed).unwrap();
+            write(&kg.to_doc(), &mut documented).unwrap();
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                String::from_utf8(documented).unwrap()
+            );
         }
     }
 }
