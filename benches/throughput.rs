@@ -163,7 +163,7 @@ fn json(c: &mut Criterion) {
     }
     graph.compact();
     let write = |graph: &mut KnowledgeGraph, out: &mut Vec<u8>| {
-        talkgraph::export::write_graph(graph, Format::Json, &ExportOptions::default(), None, out)
+        talkgraph::export::write_graph(graph, Format::Json, &ExportOptions::default(), 1, None, out)
             .expect("serialize")
     };
     let mut text = Vec::new();

@@ -275,18 +275,26 @@ fn extract(
             base
         }
     };
-    write_graph(graph, format, args.out.cluster_by, output.as_deref(), out)
+    write_graph(
+        graph,
+        format,
+        args.out.cluster_by,
+        jobs,
+        output.as_deref(),
+        out,
+    )
 }
 
 fn write_graph(
     mut graph: KnowledgeGraph,
     format: crate::export::Format,
     cluster_by: crate::export::ClusterBy,
+    jobs: usize,
     output: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<Exit> {
     let options = crate::export::ExportOptions { cluster_by };
-    crate::export::write_graph(&mut graph, format, &options, output, out)?;
+    crate::export::write_graph(&mut graph, format, &options, jobs, output, out)?;
     Ok(Exit::Ok)
 }
 
@@ -298,7 +306,15 @@ fn merge(args: &MergeArgs, out: &mut dyn Write) -> Result<Exit> {
         // One part in memory at a time, besides the merged graph.
         graph.merge(&read_graph(path)?);
     }
-    write_graph(graph, format, args.out.cluster_by, output.as_deref(), out)
+    let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    write_graph(
+        graph,
+        format,
+        args.out.cluster_by,
+        jobs,
+        output.as_deref(),
+        out,
+    )
 }
 
 #[cfg(test)]

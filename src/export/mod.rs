@@ -200,11 +200,13 @@ fn write_stream(
 }
 
 /// Writes a whole graph to `output` (or `out` when there is none). JSON is written
-/// straight from the graph; the other formats go through its document.
+/// straight from the graph, formatted on `jobs` threads; the other formats go through its
+/// document.
 pub fn write_graph(
     kg: &mut KnowledgeGraph,
     format: Format,
     opts: &ExportOptions,
+    jobs: usize,
     output: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -217,8 +219,8 @@ pub fn write_graph(
         };
     }
     match output {
-        Some(path) => atomically(path, |w| json::write_graph(kg, w)),
-        None => json::write_graph(kg, out).map_err(|e| Error::io("<output>", e)),
+        Some(path) => atomically(path, |w| json::write_graph(kg, jobs, w)),
+        None => json::write_graph(kg, jobs, out).map_err(|e| Error::io("<output>", e)),
     }
 }
 
