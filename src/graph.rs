@@ -3,7 +3,7 @@
 
 use crate::fold::{fold, slug};
 use crate::model::{EdgeDoc, GraphDoc, GraphMeta, NodeDoc};
-use crate::spans::{Owner, SpanRef, SpanStore};
+use crate::spans::{Owner, SpanRef, SpanStore, Spans};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use rustc_hash::FxHashMap;
@@ -311,12 +311,12 @@ impl KnowledgeGraph {
     }
 
     /// A node's mentions, sorted.
-    pub fn mentions(&self, ix: NodeIndex) -> Vec<SpanRef<'_>> {
+    pub fn mentions(&self, ix: NodeIndex) -> Spans<'_> {
         self.spans.spans(Owner::node(ix.index()))
     }
 
     /// An edge's evidence, sorted, nested spans pruned.
-    pub fn evidence(&self, ex: EdgeIndex) -> Vec<SpanRef<'_>> {
+    pub fn evidence(&self, ex: EdgeIndex) -> Spans<'_> {
         self.spans.spans(Owner::edge(ex.index()))
     }
 
@@ -606,7 +606,7 @@ impl KnowledgeGraph {
             return;
         }
         self.compact();
-        let kept = |spans: Vec<SpanRef<'_>>| spans.iter().any(|s| !gone.contains(s.source));
+        let kept = |mut spans: Spans<'_>| spans.any(|s| !gone.contains(s.source));
         let nodes: Vec<bool> = self
             .graph
             .node_indices()

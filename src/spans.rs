@@ -9,6 +9,7 @@
 use crate::model::Span;
 use hashbrown::HashTable;
 use rustc_hash::FxHasher;
+use std::borrow::Cow;
 use std::hash::Hasher;
 
 /// A span borrowed from wherever it lives: a [`Span`], a JSON document being read, or a
@@ -310,9 +311,9 @@ impl SpanStore {
         recs.retain(|_| k.next().expect("one flag per record"));
     }
 
-    /// The spans of one owner, sorted. Fast once compact; otherwise the owner's records
-    /// are gathered and normalized on the spot.
-    pub(crate) fn spans(&self, owner: Owner) -> Vec<SpanRef<'_>> {
+    /// The spans of one owner, sorted. Read in place once compact; otherwise the owner's
+    /// records are gathered and normalized on the spot.
+    pub(crate) fn spans(&self, owner: Owner) -> Spans<'_> {
         if let Some(index) = &self.index {
             let (starts, i) = if owner.is_edge() {
                 (&index.edges, (owner.0 & !EDGE_BIT) as usize)
@@ -321,7 +322,11 @@ impl SpanStore {
             };
             if i + 1 < starts.len() {
                 let recs = &self.recs[starts[i] as usize..starts[i + 1] as usize];
-                return recs.iter().map(|r| self.view(r)).collect();
+                return Spans {
+                    store: self,
+                    recs: Cow::Borrowed(recs),
+                    at: 0,
+                };
             }
         }
         let mut recs: Vec<Rec> = self
@@ -332,9 +337,38 @@ impl SpanStore {
             .collect();
         let sources = &self.sources;
         self.normalize(&mut recs, |a, b| sources.get(a).cmp(sources.get(b)));
-        recs.iter().map(|r| self.view(r)).collect()
+        Spans {
+            store: self,
+            recs: Cow::Owned(recs),
+            at: 0,
+        }
     }
 }
+
+/// The spans of one node or edge, in order.
+#[derive(Debug, Clone)]
+pub struct Spans<'a> {
+    store: &'a SpanStore,
+    recs: Cow<'a, [Rec]>,
+    at: usize,
+}
+
+impl<'a> Iterator for Spans<'a> {
+    type Item = SpanRef<'a>;
+
+    fn next(&mut self) -> Option<SpanRef<'a>> {
+        let r = self.recs.get(self.at)?;
+        self.at += 1;
+        Some(self.store.view(r))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.recs.len() - self.at;
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Spans<'_> {}
 
 #[cfg(test)]
 mod tests {
@@ -353,7 +387,6 @@ mod tests {
     fn all(store: &SpanStore, owner: Owner) -> Vec<(String, usize, usize)> {
         store
             .spans(owner)
-            .into_iter()
             .map(|s| (s.source.to_string(), s.start, s.end))
             .collect()
     }

@@ -4,7 +4,7 @@
 
 use crate::graph::KnowledgeGraph;
 use crate::model::{GraphDoc, GraphMeta};
-use crate::spans::SpanRef;
+use crate::spans::Spans;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -33,16 +33,19 @@ pub(crate) fn write_graph(kg: &KnowledgeGraph, jobs: usize, out: &mut dyn Write)
             meta.hashes.insert(source.to_string(), h.to_string());
         }
     }
-    let mut head = Vec::new();
-    head.extend_from_slice(b"{\n  \"directed\": ");
-    head.extend_from_slice(if empty.directed { b"true" } else { b"false" });
-    head.extend_from_slice(b",\n  \"multigraph\": ");
-    head.extend_from_slice(if empty.multigraph { b"true" } else { b"false" });
-    head.extend_from_slice(b",\n  \"graph\": ");
+    let mut head = Sink {
+        buf: Vec::new(),
+        out: None,
+    };
+    head.buf.extend_from_slice(b"{\n  \"directed\": ");
+    head.write_all(if empty.directed { b"true" } else { b"false" })?;
+    head.write_all(b",\n  \"multigraph\": ")?;
+    head.write_all(if empty.multigraph { b"true" } else { b"false" })?;
+    head.write_all(b",\n  \"graph\": ")?;
     element(&mut head, 1, &meta)?;
-    head.extend_from_slice(b",\n  \"nodes\": ");
-    out.write_all(&head)?;
-    let node = |ix: &NodeIndex, buf: &mut Vec<u8>| {
+    head.write_all(b",\n  \"nodes\": ")?;
+    out.write_all(&head.buf)?;
+    let node = |ix: &NodeIndex, buf: &mut Sink<'_>| {
         let n = kg.node(*ix);
         element(
             buf,
@@ -53,13 +56,14 @@ pub(crate) fn write_graph(kg: &KnowledgeGraph, jobs: usize, out: &mut dyn Write)
                 label: &n.label,
                 aliases: &n.aliases,
                 attributes: &n.attributes,
-                mentions: kg.mentions(*ix),
+                mentions: Seq(kg.mentions(*ix)),
             },
         )
     };
-    array(&order.nodes, jobs, node, out)?;
+    let node_weight = |ix: &NodeIndex| kg.mentions(*ix).len() + 1;
+    array(&order.nodes, jobs, node_weight, node, out)?;
     out.write_all(b",\n  \"edges\": ")?;
-    let edge = |ex: &EdgeIndex, buf: &mut Vec<u8>| {
+    let edge = |ex: &EdgeIndex, buf: &mut Sink<'_>| {
         let (from, e, to) = kg.edge(*ex);
         element(
             buf,
@@ -71,18 +75,19 @@ pub(crate) fn write_graph(kg: &KnowledgeGraph, jobs: usize, out: &mut dyn Write)
                 relation: e.relation.as_str(),
                 rule: &e.rule,
                 confidence: e.confidence,
-                evidence: kg.evidence(*ex),
+                evidence: Seq(kg.evidence(*ex)),
             },
         )
     };
-    array(&order.edges, jobs, edge, out)?;
+    let edge_weight = |ex: &EdgeIndex| kg.evidence(*ex).len() + 1;
+    array(&order.edges, jobs, edge_weight, edge, out)?;
     out.write_all(b"\n}\n")
 }
 
 /// Serializes one value as serde_json's pretty printer would at this nesting depth.
-fn element<T: Serialize>(buf: &mut Vec<u8>, depth: usize, value: &T) -> io::Result<()> {
+fn element<T: Serialize>(out: &mut Sink<'_>, depth: usize, value: &T) -> io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(
-        buf,
+        out,
         Pretty {
             depth,
             has_value: false,
@@ -91,45 +96,83 @@ fn element<T: Serialize>(buf: &mut Vec<u8>, depth: usize, value: &T) -> io::Resu
     value.serialize(&mut ser).map_err(io::Error::from)
 }
 
+/// About how many spans' worth of JSON one batch holds (a span is ~200 bytes).
+const BATCH_WEIGHT: usize = 2048;
+
 /// A top-level array of the document (at depth 1, items at depth 2), laid out as
-/// serde_json's pretty printer does: `[]` when empty. Items are formatted in batches,
-/// `jobs` batches at a time, and written in order.
+/// serde_json's pretty printer does: `[]` when empty. Items are grouped into batches of
+/// about [`BATCH_WEIGHT`] spans, formatted `jobs` batches at a time into buffers and
+/// written in order, so memory stays a few megabytes whatever the graph; an item heavier
+/// than a batch (a project mentioned in every document) is written straight to `out`.
 fn array<T: Sync>(
     items: &[T],
     jobs: usize,
-    format: impl Fn(&T, &mut Vec<u8>) -> io::Result<()> + Sync,
+    weight: impl Fn(&T) -> usize,
+    format: impl Fn(&T, &mut Sink<'_>) -> io::Result<()> + Sync,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if items.is_empty() {
         return out.write_all(b"[]");
     }
     out.write_all(b"[")?;
-    const BATCH: usize = 512;
-    let batches: Vec<&[T]> = items.chunks(BATCH).collect();
-    let run = |batch: &[T], first: bool| -> io::Result<Vec<u8>> {
-        let mut buf = Vec::new();
-        for (i, item) in batch.iter().enumerate() {
-            buf.extend_from_slice(if first && i == 0 {
-                b"\n    "
-            } else {
-                b",\n    "
-            });
+    let sep = |i: usize| -> &'static [u8] { if i == 0 { b"\n    " } else { b",\n    " } };
+    // Batches of consecutive items, by index range; a heavy item is a batch of its own.
+    let mut batches: Vec<(usize, usize, bool)> = Vec::new();
+    let (mut start, mut load) = (0, 0);
+    for (i, item) in items.iter().enumerate() {
+        let w = weight(item);
+        if w > BATCH_WEIGHT {
+            if start < i {
+                batches.push((start, i, false));
+            }
+            batches.push((i, i + 1, true));
+            (start, load) = (i + 1, 0);
+            continue;
+        }
+        load += w;
+        if load >= BATCH_WEIGHT {
+            batches.push((start, i + 1, false));
+            (start, load) = (i + 1, 0);
+        }
+    }
+    if start < items.len() {
+        batches.push((start, items.len(), false));
+    }
+    let run = |&(from, to, _): &(usize, usize, bool)| -> io::Result<Vec<u8>> {
+        let mut buf = Sink {
+            buf: Vec::new(),
+            out: None,
+        };
+        for (i, item) in items[from..to].iter().enumerate() {
+            buf.buf.extend_from_slice(sep(from + i));
             format(item, &mut buf)?;
         }
-        Ok(buf)
+        Ok(buf.buf)
     };
     let jobs = jobs.max(1);
-    for (w, window) in batches.chunks(jobs).enumerate() {
-        let bufs: Vec<io::Result<Vec<u8>>> = if jobs == 1 {
-            window.iter().map(|b| run(b, w == 0)).collect()
+    let mut rest = &batches[..];
+    while let Some(&(from, _, heavy)) = rest.first() {
+        if heavy {
+            let mut sink = Sink {
+                buf: sep(from).to_vec(),
+                out: Some(&mut *out),
+            };
+            format(&items[from], &mut sink)?;
+            sink.flush()?;
+            rest = &rest[1..];
+            continue;
+        }
+        let n = rest.iter().take(jobs).take_while(|b| !b.2).count();
+        let (window, after) = rest.split_at(n);
+        let bufs: Vec<io::Result<Vec<u8>>> = if n == 1 {
+            vec![run(&window[0])]
         } else {
             std::thread::scope(|scope| {
                 let handles: Vec<_> = window
                     .iter()
-                    .enumerate()
-                    .map(|(i, b)| {
+                    .map(|b| {
                         let run = &run;
-                        scope.spawn(move || run(b, w == 0 && i == 0))
+                        scope.spawn(move || run(b))
                     })
                     .collect();
                 handles
@@ -141,8 +184,55 @@ fn array<T: Sync>(
         for buf in bufs {
             out.write_all(&buf?)?;
         }
+        rest = after;
     }
     out.write_all(b"\n  ]")
+}
+
+/// Where formatted JSON goes: a buffer, handed over to `out` whenever it grows past a
+/// few hundred kilobytes when there is an `out`. A concrete type, so the formatter's many
+/// small writes are inlined appends.
+struct Sink<'a> {
+    buf: Vec<u8>,
+    out: Option<&'a mut dyn Write>,
+}
+
+impl Write for Sink<'_> {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.write_all(bytes)?;
+        Ok(bytes.len())
+    }
+
+    #[inline]
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() > 1 << 18 && self.out.is_some() {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if let Some(out) = self.out.as_mut() {
+            out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+}
+
+/// A sequence serialized from an iterator that can be restarted.
+struct Seq<I>(I);
+
+impl<I> Serialize for Seq<I>
+where
+    I: Iterator + Clone,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        ser.collect_seq(self.0.clone())
+    }
 }
 
 /// serde_json's pretty layout (two spaces per level, `": "` after keys, empty containers
@@ -230,7 +320,7 @@ struct NodeOut<'a> {
     label: &'a str,
     aliases: &'a BTreeSet<String>,
     attributes: &'a BTreeMap<String, String>,
-    mentions: Vec<SpanRef<'a>>,
+    mentions: Seq<Spans<'a>>,
 }
 
 /// `EdgeDoc`, borrowed.
@@ -242,7 +332,7 @@ struct EdgeOut<'a> {
     relation: &'static str,
     rule: &'a str,
     confidence: f64,
-    evidence: Vec<SpanRef<'a>>,
+    evidence: Seq<Spans<'a>>,
 }
 
 #[cfg(test)]
@@ -293,6 +383,11 @@ mod tests {
             prev = Some(kg.add_node(Kind::Company, &format!("Org {i}")));
         }
         assert_eq!(kg.edge_count(), 1299);
+        // One node heavier than a batch: written straight through, between batches.
+        let busy = kg.lookup(Kind::Person, "Person 700").unwrap();
+        for i in 0..3000 {
+            kg.add_mention(busy, span(10_000 + i));
+        }
         kg.add_source("doc.md", None);
         kg.compact();
         let mut documented = Vec::new();

@@ -81,9 +81,9 @@ fn write_show(
         ev.write_lines("    ", out)?;
     }
     let mentions = kg.mentions(ix);
-    if !mentions.is_empty() {
+    if mentions.len() > 0 {
         writeln!(out, "mentions:")?;
-        for m in &mentions {
+        for m in mentions {
             writeln!(out, "  {}:{}: {:?}", m.source, m.line, m.text)?;
         }
     }

@@ -38,7 +38,6 @@ impl EdgeEvidence {
             confidence: e.confidence,
             lines: kg
                 .evidence(ex)
-                .into_iter()
                 .map(|s| Line {
                     source: s.source.to_string(),
                     line: s.line,
