@@ -889,11 +889,7 @@ impl KnowledgeGraph {
             label: n.label.clone(),
             aliases: n.aliases.iter().cloned().collect(),
             attributes: n.attributes.clone(),
-            mentions: self
-                .mentions(ix)
-                .into_iter()
-                .map(SpanRef::to_span)
-                .collect(),
+            mentions: self.mentions(ix).map(SpanRef::to_span).collect(),
         }
     }
 
@@ -907,11 +903,7 @@ impl KnowledgeGraph {
             relation: w.relation.to_string(),
             rule: w.rule.to_string(),
             confidence: w.confidence,
-            evidence: self
-                .evidence(ex)
-                .into_iter()
-                .map(SpanRef::to_span)
-                .collect(),
+            evidence: self.evidence(ex).map(SpanRef::to_span).collect(),
         }
     }
 
