@@ -10,9 +10,11 @@ use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_mai
 use std::hint::black_box;
 use talkgraph::KnowledgeGraph;
 use talkgraph::export::{ExportOptions, Format};
-use talkgraph::graph::{Kind, Relation};
-use talkgraph::model::{GraphDoc, Span};
-use talkgraph::spans::SpanRef;
+use talkgraph::model::GraphDoc;
+
+#[path = "../examples/support/synthetic.rs"]
+mod synthetic;
+use synthetic::synthetic;
 
 #[path = "../examples/gen_corpus.rs"]
 #[allow(dead_code)]
@@ -75,50 +77,6 @@ fn extraction(c: &mut Criterion) {
         })
     });
     g.finish();
-}
-
-/// A synthetic graph of `nodes` nodes, part of them shared with the graphs of other `seed`s
-/// (so merging has work to do), each with a mention, and an edge per person.
-fn synthetic(seed: usize, nodes: usize) -> KnowledgeGraph {
-    let mut g = KnowledgeGraph::new();
-    let source = format!("shard-{seed}/doc.md");
-    let span = |i: usize| Span {
-        source: source.clone(),
-        start: i,
-        end: i + 8,
-        line: 1 + i / 80,
-        text: "Some Name".into(),
-    };
-    let mut companies = Vec::new();
-    for i in 0..nodes / 4 {
-        // A quarter of the companies are the same in every graph.
-        let name = if i % 4 == 0 {
-            format!("Company {i}")
-        } else {
-            format!("Company {seed}-{i}")
-        };
-        let c = g.add_node(Kind::Company, &name);
-        g.add_mention(c, &span(i));
-        companies.push(c);
-    }
-    for i in 0..nodes - nodes / 4 {
-        let p = g.add_node(Kind::Person, &format!("Person {seed} {i}"));
-        g.add_mention(p, &span(i));
-        g.set_attribute(p, "role", "Engineer");
-        let c = companies[i % companies.len()];
-        let ev = span(i);
-        g.add_edge(
-            p,
-            Relation::WorksAt,
-            c,
-            "en.works_at.from",
-            0.85,
-            [SpanRef::from(&ev)],
-        );
-    }
-    g.add_source(&source, Some("0123456789abcdef"));
-    g.compact();
-    g
 }
 
 fn merging(c: &mut Criterion) {

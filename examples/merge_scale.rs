@@ -2,41 +2,10 @@
 //! bench), split into merge and compaction: `cargo run --release --example merge_scale`.
 use std::time::Instant;
 use talkgraph::KnowledgeGraph;
-use talkgraph::graph::{Kind, Relation};
-use talkgraph::spans::SpanRef;
 
-fn synthetic(seed: usize, nodes: usize) -> KnowledgeGraph {
-    let mut g = KnowledgeGraph::new();
-    let source = format!("shard-{seed}/doc.md");
-    let span = |i: usize| SpanRef {
-        source: &source,
-        start: i,
-        end: i + 8,
-        line: 1 + i / 80,
-        text: "Some Name",
-    };
-    let mut companies = Vec::new();
-    for i in 0..nodes / 4 {
-        let name = if i % 4 == 0 {
-            format!("Company {i}")
-        } else {
-            format!("Company {seed}-{i}")
-        };
-        let c = g.add_node(Kind::Company, &name);
-        g.add_mention(c, span(i));
-        companies.push(c);
-    }
-    for i in 0..nodes - nodes / 4 {
-        let p = g.add_node(Kind::Person, &format!("Person {seed} {i}"));
-        g.add_mention(p, span(i));
-        g.set_attribute(p, "role", "Engineer");
-        let c = companies[i % companies.len()];
-        g.add_edge(p, Relation::WorksAt, c, "en.works_at.from", 0.85, [span(i)]);
-    }
-    g.add_source(&source, Some("0123456789abcdef"));
-    g.compact();
-    g
-}
+#[path = "support/synthetic.rs"]
+mod support;
+use support::synthetic;
 
 fn main() {
     let parts: Vec<KnowledgeGraph> = (0..100).map(|s| synthetic(s, 10_000)).collect();
