@@ -9,6 +9,7 @@ use crate::read::{self, Document, Layout, LineKind};
 use crate::rules::{CaseRule, Rules, Scope};
 use once_cell::sync::Lazy;
 use regex::Regex;
+use regex_automata::PatternID;
 use std::collections::{BTreeMap, BTreeSet};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -1442,6 +1443,7 @@ impl<'a> Extractor<'a> {
                 context[li] = current.clone();
             }
         }
+        let mut relaxed = regex_automata::PatternSet::new(self.rules.patterns.len());
         let has_talk_rules = self
             .rules
             .patterns
@@ -1478,16 +1480,23 @@ impl<'a> Extractor<'a> {
                 if no_tokens && !has_talk_rules {
                     continue;
                 }
-                for rule in self
+                let candidate = |r: &crate::rules::PatternRule| {
+                    crate::rules::runs_on(r.scope, piece)
+                        && (!no_tokens || r.entity == Some(Kind::Talk))
+                        && r.prefilter.tokens_ok(letters, literal)
+                };
+                // One pass of all relaxed regexes at once, only if some rule is left to test.
+                if !self.rules.patterns.iter().any(candidate) {
+                    continue;
+                }
+                self.rules
+                    .relaxed_matches(crate::rules::scope_group(piece), &masked, &mut relaxed);
+                for (_, rule) in self
                     .rules
                     .patterns
                     .iter()
-                    .filter(|r| match r.scope {
-                        Scope::Line => matches!(piece, Scope::Line | Scope::Item),
-                        scope => scope == piece,
-                    })
-                    .filter(|r| !no_tokens || r.entity == Some(Kind::Talk))
-                    .filter(|r| r.prefilter.may_match(&masked, letters, literal))
+                    .enumerate()
+                    .filter(|&(i, r)| candidate(r) && relaxed.contains(PatternID::must(i)))
                 {
                     // Every match, as the byte range of each group (0 is the whole match).
                     let mut found: Vec<Vec<Option<(usize, usize)>>> = Vec::new();
