@@ -1897,25 +1897,25 @@ impl<'a> Extractor<'a> {
             if kind == Kind::Talk {
                 continue;
             }
-            let e = ents
-                .entry((kind, fold(&t.label)))
-                .or_insert_with(|| EntityFact {
-                    kind,
-                    label: t.label.clone(),
-                    aliases: Vec::new(),
-                    attributes: Vec::new(),
-                    mentions: Vec::new(),
-                });
+            let f = fold(&t.label);
+            let written = &self.doc.text[t.start..t.end];
+            // The entry's key is the fold of its label: compare folds once, and not at all
+            // when the text is the label.
+            let other_spelling = written != t.label && fold(written) != f;
+            let e = ents.entry((kind, f)).or_insert_with(|| EntityFact {
+                kind,
+                label: t.label.clone(),
+                aliases: Vec::new(),
+                attributes: Vec::new(),
+                mentions: Vec::new(),
+            });
             for a in &t.aliases {
                 if !e.aliases.contains(a) {
                     e.aliases.push(a.clone());
                 }
             }
-            let written = self.doc.text[t.start..t.end].to_string();
-            if fold(&written) != fold(&e.label)
-                && !e.aliases.contains(&written)
-                && kind != Kind::Person
-            {
+            let written = written.to_string();
+            if other_spelling && !e.aliases.contains(&written) && kind != Kind::Person {
                 e.aliases.push(written.clone());
             }
             e.mentions
