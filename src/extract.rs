@@ -9,6 +9,7 @@ use crate::read::{self, Document, Layout, LineKind};
 use crate::rules::{CaseRule, Rules, Scope};
 use once_cell::sync::Lazy;
 use regex::Regex;
+use regex_automata::PatternID;
 use std::collections::{BTreeMap, BTreeSet};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -450,7 +451,13 @@ impl<'a> Extractor<'a> {
                 nested: false,
             };
             // github.com/org/repo names a project.
-            for c in GITHUB.captures_iter(&line.clean) {
+            // Each of these regexes needs bytes most lines lack: check for them first.
+            let github = if line.clean.contains("github.com") {
+                &line.clean[..]
+            } else {
+                ""
+            };
+            for c in GITHUB.captures_iter(github) {
                 let m = c.get(0).expect("match");
                 let (org, repo) = (&c[1], c[2].trim_end_matches(".git"));
                 toks.push(mk(
@@ -462,7 +469,12 @@ impl<'a> Extractor<'a> {
                 ));
             }
             // "Josue (Josh) Abreu": a person with a nickname.
-            for c in NICKNAME.captures_iter(&line.clean) {
+            let nick = if line.clean.contains(['(', '“', '"']) {
+                &line.clean[..]
+            } else {
+                ""
+            };
+            for c in NICKNAME.captures_iter(nick) {
                 let m = c.get(0).expect("match");
                 let (first, nick, last) = (&c[1], &c[2], &c[3]);
                 if !(self.is_first_name(first) || self.is_first_name(nick))
@@ -980,8 +992,14 @@ impl<'a> Extractor<'a> {
             let has_cue = talk_word.is_match(stext);
             // Quoted strings, and emphasised ones in Markdown prose, are candidate titles:
             // (start, end) within the sentence, and where the candidate's context begins.
+            // QUOTED needs an opening quote.
+            let quoted = if stext.contains(['“', '"', '«', '\'', '‘']) {
+                stext
+            } else {
+                ""
+            };
             let mut candidates: Vec<(usize, usize, usize)> = QUOTED
-                .captures_iter(stext)
+                .captures_iter(quoted)
                 .map(|c| {
                     let g = c.get(1).or_else(|| c.get(2)).expect("one branch matches");
                     (g.start(), g.end(), c.get(0).expect("m").start())
@@ -1367,8 +1385,8 @@ impl<'a> Extractor<'a> {
     // ---- rules ------------------------------------------------------------------------
 
     /// Builds the masked form of `start..end`: entity tokens replaced by `⟦Kn⟧`.
-    /// Returns the masked text and, per masked byte, the source byte it stands for.
-    /// Also returns the letters of the tokens masked (bits of [`crate::rules::token_bit`])
+    /// Writes into `buf` the masked text and, per masked byte, the source byte it stands for.
+    /// Returns the letters of the tokens masked (bits of [`crate::rules::token_bit`])
     /// and whether the text itself held a `⟦`.
     fn mask(
         &self,
@@ -1376,30 +1394,29 @@ impl<'a> Extractor<'a> {
         start: usize,
         end: usize,
         nested_ok: bool,
-    ) -> (String, Vec<usize>, (u8, bool)) {
+        buf: &mut MaskBuf,
+    ) -> (u8, bool) {
         let clean = &self.layout.clean;
-        let mut out = String::new();
-        let mut map = Vec::new();
+        let MaskBuf { out, map, ids } = buf;
+        out.clear();
+        map.clear();
+        ids.clear();
         let mut pos = start;
         let mut letters = 0u8;
         let mut literal = false;
-        let ids: Vec<usize> = if nested_ok {
+        let inside = |k: &usize| self.toks[*k].start >= start && self.toks[*k].end <= end;
+        if nested_ok {
             // Inside a talk heading, the words of the title are ordinary text for rules.
-            self.toks
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| t.class != Class::Talk)
-                .map(|(k, _)| k)
-                .collect()
+            ids.extend(
+                (0..self.toks.len())
+                    .filter(|&k| self.toks[k].class != Class::Talk)
+                    .filter(inside),
+            );
         } else {
-            self.line_toks[li].clone()
-        };
-        let mut ids: Vec<usize> = ids
-            .into_iter()
-            .filter(|&k| self.toks[k].start >= start && self.toks[k].end <= end)
-            .collect();
+            ids.extend(self.line_toks[li].iter().copied().filter(inside));
+        }
         ids.sort_by_key(|&k| (self.toks[k].start, std::cmp::Reverse(self.toks[k].end)));
-        for k in ids {
+        for &k in ids.iter() {
             let t = &self.toks[k];
             if t.start < pos {
                 continue;
@@ -1408,9 +1425,13 @@ impl<'a> Extractor<'a> {
             literal |= seg.contains('⟦');
             out.push_str(seg);
             map.extend(pos..t.start);
-            let token = format!("⟦{}{}⟧", t.class.letter(), k);
-            map.extend(std::iter::repeat_n(t.start, token.len()));
-            out.push_str(&token);
+            // `⟦{letter}{k}⟧`
+            let before = out.len();
+            out.push('⟦');
+            out.push(t.class.letter());
+            push_decimal(out, k);
+            out.push('⟧');
+            map.extend(std::iter::repeat_n(t.start, out.len() - before));
             pos = t.end;
             letters |= crate::rules::token_bit(t.class.letter());
         }
@@ -1418,7 +1439,7 @@ impl<'a> Extractor<'a> {
         out.push_str(&clean[pos..end]);
         map.extend(pos..end);
         map.push(end);
-        (out, map, (letters, literal))
+        (letters, literal)
     }
 
     fn apply_rules(&mut self, headings: &[Heading]) {
@@ -1442,6 +1463,9 @@ impl<'a> Extractor<'a> {
                 context[li] = current.clone();
             }
         }
+        let mut relaxed = regex_automata::PatternSet::new(self.rules.patterns.len());
+        // Buffers of [`Self::mask`], reused for every piece.
+        let mut buf = MaskBuf::default();
         let has_talk_rules = self
             .rules
             .patterns
@@ -1471,29 +1495,37 @@ impl<'a> Extractor<'a> {
                 units.push((Scope::Paragraph, line.start, line.end()));
             }
             for (piece, us, ue) in units {
-                let (masked, map, (letters, literal)) = self.mask(li, us, ue, in_talk_heading);
+                let (letters, literal) = self.mask(li, us, ue, in_talk_heading, &mut buf);
+                let (masked, map) = (buf.out.as_str(), buf.map.as_slice());
                 // Relation and entity rules act on the tokens their groups hold: with none in
                 // the text, only rules that capture raw talk titles can do anything.
                 let no_tokens = letters == 0 && !literal;
                 if no_tokens && !has_talk_rules {
                     continue;
                 }
-                for rule in self
+                let candidate = |r: &crate::rules::PatternRule| {
+                    crate::rules::runs_on(r.scope, piece)
+                        && (!no_tokens || r.entity == Some(Kind::Talk))
+                        && r.prefilter.tokens_ok(letters, literal)
+                };
+                // One pass of all relaxed regexes at once, only if some rule is left to test.
+                if !self.rules.patterns.iter().any(candidate) {
+                    continue;
+                }
+                self.rules
+                    .relaxed_matches(crate::rules::scope_group(piece), masked, &mut relaxed);
+                for (_, rule) in self
                     .rules
                     .patterns
                     .iter()
-                    .filter(|r| match r.scope {
-                        Scope::Line => matches!(piece, Scope::Line | Scope::Item),
-                        scope => scope == piece,
-                    })
-                    .filter(|r| !no_tokens || r.entity == Some(Kind::Talk))
-                    .filter(|r| r.prefilter.may_match(&masked, letters, literal))
+                    .enumerate()
+                    .filter(|&(i, r)| candidate(r) && relaxed.contains(PatternID::must(i)))
                 {
                     // Every match, as the byte range of each group (0 is the whole match).
                     let mut found: Vec<Vec<Option<(usize, usize)>>> = Vec::new();
                     match rule.loose_for(masked.chars().count()) {
                         Some(re) => {
-                            for c in re.captures_iter(masked.as_str()) {
+                            for c in re.captures_iter(masked) {
                                 found.push(
                                     (0..c.group_len())
                                         .map(|i| c.get_group(i).map(|g| (g.start, g.end)))
@@ -1502,7 +1534,7 @@ impl<'a> Extractor<'a> {
                             }
                         }
                         None => {
-                            for c in rule.regex.captures_iter(&masked) {
+                            for c in rule.regex.captures_iter(masked) {
                                 found.push(
                                     c.iter().map(|g| g.map(|g| (g.start(), g.end()))).collect(),
                                 );
@@ -1865,25 +1897,25 @@ impl<'a> Extractor<'a> {
             if kind == Kind::Talk {
                 continue;
             }
-            let e = ents
-                .entry((kind, fold(&t.label)))
-                .or_insert_with(|| EntityFact {
-                    kind,
-                    label: t.label.clone(),
-                    aliases: Vec::new(),
-                    attributes: Vec::new(),
-                    mentions: Vec::new(),
-                });
+            let f = fold(&t.label);
+            let written = &self.doc.text[t.start..t.end];
+            // The entry's key is the fold of its label: compare folds once, and not at all
+            // when the text is the label.
+            let other_spelling = written != t.label && fold(written) != f;
+            let e = ents.entry((kind, f)).or_insert_with(|| EntityFact {
+                kind,
+                label: t.label.clone(),
+                aliases: Vec::new(),
+                attributes: Vec::new(),
+                mentions: Vec::new(),
+            });
             for a in &t.aliases {
                 if !e.aliases.contains(a) {
                     e.aliases.push(a.clone());
                 }
             }
-            let written = self.doc.text[t.start..t.end].to_string();
-            if fold(&written) != fold(&e.label)
-                && !e.aliases.contains(&written)
-                && kind != Kind::Person
-            {
+            let written = written.to_string();
+            if other_spelling && !e.aliases.contains(&written) && kind != Kind::Person {
                 e.aliases.push(written.clone());
             }
             e.mentions
@@ -2081,6 +2113,32 @@ fn collapse_ws(s: &str) -> String {
         out.push_str(w);
     }
     out
+}
+
+/// The masked text of a piece, per masked byte the source byte it stands for, and the
+/// token indices masked: buffers [`Extractor::mask`] refills for every piece.
+#[derive(Default)]
+struct MaskBuf {
+    out: String,
+    map: Vec<usize>,
+    ids: Vec<usize>,
+}
+
+/// Appends the decimal digits of `n`, as `write!(out, "{n}")` would.
+fn push_decimal(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
 }
 
 /// Trims surrounding white space off a span.

@@ -245,12 +245,100 @@ impl Prefilter {
         Ok(Prefilter { relaxed, needs })
     }
 
+    /// The token-letter test of [`Prefilter::may_match`] alone.
+    pub fn tokens_ok(&self, present: u8, literal_tokens: bool) -> bool {
+        literal_tokens || self.needs.iter().all(|n| n & present != 0)
+    }
+
     /// False only where the rule's regex cannot match `text`, whose mask tokens have the
     /// letters `present` (bits of [`token_bit`]). `literal_tokens` says the text had `⟦`
     /// of its own before masking, so token letters prove nothing.
     pub fn may_match(&self, text: &str, present: u8, literal_tokens: bool) -> bool {
         (literal_tokens || self.needs.iter().all(|n| n & present != 0))
             && self.relaxed.is_match(text)
+    }
+}
+
+/// The group of rules a piece of text of each [`Scope`] runs: 0 sentences, 1 lines and
+/// list items, 2 paragraphs.
+pub fn scope_group(piece: Scope) -> usize {
+    match piece {
+        Scope::Sentence => 0,
+        Scope::Line | Scope::Item => 1,
+        Scope::Paragraph => 2,
+    }
+}
+
+/// Whether a rule of scope `rule` runs on a piece of text of scope `piece`.
+pub fn runs_on(rule: Scope, piece: Scope) -> bool {
+    match rule {
+        Scope::Line => matches!(piece, Scope::Line | Scope::Item),
+        scope => scope == piece,
+    }
+}
+
+/// The relaxed regexes (see [`Prefilter`]) of the rules of each scope group as one regex of
+/// many patterns, reporting every pattern that matches anywhere (`MatchKind::All`,
+/// overlapping search): pattern `j` of group `g` stands for rule `sets[g].0[j]` and is
+/// reported exactly when that rule's relaxed regex `is_match`es. None where it cannot be
+/// built (then each rule's own relaxed regex is run).
+type RelaxedSet = (Vec<usize>, Option<regex_automata::meta::Regex>);
+
+fn relaxed_sets(patterns: &[PatternRule]) -> Vec<RelaxedSet> {
+    use regex_automata::{MatchKind, meta, nfa::thompson::WhichCaptures};
+    let group = |g: usize| -> RelaxedSet {
+        let piece = [Scope::Sentence, Scope::Item, Scope::Paragraph][g];
+        let ids: Vec<usize> = (0..patterns.len())
+            .filter(|&i| runs_on(patterns[i].scope, piece))
+            .collect();
+        let hirs = ids
+            .iter()
+            .map(|&i| {
+                regex_syntax::ParserBuilder::new()
+                    .build()
+                    .parse(patterns[i].regex.as_str())
+                    .ok()
+                    .map(|h| widened(&h))
+            })
+            .collect::<Option<Vec<_>>>();
+        let re = hirs.filter(|h| !h.is_empty()).and_then(|hirs| {
+            meta::Regex::builder()
+                .configure(
+                    meta::Config::new()
+                        .match_kind(MatchKind::All)
+                        .which_captures(WhichCaptures::None)
+                        .hybrid_cache_capacity(8 << 20),
+                )
+                .build_many_from_hir(&hirs)
+                .ok()
+        });
+        (ids, re)
+    };
+    (0..3).map(group).collect()
+}
+
+impl Rules {
+    /// Fills `set` (indexed like `patterns`) with the rules of scope group `g` (see
+    /// [`scope_group`]) whose relaxed regex matches `text`.
+    pub fn relaxed_matches(&self, g: usize, text: &str, set: &mut regex_automata::PatternSet) {
+        set.clear();
+        let (ids, re) = &self.relaxed_sets[g];
+        match re {
+            Some(re) => {
+                let mut found = regex_automata::PatternSet::new(ids.len());
+                re.which_overlapping_matches(&regex_automata::Input::new(text), &mut found);
+                for p in found.iter() {
+                    set.insert(regex_automata::PatternID::must(ids[p.as_usize()]));
+                }
+            }
+            None => {
+                for &i in ids {
+                    if self.patterns[i].prefilter.relaxed.is_match(text) {
+                        set.insert(regex_automata::PatternID::must(i));
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -463,6 +551,9 @@ pub struct Rules {
     pub role_words: HashSet<String>,
     pub section_words: Vec<String>,
     pub patterns: Vec<PatternRule>,
+    /// Per scope group, the rules' [`Prefilter`] regexes in one multi-pattern regex: one
+    /// pass over a text tells which rules' relaxed regexes match it.
+    relaxed_sets: Vec<RelaxedSet>,
     /// Named cue regexes used by the structural code (talk cues, scope breakers…).
     pub cues: HashMap<String, Cue>,
     /// Where the rules came from (`<embedded>` or a folder).
@@ -621,6 +712,7 @@ fn compile(
         .map(|(_, l)| fold(l))
         .collect();
     let (patterns, cues) = compile_patterns(text("patterns.toml"), &mut problems);
+    let relaxed_sets = relaxed_sets(&patterns);
     if !problems.is_empty() {
         problems.sort();
         return Err(problems);
@@ -640,6 +732,7 @@ fn compile(
         role_words: set("role_words.txt"),
         section_words,
         patterns,
+        relaxed_sets,
         cues,
         origin: origin.to_string(),
     })
@@ -1033,5 +1126,40 @@ mod prefilter_tests {
         assert!(f.may_match("bossechez ⟦C1⟧", token_bit('C'), false));
         assert!(!f.may_match("bosse chez ⟦P1⟧", token_bit('P'), false));
         assert!(!f.may_match("bosse à ⟦C1⟧", token_bit('C'), false));
+    }
+
+    #[test]
+    fn relaxed_sets_report_exactly_the_rules_whose_relaxed_regex_matches() {
+        let rules = default_rules().unwrap_or_else(|e| panic!("{e}"));
+        let texts = [
+            "⟦P1⟧, Staff Engineer chez ⟦C2⟧, a introduit ⟦T3⟧",
+            "⟦P1⟧ & ⟦P2⟧ de ⟦C3⟧ ont fait un REX sur ⟦J4⟧",
+            "Talk by ⟦P1⟧ (⟦C2⟧): ⟦J3⟧ was created by ⟦X4⟧.",
+            "  10:30 - Scaling Kafka - ⟦P1⟧, ⟦C2⟧",
+            "| Un titre ici | ⟦P1⟧ |",
+            "Merci à ⟦X1⟧ pour l'accueil, the ⟦X2⟧ project",
+            "rien à voir",
+            "",
+        ];
+        let mut set = regex_automata::PatternSet::new(rules.patterns.len());
+        for text in texts {
+            for piece in [Scope::Sentence, Scope::Line, Scope::Item, Scope::Paragraph] {
+                rules.relaxed_matches(scope_group(piece), text, &mut set);
+                for (i, r) in rules.patterns.iter().enumerate() {
+                    // The group holds the rules of every scope it stands for; the caller
+                    // keeps those that run on the piece.
+                    if !runs_on(r.scope, piece) {
+                        continue;
+                    }
+                    let expected = r.prefilter.relaxed.is_match(text);
+                    assert_eq!(
+                        set.contains(regex_automata::PatternID::must(i)),
+                        expected,
+                        "{} on {text:?}",
+                        r.id
+                    );
+                }
+            }
+        }
     }
 }
