@@ -108,13 +108,70 @@ pub struct Node {
     pub kind: Kind,
     pub label: String,
     pub aliases: BTreeSet<String>,
-    pub attributes: BTreeMap<String, String>,
+    pub attributes: Attributes,
 }
 
 impl Node {
     /// `type:slug`, stable across runs and documents.
     pub fn id(&self) -> String {
         format!("{}:{}", self.kind, slug(&self.label))
+    }
+}
+
+/// A node's attributes, sorted by name: a vector, because most nodes have none or one,
+/// and an ordered map's first allocation is half a kilobyte (a million nodes are merged
+/// in a corpus run).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Attributes(Vec<(String, String)>);
+
+impl Attributes {
+    pub fn get(&self, name: &str) -> Option<&String> {
+        self.find(name).ok().map(|i| &self.0[i].1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// In name order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&String, &String)> + Clone {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    /// Sets `name`, keeping the smaller value when it is already set: merges never depend
+    /// on order.
+    fn set_min(&mut self, name: &str, value: &str) {
+        match self.find(name) {
+            Ok(i) if self.0[i].1.as_str() <= value => {}
+            Ok(i) => self.0[i].1 = value.to_string(),
+            Err(i) => self.0.insert(i, (name.to_string(), value.to_string())),
+        }
+    }
+
+    fn find(&self, name: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(name))
+    }
+}
+
+impl<'a> IntoIterator for &'a Attributes {
+    type Item = (&'a String, &'a String);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, String)>,
+        fn(&'a (String, String)) -> (&'a String, &'a String),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl serde::Serialize for Attributes {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        ser.collect_map(self.iter())
     }
 }
 
@@ -276,7 +333,7 @@ impl KnowledgeGraph {
             kind,
             label: label.to_string(),
             aliases: BTreeSet::new(),
-            attributes: BTreeMap::new(),
+            attributes: Attributes::default(),
         });
         self.by_key[kind as usize].insert(key, ix);
         self.by_kind[kind as usize].push(ix);
@@ -322,13 +379,7 @@ impl KnowledgeGraph {
 
     /// Sets an attribute; when two values compete the smaller wins, so order never matters.
     pub fn set_attribute(&mut self, ix: NodeIndex, key: &str, value: &str) {
-        let attrs = &mut self.graph[ix].attributes;
-        match attrs.get(key) {
-            Some(old) if old.as_str() <= value => {}
-            _ => {
-                attrs.insert(key.to_string(), value.to_string());
-            }
-        }
+        self.graph[ix].attributes.set_min(key, value);
     }
 
     /// Adds a relation or strengthens the existing one; evidence is merged, never repeated,
@@ -413,7 +464,7 @@ impl KnowledgeGraph {
             kind,
             label: label.to_string(),
             aliases: BTreeSet::new(),
-            attributes: BTreeMap::new(),
+            attributes: Attributes::default(),
         });
         self.by_key[kind as usize].insert(key.to_string(), ix);
         self.by_kind[kind as usize].push(ix);
@@ -488,7 +539,7 @@ impl KnowledgeGraph {
         &mut self,
         ix: NodeIndex,
         aliases: impl Iterator<Item = &'a String>,
-        attributes: &BTreeMap<String, String>,
+        attributes: impl IntoIterator<Item = (&'a String, &'a String)>,
     ) {
         for a in aliases {
             self.union_alias(ix, a);
@@ -888,7 +939,11 @@ impl KnowledgeGraph {
             kind: n.kind.to_string(),
             label: n.label.clone(),
             aliases: n.aliases.iter().cloned().collect(),
-            attributes: n.attributes.clone(),
+            attributes: n
+                .attributes
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
             mentions: self.mentions(ix).map(SpanRef::to_span).collect(),
         }
     }

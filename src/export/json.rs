@@ -7,7 +7,7 @@ use crate::model::{GraphDoc, GraphMeta};
 use crate::spans::Spans;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 pub(crate) fn write(doc: &GraphDoc, out: &mut dyn Write) -> io::Result<()> {
@@ -319,7 +319,7 @@ struct NodeOut<'a> {
     kind: &'static str,
     label: &'a str,
     aliases: &'a BTreeSet<String>,
-    attributes: &'a BTreeMap<String, String>,
+    attributes: &'a crate::graph::Attributes,
     mentions: Seq<Spans<'a>>,
 }
 
