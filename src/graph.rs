@@ -7,7 +7,7 @@ use crate::spans::{Owner, SpanRef, SpanStore, Spans};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use rustc_hash::FxHashMap;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
@@ -551,7 +551,8 @@ impl KnowledgeGraph {
 
     /// Merges a JSON document into this graph (the same union as [`Self::merge`]).
     pub fn merge_doc(&mut self, doc: &GraphDoc) {
-        let mut ids: HashMap<&str, NodeIndex> = HashMap::with_capacity(doc.nodes.len());
+        let mut ids: FxHashMap<&str, NodeIndex> = FxHashMap::default();
+        ids.reserve(doc.nodes.len());
         for n in &doc.nodes {
             let parts = NodeParts {
                 kind: &n.kind,
@@ -627,7 +628,7 @@ impl KnowledgeGraph {
         use serde::de::DeserializeSeed;
         let mut loader = loader::Loader {
             kg: KnowledgeGraph::new(),
-            ids: HashMap::new(),
+            ids: FxHashMap::default(),
         };
         let mut de = serde_json::Deserializer::from_str(text);
         let generator = (&mut loader).deserialize(&mut de)?;
@@ -1039,17 +1040,18 @@ mod loader {
     use super::{EdgeParts, KnowledgeGraph, NodeIndex, NodeParts};
     use crate::model::GraphMeta;
     use crate::spans::SpanRef;
+    use rustc_hash::FxHashMap;
     use serde::Deserialize;
     use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
     use std::borrow::Cow;
-    use std::collections::{BTreeMap, HashMap};
+    use std::collections::BTreeMap;
     use std::fmt;
 
     /// Ids are borrowed from the text too: freeing a million small strings at the end
     /// of loading would leave the allocator a backlog that the first query pays for.
     pub(super) struct Loader<'de> {
         pub kg: KnowledgeGraph,
-        pub ids: HashMap<Cow<'de, str>, NodeIndex>,
+        pub ids: FxHashMap<Cow<'de, str>, NodeIndex>,
     }
 
     /// `NodeDoc` with borrowed strings: same fields, same defaults.
