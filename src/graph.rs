@@ -493,7 +493,9 @@ impl KnowledgeGraph {
     }
 
     /// Merges another graph into this one: a union (see the type's docs), so the result is
-    /// the same whatever the order and grouping of merges.
+    /// the same whatever the order and grouping of merges. The part's mentions and
+    /// evidence are appended unsorted: call [`Self::compact`] once after the last merge
+    /// (readers of a graph left uncompacted sort each node's spans on every read).
     pub fn merge(&mut self, other: &KnowledgeGraph) {
         let mut map: Vec<NodeIndex> = vec![NodeIndex::end(); other.graph.node_count()];
         // Room for the part at once, rather than growing table by table.

@@ -13,8 +13,7 @@ use std::borrow::Cow;
 use std::hash::Hasher;
 
 /// A span borrowed from wherever it lives: a [`Span`], a JSON document being read, or a
-/// graph's [`SpanStore`].
-/// Serializes exactly as [`Span`] does.
+/// graph's [`SpanStore`]. Serializes exactly as [`Span`] does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct SpanRef<'a> {
     pub source: &'a str,
@@ -37,6 +36,7 @@ impl<'a> From<&'a Span> for SpanRef<'a> {
 }
 
 impl SpanRef<'_> {
+    /// An owned copy, for the JSON document types.
     pub fn to_span(self) -> Span {
         Span {
             source: self.source.to_string(),
@@ -92,31 +92,30 @@ fn hash(s: &str) -> u64 {
     h.finish()
 }
 
+/// String `id` of an interner's buffer.
+fn nth<'a>(buf: &'a str, ends: &[usize], id: u32) -> &'a str {
+    let i = id as usize;
+    &buf[if i == 0 { 0 } else { ends[i - 1] }..ends[i]]
+}
+
 impl Interner {
     fn intern(&mut self, s: &str) -> u32 {
-        let (buf, ends) = (&self.buf, &self.ends);
-        let get = |id: u32| {
-            let i = id as usize;
-            &buf[if i == 0 { 0 } else { ends[i - 1] }..ends[i]]
-        };
         let h = hash(s);
-        if let Some(&id) = self.table.find(h, |&id| get(id) == s) {
+        let (buf, ends) = (&self.buf, &self.ends);
+        if let Some(&id) = self.table.find(h, |&id| nth(buf, ends, id) == s) {
             return id;
         }
         let id = u32::try_from(self.ends.len()).expect("fewer than 2^32 strings");
         self.buf.push_str(s);
         self.ends.push(self.buf.len());
         let (buf, ends) = (&self.buf, &self.ends);
-        self.table.insert_unique(h, id, |&id| {
-            let i = id as usize;
-            hash(&buf[if i == 0 { 0 } else { ends[i - 1] }..ends[i]])
-        });
+        self.table
+            .insert_unique(h, id, |&id| hash(nth(buf, ends, id)));
         id
     }
 
     fn get(&self, id: u32) -> &str {
-        let i = id as usize;
-        &self.buf[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]]
+        nth(&self.buf, &self.ends, id)
     }
 
     fn len(&self) -> usize {
@@ -225,11 +224,7 @@ impl SpanStore {
     /// edges, evidence that strictly contains other evidence from the same source (the
     /// same finding seen by two rules: the tightest span is kept), then indexes them.
     pub(crate) fn compact(&mut self, nodes: usize, edges: usize) {
-        if self
-            .index
-            .as_ref()
-            .is_some_and(|i| i.nodes.len() == nodes + 1 && i.edges.len() == edges + 1)
-        {
+        if self.is_compact(nodes, edges) {
             return;
         }
         let mut rank = vec![0u32; self.sources.len()];
