@@ -784,15 +784,15 @@ impl KnowledgeGraph {
     }
 }
 
-/// A document node's fields, whether they come from a [`NodeDoc`] or straight from text.
-/// See [`KnowledgeGraph::output_order`].
+/// Nodes and edges in output order; see [`KnowledgeGraph::output_order`].
 pub(crate) struct OutputOrder {
-    /// By node index.
+    /// Each node's id, by node index.
     pub ids: Vec<String>,
     pub nodes: Vec<NodeIndex>,
     pub edges: Vec<EdgeIndex>,
 }
 
+/// A document node's fields, whether they come from a [`NodeDoc`] or straight from text.
 struct NodeParts<'a> {
     kind: &'a str,
     label: &'a str,

@@ -37,7 +37,7 @@ pub(crate) fn write_graph(kg: &KnowledgeGraph, jobs: usize, out: &mut dyn Write)
         buf: Vec::new(),
         out: None,
     };
-    head.buf.extend_from_slice(b"{\n  \"directed\": ");
+    head.write_all(b"{\n  \"directed\": ")?;
     head.write_all(if empty.directed { b"true" } else { b"false" })?;
     head.write_all(b",\n  \"multigraph\": ")?;
     head.write_all(if empty.multigraph { b"true" } else { b"false" })?;
