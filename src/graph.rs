@@ -497,7 +497,21 @@ impl KnowledgeGraph {
     /// evidence are appended unsorted: call [`Self::compact`] once after the last merge
     /// (readers of a graph left uncompacted sort each node's spans on every read).
     pub fn merge(&mut self, other: &KnowledgeGraph) {
-        let mut map: Vec<NodeIndex> = vec![NodeIndex::end(); other.graph.node_count()];
+        self.union_with(other, |_| true, |_| true, |_| true);
+    }
+
+    /// The union of this graph with the part of `other` that the filters keep: nodes and
+    /// edges by index (an edge also needs both ends kept), spans and sources by source
+    /// name. [`Self::merge`] keeps everything; [`Self::remove_sources`] rebuilds a graph
+    /// from what is left.
+    fn union_with(
+        &mut self,
+        other: &KnowledgeGraph,
+        keep_node: impl Fn(usize) -> bool,
+        keep_edge: impl Fn(usize) -> bool,
+        keep_source: impl Fn(&str) -> bool,
+    ) {
+        let mut map: Vec<Option<NodeIndex>> = vec![None; other.graph.node_count()];
         // Room for the part at once, rather than growing table by table.
         self.graph.reserve_nodes(other.graph.node_count());
         self.graph.reserve_edges(other.graph.edge_count());
@@ -506,34 +520,40 @@ impl KnowledgeGraph {
         for (kind, keys) in Kind::ALL.into_iter().zip(&other.by_key) {
             self.by_key[kind as usize].reserve(keys.len());
             for (key, &oix) in keys {
+                if !keep_node(oix.index()) {
+                    continue;
+                }
                 let n = &other.graph[oix];
                 let ix = self.union_node(kind, key, &n.label);
                 self.absorb_node(ix, n.aliases.iter(), &n.attributes);
-                map[oix.index()] = ix;
+                map[oix.index()] = Some(ix);
             }
         }
-        let mut edge_map: Vec<Option<EdgeIndex>> = Vec::with_capacity(other.graph.edge_count());
+        let mut edge_map: Vec<Option<EdgeIndex>> = vec![None; other.graph.edge_count()];
         for e in other.graph.edge_references() {
+            let ends = (map[e.source().index()], map[e.target().index()]);
+            let (Some(from), Some(to)) = ends else {
+                continue;
+            };
+            if !keep_edge(e.id().index()) {
+                continue;
+            }
             let w = e.weight();
-            edge_map.push(self.add_edge(
-                map[e.source().index()],
-                w.relation,
-                map[e.target().index()],
-                &w.rule,
-                w.confidence,
-                [],
-            ));
+            edge_map[e.id().index()] =
+                self.add_edge(from, w.relation, to, &w.rule, w.confidence, []);
         }
         self.spans.append_filtered(
             &other.spans,
             |owner| match owner.split() {
-                (false, i) => Some(Owner::node(map[i].index())),
+                (false, i) => map[i].map(|ix| Owner::node(ix.index())),
                 (true, i) => edge_map[i].map(|ex| Owner::edge(ex.index())),
             },
-            |_| true,
+            &keep_source,
         );
         for (s, h) in &other.sources {
-            self.add_source(s, Some(h.as_str()).filter(|h| !h.is_empty()));
+            if keep_source(s) {
+                self.add_source(s, Some(h.as_str()).filter(|h| !h.is_empty()));
+            }
         }
     }
 
@@ -666,55 +686,16 @@ impl KnowledgeGraph {
             .node_indices()
             .map(|ix| kept(self.mentions(ix)))
             .collect();
+        // An edge also needs both ends kept; `union_with` checks that.
         let edges: Vec<bool> = self
             .graph
-            .edge_references()
-            .map(|e| {
-                nodes[e.source().index()]
-                    && nodes[e.target().index()]
-                    && kept(self.evidence(e.id()))
-            })
+            .edge_indices()
+            .map(|ex| kept(self.evidence(ex)))
             .collect();
         // The graph that remains is the union of what is kept, built like any merge.
         let mut out = KnowledgeGraph::new();
         out.meta.generator = std::mem::take(&mut self.meta.generator);
-        let mut map = vec![None; self.graph.node_count()];
-        for (kind, keys) in Kind::ALL.into_iter().zip(&self.by_key) {
-            for (key, &ix) in keys {
-                if !nodes[ix.index()] {
-                    continue;
-                }
-                let n = &self.graph[ix];
-                let new = out.union_node(kind, key, &n.label);
-                out.absorb_node(new, n.aliases.iter(), &n.attributes);
-                map[ix.index()] = Some(new);
-            }
-        }
-        let mut edge_map = vec![None; self.graph.edge_count()];
-        for e in self.graph.edge_references() {
-            if !edges[e.id().index()] {
-                continue;
-            }
-            let (Some(from), Some(to)) = (map[e.source().index()], map[e.target().index()]) else {
-                continue;
-            };
-            let w = e.weight();
-            edge_map[e.id().index()] =
-                out.add_edge(from, w.relation, to, &w.rule, w.confidence, []);
-        }
-        out.spans.append_filtered(
-            &self.spans,
-            |owner| match owner.split() {
-                (false, i) => map[i].map(|ix| Owner::node(ix.index())),
-                (true, i) => edge_map[i].map(|ex| Owner::edge(ex.index())),
-            },
-            |source| !gone.contains(source),
-        );
-        for (s, h) in &self.sources {
-            if !gone.contains(s) {
-                out.add_source(s, Some(h.as_str()).filter(|h| !h.is_empty()));
-            }
-        }
+        out.union_with(self, |i| nodes[i], |i| edges[i], |s| !gone.contains(s));
         out.compact();
         *self = out;
     }
