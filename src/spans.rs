@@ -243,8 +243,8 @@ impl SpanStore {
             edges: vec![0; edges + 1],
         };
         for r in &self.recs {
-            let i = (r.owner.0 & !EDGE_BIT) as usize;
-            let starts = if r.owner.is_edge() {
+            let (edge, i) = r.owner.split();
+            let starts = if edge {
                 &mut index.edges
             } else {
                 &mut index.nodes
@@ -310,11 +310,8 @@ impl SpanStore {
     /// records are gathered and normalized on the spot.
     pub(crate) fn spans(&self, owner: Owner) -> Spans<'_> {
         if let Some(index) = &self.index {
-            let (starts, i) = if owner.is_edge() {
-                (&index.edges, (owner.0 & !EDGE_BIT) as usize)
-            } else {
-                (&index.nodes, owner.0 as usize)
-            };
+            let (edge, i) = owner.split();
+            let starts = if edge { &index.edges } else { &index.nodes };
             if i + 1 < starts.len() {
                 let recs = &self.recs[starts[i] as usize..starts[i + 1] as usize];
                 return Spans {
