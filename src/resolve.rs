@@ -4,7 +4,8 @@
 
 use crate::extract::Facts;
 use crate::graph::{Kind, KnowledgeGraph};
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 /// Adds one document's facts to the graph.
 pub fn add_facts<'a>(graph: &mut KnowledgeGraph, facts: &'a Facts) {
@@ -31,7 +32,7 @@ pub fn add_facts<'a>(graph: &mut KnowledgeGraph, facts: &'a Facts) {
     // Relation ends repeat (a speaker presents several talks, a talk mentions many
     // projects): each (type, label) is folded and looked up once. Adding edges changes no
     // node index, so a remembered answer stays right.
-    let mut ends: HashMap<(Kind, &str), Option<petgraph::graph::NodeIndex>> = HashMap::new();
+    let mut ends: HashMap<(Kind, &str), Option<petgraph::graph::NodeIndex>> = HashMap::default();
     for r in &facts.relations {
         let mut node = |(kind, label): &'a (Kind, String)| {
             *ends.entry((*kind, label.as_str())).or_insert_with(|| {

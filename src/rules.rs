@@ -8,8 +8,9 @@ use crate::graph::{Kind, Relation};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use once_cell::sync::Lazy;
 use regex::Regex;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The files a rule set is made of, in load order.
@@ -804,10 +805,10 @@ fn compile_patterns(
                 rule: None,
                 message: e.message().to_string(),
             });
-            return (Vec::new(), HashMap::new());
+            return (Vec::new(), HashMap::default());
         }
     };
-    let mut cues = HashMap::new();
+    let mut cues = HashMap::default();
     for (name, pattern) in &file.cues {
         let line = body
             .lines()
