@@ -1466,6 +1466,9 @@ impl<'a> Extractor<'a> {
         let mut relaxed = regex_automata::PatternSet::new(self.rules.patterns.len());
         // Buffers of [`Self::mask`], reused for every piece.
         let mut buf = MaskBuf::default();
+        // A rule's matches on a piece, reused for every rule.
+        type Groups = [Option<(usize, usize)>; crate::rules::GROUPS.len()];
+        let mut found: Vec<(Option<(usize, usize)>, Groups)> = Vec::new();
         let has_talk_rules = self
             .rules
             .patterns
@@ -1521,32 +1524,28 @@ impl<'a> Extractor<'a> {
                     .enumerate()
                     .filter(|&(i, r)| candidate(r) && relaxed.contains(PatternID::must(i)))
                 {
-                    // Every match, as the byte range of each group (0 is the whole match).
-                    let mut found: Vec<Vec<Option<(usize, usize)>>> = Vec::new();
-                    match rule.loose_for(masked.chars().count()) {
-                        Some(re) => {
-                            for c in re.captures_iter(masked) {
-                                found.push(
-                                    (0..c.group_len())
-                                        .map(|i| c.get_group(i).map(|g| (g.start, g.end)))
-                                        .collect(),
-                                );
-                            }
-                        }
-                        None => {
-                            for c in rule.regex.captures_iter(masked) {
-                                found.push(
-                                    c.iter().map(|g| g.map(|g| (g.start(), g.end()))).collect(),
-                                );
-                            }
-                        }
-                    }
-                    for c in found {
-                        let group = |name: &str| -> Option<(usize, usize)> {
-                            let i = rule.regex.capture_names().position(|n| n == Some(name))?;
-                            c[i]
+                    // Every match: the whole match, then the byte range of each of GROUPS.
+                    found.clear();
+                    let re = rule
+                        .loose_for(masked.chars().count())
+                        .unwrap_or(&rule.regex);
+                    let mut caps = re.create_captures();
+                    let mut keep = |c: &regex_automata::util::captures::Captures| {
+                        let span = |i: Option<usize>| {
+                            i.and_then(|i| c.get_group(i)).map(|g| (g.start, g.end))
                         };
-                        let whole = c[0].expect("match");
+                        found.push((span(Some(0)), rule.groups.map(span)));
+                    };
+                    match &rule.windows {
+                        Some(w) => w.captures(re, masked, &mut caps, keep),
+                        None => re.captures_iter(masked).for_each(|c| keep(&c)),
+                    }
+                    for &(whole, ref groups) in &found {
+                        let group = |name: &str| -> Option<(usize, usize)> {
+                            let i = crate::rules::GROUPS.iter().position(|g| *g == name)?;
+                            groups[i]
+                        };
+                        let whole = whole.expect("match");
                         let (es, ee) = (map[whole.0], map[whole.1.min(map.len() - 1)]);
                         let (es, ee) = trim_span(&self.doc.text, es, ee.max(es));
                         let toks_in = |name: &str| -> Vec<usize> {

@@ -100,13 +100,24 @@ pub struct PatternRule {
     pub confidence: f64,
     /// What the rule runs over.
     pub scope: Scope,
-    pub regex: Regex,
+    /// The pattern, macros expanded.
+    pub pattern: String,
+    /// The pattern compiled as the regex crate compiles it (see [`regex_of`]), with the
+    /// engine's own API: it can search a window of the text (see [`Windows`]).
+    pub regex: regex_automata::meta::Regex,
     /// Tests that must pass for `regex` to match (see [`Prefilter`]).
     pub prefilter: Prefilter,
     /// Smaller equivalents of `regex` for short texts (see [`Loose`]), shortest limit first.
     pub loose: Vec<Loose>,
+    /// Where in a text `regex` can match; None if it can match the empty string.
+    pub windows: Option<Windows>,
+    /// The index of each group of [`GROUPS`] in `regex` (and its loose variants).
+    pub groups: [Option<usize>; GROUPS.len()],
     pub source: String,
 }
+
+/// The named groups rules use, in the order of [`PatternRule::groups`].
+pub const GROUPS: [&str; 5] = ["subj", "obj", "talk", "role", "ent"];
 
 /// Cheap tests that must pass wherever a rule's regex can match, so the regex itself only
 /// runs on the few sentences where it might.
@@ -215,6 +226,103 @@ fn loose_variants(pattern: &str) -> Vec<Loose> {
         .collect()
 }
 
+/// Where the matches of a regex can be, found on the lazy DFA, so that the slower engines a
+/// Unicode `\b` on non-ASCII text leaves (see [`Prefilter`]) only search those windows.
+///
+/// Every match of a regex is a match of its relaxed form (word boundaries dropped, bounds
+/// lifted) over the same bytes. So the leftmost relaxed match start at or after a position
+/// is the first place a match can start, and the end of the longest relaxed match from that
+/// start bounds the end of every match from there. An anchored search of the real regex
+/// over that window finds the match a search of the whole text would find there, if any:
+/// its look-arounds still see the text around the window. Searching windows from left to
+/// right, after each match or one character past each failed start, gives the matches of
+/// `captures_iter` in order. The backtracking engine then clears its visited set (NFA
+/// states × window length bits) for a window rather than for the rest of the text, and the
+/// last, failing search of an iteration is left to the DFA.
+#[derive(Debug, Clone)]
+pub struct Windows {
+    /// The relaxed regex, leftmost-first: where the next window starts.
+    first: regex_automata::meta::Regex,
+    /// The relaxed regex reporting all matches: anchored, its search runs to the longest.
+    longest: regex_automata::meta::Regex,
+}
+
+impl Windows {
+    /// The windows of the regex `hir`, whose [`relaxed`] regex is `first`. None where the
+    /// regex can match the empty string (windows would need the iterator's rules for
+    /// empty matches).
+    fn new(hir: &regex_syntax::hir::Hir, first: &regex_automata::meta::Regex) -> Option<Windows> {
+        use regex_automata::MatchKind;
+        if hir.properties().minimum_len().is_none_or(|n| n == 0) {
+            return None;
+        }
+        Some(Windows {
+            first: first.clone(),
+            longest: relaxed(hir, MatchKind::All).ok()?,
+        })
+    }
+
+    /// The next window at or after `pos`: (start, end).
+    fn next(&self, text: &str, pos: usize) -> Option<(usize, usize)> {
+        use regex_automata::{Anchored, Input};
+        let s = self.first.search(&Input::new(text).range(pos..))?.start();
+        let input = Input::new(text).range(s..).anchored(Anchored::Yes);
+        let e = self.longest.search_half(&input)?.offset();
+        Some((s, e))
+    }
+
+    /// Calls `f` with every match of `re` in `text`, in the order of `re.captures_iter`;
+    /// `re` must match what the regex these windows were made from matches on `text`.
+    pub fn captures(
+        &self,
+        re: &regex_automata::meta::Regex,
+        text: &str,
+        caps: &mut regex_automata::util::captures::Captures,
+        mut f: impl FnMut(&regex_automata::util::captures::Captures),
+    ) {
+        use regex_automata::{Anchored, Input};
+        let mut pos = 0;
+        while let Some((s, e)) = self.next(text, pos) {
+            re.search_captures(&Input::new(text).range(s..e).anchored(Anchored::Yes), caps);
+            match caps.get_match() {
+                Some(m) => {
+                    f(caps);
+                    pos = m.end();
+                }
+                None => pos = next_char(text, s),
+            }
+            if pos > text.len() {
+                break;
+            }
+        }
+    }
+
+    /// Whether `re` (made like these windows) matches `text`.
+    pub fn is_match(&self, re: &regex_automata::meta::Regex, text: &str) -> bool {
+        use regex_automata::{Anchored, Input};
+        let mut pos = 0;
+        while let Some((s, e)) = self.next(text, pos) {
+            if re.is_match(Input::new(text).range(s..e).anchored(Anchored::Yes)) {
+                return true;
+            }
+            pos = next_char(text, s);
+            if pos > text.len() {
+                break;
+            }
+        }
+        false
+    }
+}
+
+/// The char boundary after the one at `i`.
+fn next_char(text: &str, i: usize) -> usize {
+    let mut j = i + 1;
+    while j < text.len() && !text.is_char_boundary(j) {
+        j += 1;
+    }
+    j
+}
+
 /// The bit of a mask-token letter (`P`, `C`, `J`, `E`, `T`, `X`), 0 for anything else.
 pub fn token_bit(letter: char) -> u8 {
     match letter {
@@ -231,15 +339,11 @@ pub fn token_bit(letter: char) -> u8 {
 impl Prefilter {
     /// Builds the prefilter of a pattern that already compiles as a [`Regex`].
     pub fn new(pattern: &str) -> std::result::Result<Prefilter, String> {
-        use regex_automata::{meta, nfa::thompson::WhichCaptures};
         let hir = regex_syntax::ParserBuilder::new()
             .build()
             .parse(pattern)
             .map_err(|e| e.to_string())?;
-        let relaxed = meta::Regex::builder()
-            .configure(meta::Config::new().which_captures(WhichCaptures::None))
-            .build_from_hir(&widened(&hir))
-            .map_err(|e| e.to_string())?;
+        let relaxed = relaxed(&hir, regex_automata::MatchKind::LeftmostFirst)?;
         let mut needs = token_needs(&hir);
         needs.sort_unstable();
         needs.dedup();
@@ -258,6 +362,24 @@ impl Prefilter {
         (literal_tokens || self.needs.iter().all(|n| n & present != 0))
             && self.relaxed.is_match(text)
     }
+}
+
+/// The relaxed form of the regex `hir` (word boundaries dropped, bounds lifted: see
+/// [`Prefilter`]), reporting where it matches (not only whether: see [`Windows`]).
+fn relaxed(
+    hir: &regex_syntax::hir::Hir,
+    kind: regex_automata::MatchKind,
+) -> std::result::Result<regex_automata::meta::Regex, String> {
+    use regex_automata::{meta, nfa::thompson::WhichCaptures};
+    meta::Regex::builder()
+        .configure(
+            meta::Config::new()
+                .match_kind(kind)
+                // Not None: that leaves only `is_match` answering.
+                .which_captures(WhichCaptures::Implicit),
+        )
+        .build_from_hir(&widened(hir))
+        .map_err(|e| e.to_string())
 }
 
 /// The group of rules a piece of text of each [`Scope`] runs: 0 sentences, 1 lines and
@@ -297,7 +419,7 @@ fn relaxed_sets(patterns: &[PatternRule]) -> Vec<RelaxedSet> {
             .map(|&i| {
                 regex_syntax::ParserBuilder::new()
                     .build()
-                    .parse(patterns[i].regex.as_str())
+                    .parse(&patterns[i].pattern)
                     .ok()
                     .map(|h| widened(&h))
             })
@@ -790,6 +912,27 @@ fn expand(pattern: &str, macros: &BTreeMap<String, String>) -> std::result::Resu
     Err("macros nest too deeply (a macro refers to itself?)".into())
 }
 
+/// `pattern` compiled exactly as `regex::Regex::new` compiles it (same configuration, so
+/// the same engines and matches), with the same error messages.
+fn regex_of(pattern: &str) -> std::result::Result<regex_automata::meta::Regex, String> {
+    use regex_automata::{MatchKind, meta, util::syntax};
+    meta::Builder::new()
+        .configure(
+            meta::Config::new()
+                .nfa_size_limit(Some(10 * (1 << 20)))
+                .hybrid_cache_capacity(2 * (1 << 20))
+                .match_kind(MatchKind::LeftmostFirst)
+                .utf8_empty(true),
+        )
+        .syntax(syntax::Config::default().utf8(true))
+        .build(pattern)
+        .map_err(|e| match (e.size_limit(), e.syntax_error()) {
+            (Some(limit), _) => format!("Compiled regex exceeds size limit of {limit} bytes."),
+            (None, Some(syntax)) => syntax.to_string(),
+            (None, None) => e.to_string(),
+        })
+}
+
 fn compile_patterns(
     (path, body): (&Path, &str),
     problems: &mut Vec<RuleProblem>,
@@ -910,43 +1053,56 @@ fn compile_patterns(
                 continue;
             }
         };
-        let regex = match expand(&spec.pattern, &file.macros).and_then(|p| {
-            let regex = Regex::new(&p).map_err(|e| e.to_string())?;
-            Ok((regex, Prefilter::new(&p)?))
-        }) {
+        let compiled = expand(&spec.pattern, &file.macros).and_then(|p| {
+            let regex = regex_of(&p)?;
+            let prefilter = Prefilter::new(&p)?;
+            let hir = regex_syntax::ParserBuilder::new()
+                .build()
+                .parse(&p)
+                .map_err(|e| e.to_string())?;
+            let windows = Windows::new(&hir, &prefilter.relaxed);
+            Ok((p, regex, prefilter, windows))
+        });
+        let (pattern, regex, prefilter, windows) = match compiled {
             Ok(r) => r,
             Err(e) => {
                 fail(format!("bad pattern: {e}"));
                 continue;
             }
         };
-        let names: BTreeSet<&str> = regex.0.capture_names().flatten().collect();
+        let names: Vec<Option<&str>> = regex
+            .group_info()
+            .pattern_names(regex_automata::PatternID::ZERO)
+            .collect();
         let needs: &[&str] = match (relation, entity) {
             (Some(Relation::Presents), _) => &["subj"],
             (Some(_), _) => &["subj", "obj"],
             (None, _) => &["ent"],
         };
-        if let Some(missing) = needs
-            .iter()
-            .find(|n| !(names.contains(**n) || **n == "obj" && names.contains("talk")))
-        {
+        if let Some(missing) = needs.iter().find(|n| {
+            !(names.contains(&Some(**n)) || **n == "obj" && names.contains(&Some("talk")))
+        }) {
             fail(format!("pattern needs a named group `(?P<{missing}>…)`"));
             continue;
         }
         for ex in &spec.examples {
-            if !regex.0.is_match(ex) {
+            if !regex.is_match(ex) {
                 fail(format!("example does not match its pattern: {ex:?}"));
             }
         }
+        let groups = GROUPS.map(|g| names.iter().position(|n| *n == Some(g)));
         out.push(PatternRule {
             id: spec.id,
             relation,
             entity,
             confidence: spec.confidence,
             scope,
-            loose: loose_variants(regex.0.as_str()),
-            regex: regex.0,
-            prefilter: regex.1,
+            loose: loose_variants(&pattern),
+            windows,
+            groups,
+            pattern,
+            regex,
+            prefilter,
             source: path.display().to_string(),
         });
     }
@@ -1069,7 +1225,7 @@ mod prefilter_tests {
                     let text = text.chars().take(loose.max_chars).collect::<String>();
                     assert_eq!(
                         groups_loose(&loose.regex, &text),
-                        groups_exact(&rule.regex, &text),
+                        groups_exact(&Regex::new(&rule.pattern).expect("regex"), &text),
                         "{} ({} chars) on {text:?}",
                         rule.id,
                         loose.max_chars
@@ -1095,6 +1251,52 @@ mod prefilter_tests {
             groups_loose(&loose[0].regex, &short),
             groups_exact(&exact, &short)
         );
+    }
+
+    #[test]
+    fn windows_find_the_matches_the_regex_crate_finds() {
+        let rules = default_rules().unwrap_or_else(|e| panic!("{e}"));
+        assert!(rules.patterns.iter().all(|r| r.windows.is_some()));
+        let mut texts: Vec<String> = [
+            "⟦P1⟧, ingénieure plateforme chez ⟦C2⟧, et ⟦P3⟧, CTO chez ⟦C4⟧",
+            "⟦P1⟧ (⟦C2⟧) a présenté ⟦T3⟧ devant une salle comble",
+            "⟦P1⟧ from ⟦C2⟧ presented ⟦T3⟧ and then ⟦P4⟧ of ⟦C5⟧ spoke",
+            "10:30 - Scaling Things at Home - ⟦P1⟧, ⟦C2⟧",
+            "⟦J1⟧, développé par ⟦C2⟧, est un projet ⟦X3⟧ écrit en ⟦J4⟧",
+            "Ensuite, ⟦P1⟧ de chez ⟦X2⟧ nous a montré ⟦J3⟧; ⟦P4⟧ d’⟦C5⟧ aussi",
+            "étéet ⟦P1⟧ et ⟦P2⟧ de ⟦C3⟧éet ⟦X4⟧ and ⟦X5⟧ at ⟦X6⟧",
+        ]
+        .map(String::from)
+        .to_vec();
+        let file: PatternFile = toml::from_str(EMBEDDED[11].1).expect("patterns.toml");
+        texts.extend(file.rule.into_iter().flat_map(|r| r.examples));
+        for rule in &rules.patterns {
+            let reference = Regex::new(&rule.pattern).expect("regex");
+            let windows = rule.windows.as_ref().expect("windows");
+            for text in &texts {
+                let mut caps = rule.regex.create_captures();
+                let mut found = Vec::new();
+                windows.captures(&rule.regex, text, &mut caps, |c| {
+                    found.push(
+                        (0..c.group_len())
+                            .map(|i| c.get_group(i).map(|g| (g.start, g.end)))
+                            .collect::<Vec<_>>(),
+                    )
+                });
+                assert_eq!(
+                    found,
+                    groups_exact(&reference, text),
+                    "{} on {text:?}",
+                    rule.id
+                );
+                assert_eq!(
+                    windows.is_match(&rule.regex, text),
+                    reference.is_match(text),
+                    "{} on {text:?}",
+                    rule.id
+                );
+            }
+        }
     }
 
     #[test]
