@@ -472,25 +472,29 @@ impl Rules {
 pub struct Cue {
     regex: Regex,
     relaxed: Option<regex_automata::meta::Regex>,
+    /// For `is_match`: the cue as a meta regex and its windows, which [`Windows::is_match`]
+    /// searches instead of the whole text.
+    windowed: Option<(regex_automata::meta::Regex, Windows)>,
 }
 
 impl Cue {
     fn new(regex: Regex) -> Cue {
-        let relaxed = regex_syntax::ParserBuilder::new()
+        let hir = regex_syntax::ParserBuilder::new()
             .build()
             .parse(regex.as_str())
             .ok()
-            .filter(|hir| hir.properties().look_set().contains_word_unicode())
-            .and_then(|hir| {
-                regex_automata::meta::Regex::builder()
-                    .configure(
-                        regex_automata::meta::Config::new()
-                            .which_captures(regex_automata::nfa::thompson::WhichCaptures::None),
-                    )
-                    .build_from_hir(&widened(&hir))
-                    .ok()
-            });
-        Cue { regex, relaxed }
+            .filter(|hir| hir.properties().look_set().contains_word_unicode());
+        let relaxed = hir
+            .as_ref()
+            .and_then(|hir| relaxed(hir, regex_automata::MatchKind::LeftmostFirst).ok());
+        let windowed = hir.as_ref().zip(relaxed.as_ref()).and_then(|(hir, first)| {
+            Some((regex_of(regex.as_str()).ok()?, Windows::new(hir, first)?))
+        });
+        Cue {
+            regex,
+            relaxed,
+            windowed,
+        }
     }
 
     /// False only where the cue cannot match.
@@ -500,7 +504,10 @@ impl Cue {
 
     /// [`Regex::is_match`].
     pub fn is_match(&self, text: &str) -> bool {
-        self.may_match(text) && self.regex.is_match(text)
+        match &self.windowed {
+            Some((re, windows)) => windows.is_match(re, text),
+            None => self.may_match(text) && self.regex.is_match(text),
+        }
     }
 
     /// [`Regex::find_iter`].
@@ -1270,6 +1277,7 @@ mod prefilter_tests {
         .to_vec();
         let file: PatternFile = toml::from_str(EMBEDDED[11].1).expect("patterns.toml");
         texts.extend(file.rule.into_iter().flat_map(|r| r.examples));
+        texts.extend(fixture_lines());
         for rule in &rules.patterns {
             let reference = Regex::new(&rule.pattern).expect("regex");
             let windows = rule.windows.as_ref().expect("windows");
@@ -1294,6 +1302,50 @@ mod prefilter_tests {
                     reference.is_match(text),
                     "{} on {text:?}",
                     rule.id
+                );
+            }
+        }
+    }
+
+    /// Every line of the fixtures, and each pair of consecutive lines.
+    fn fixture_lines() -> Vec<String> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("fixtures") {
+            let text = std::fs::read_to_string(entry.expect("entry").path()).unwrap_or_default();
+            let lines: Vec<&str> = text.lines().collect();
+            out.extend(lines.iter().map(|l| l.to_string()));
+            out.extend(lines.windows(2).map(|w| w.join("\n")));
+        }
+        out
+    }
+
+    #[test]
+    fn windowed_cues_agree_with_their_regex() {
+        let rules = default_rules().unwrap_or_else(|e| panic!("{e}"));
+        assert!(rules.cues.values().any(|c| c.windowed.is_some()));
+        let mut texts = fixture_lines();
+        texts.extend(
+            [
+                "un talk génial",
+                "talking",
+                "étalk",
+                "talké",
+                "le talk",
+                "a clôturé",
+                "a clôturéx",
+                "nous a présentéé",
+                "Keynotes",
+                "Sponsors: ⟦C1⟧",
+            ]
+            .map(String::from),
+        );
+        for (name, cue) in &rules.cues {
+            for text in &texts {
+                assert_eq!(
+                    cue.is_match(text),
+                    cue.regex.is_match(text),
+                    "{name} on {text:?}"
                 );
             }
         }
