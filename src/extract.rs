@@ -1322,11 +1322,10 @@ impl<'a> Extractor<'a> {
             }
             let f = fold(&title);
             let words = words::words(&title).count();
-            let is_section = self
-                .rules
-                .section_words
-                .iter()
-                .any(|w| f == *w || f.starts_with(&format!("{w} ")));
+            let is_section = self.rules.section_words.iter().any(|w| {
+                f.strip_prefix(w.as_str())
+                    .is_some_and(|r| r.is_empty() || r.starts_with(' '))
+            });
             let li = h.unit;
             let only_event_or_person = self.line_toks[li].iter().any(|&k| {
                 let t = &self.toks[k];
