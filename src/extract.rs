@@ -1549,12 +1549,7 @@ impl<'a> Extractor<'a> {
                         let (es, ee) = trim_span(&self.doc.text, es, ee.max(es));
                         let toks_in = |name: &str| -> Vec<usize> {
                             group(name)
-                                .map(|(s, e)| {
-                                    MASK_TOKEN
-                                        .captures_iter(&masked[s..e])
-                                        .filter_map(|t| t[2].parse().ok())
-                                        .collect()
-                                })
+                                .map(|(s, e)| mask_token_ids(&masked[s..e]))
                                 .unwrap_or_default()
                         };
                         let orig = |name: &str| -> Option<(usize, usize)> {
@@ -2122,6 +2117,41 @@ struct MaskBuf {
     ids: Vec<usize>,
 }
 
+/// The token indices of the `⟦Kn⟧` tokens in `s`, as `MASK_TOKEN` reads them (a number
+/// that does not parse is skipped). Masking writes ASCII digits, which are read here by
+/// hand; anything else that may be a token (`\d` is Unicode) goes to the regex.
+fn mask_token_ids(s: &str) -> Vec<usize> {
+    const OPEN: &[u8] = "⟦".as_bytes();
+    const CLOSE: &[u8] = "⟧".as_bytes();
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(p) = b[i..].windows(OPEN.len()).position(|w| w == OPEN) {
+        let letter = i + p + OPEN.len();
+        i = letter;
+        if !b.get(letter).is_some_and(|c| b"PCJETX".contains(c)) {
+            continue;
+        }
+        let digits = letter + 1;
+        let mut k = digits;
+        while b.get(k).is_some_and(u8::is_ascii_digit) {
+            k += 1;
+        }
+        if b[k..].starts_with(CLOSE) {
+            if k > digits {
+                out.extend(s[digits..k].parse::<usize>().ok());
+                i = k + CLOSE.len();
+            }
+        } else if b.get(k).is_some_and(|c| !c.is_ascii()) {
+            return MASK_TOKEN
+                .captures_iter(s)
+                .filter_map(|t| t[2].parse().ok())
+                .collect();
+        }
+    }
+    out
+}
+
 /// Appends the decimal digits of `n`, as `write!(out, "{n}")` would.
 fn push_decimal(out: &mut String, mut n: usize) {
     let mut digits = [0u8; 20];
@@ -2190,6 +2220,23 @@ mod tests {
         assert_eq!(out.len(), map.len());
         let k = out.find("k8s").expect("k8s");
         assert_eq!(&"Élodie ’s K8s"[map[k] as usize..], "K8s");
+    }
+
+    #[test]
+    fn mask_tokens_are_read_like_the_regex_reads_them() {
+        for s in [
+            "⟦P1⟧ et ⟦C23⟧, ⟦X456⟧",
+            "⟦P⟧ ⟦Q1⟧ ⟦P1 ⟦J7⟧ ⟦T١⟧ ⟦E12١⟧ ⟦E3⟧",
+            "⟦P99999999999999999999999⟧ ⟦P2⟧⟦C3⟧",
+            "⟦⟦P4⟧⟧ ⟦P5",
+            "",
+        ] {
+            let by_regex: Vec<usize> = MASK_TOKEN
+                .captures_iter(s)
+                .filter_map(|t| t[2].parse().ok())
+                .collect();
+            assert_eq!(mask_token_ids(s), by_regex, "{s:?}");
+        }
     }
 
     #[test]
