@@ -1462,9 +1462,11 @@ impl<'a> Extractor<'a> {
                 context[li] = current.clone();
             }
         }
+        // The distinct texts of a unit's pieces, each masked once: a line that is one
+        // sentence and its own paragraph is three pieces of one text. Buffers reused for
+        // every unit.
+        let mut texts: Vec<PieceText> = Vec::new();
         let mut relaxed = regex_automata::PatternSet::new(self.rules.patterns.len());
-        // Buffers of [`Self::mask`], reused for every piece.
-        let mut buf = MaskBuf::default();
         // A rule's matches on a piece, reused for every rule.
         type Groups = [Option<(usize, usize)>; crate::rules::GROUPS.len()];
         let mut found: Vec<(Option<(usize, usize)>, Groups)> = Vec::new();
@@ -1496,9 +1498,29 @@ impl<'a> Extractor<'a> {
                 }
                 units.push((Scope::Paragraph, line.start, line.end()));
             }
+            let mut used = 0;
             for (piece, us, ue) in units {
-                let (letters, literal) = self.mask(li, us, ue, in_talk_heading, &mut buf);
-                let (masked, map) = (buf.out.as_str(), buf.map.as_slice());
+                let j = match texts[..used].iter().position(|t| t.range == (us, ue)) {
+                    Some(j) => j,
+                    None => {
+                        if used == texts.len() {
+                            texts.push(PieceText {
+                                range: (0, 0),
+                                buf: MaskBuf::default(),
+                                letters: 0,
+                                literal: false,
+                                chars: 0,
+                            });
+                        }
+                        let t = &mut texts[used];
+                        (t.letters, t.literal) = self.mask(li, us, ue, in_talk_heading, &mut t.buf);
+                        t.range = (us, ue);
+                        t.chars = t.buf.out.chars().count();
+                        used += 1;
+                        used - 1
+                    }
+                };
+                let (letters, literal) = (texts[j].letters, texts[j].literal);
                 // Relation and entity rules act on the tokens their groups hold: with none in
                 // the text, only rules that capture raw talk titles can do anything.
                 let no_tokens = letters == 0 && !literal;
@@ -1514,6 +1536,8 @@ impl<'a> Extractor<'a> {
                 if !self.rules.patterns.iter().any(candidate) {
                     continue;
                 }
+                let t = &texts[j];
+                let (masked, map) = (t.buf.out.as_str(), t.buf.map.as_slice());
                 self.rules
                     .relaxed_matches(crate::rules::scope_group(piece), masked, &mut relaxed);
                 for (_, rule) in self
@@ -1525,9 +1549,7 @@ impl<'a> Extractor<'a> {
                 {
                     // Every match: the whole match, then the byte range of each of GROUPS.
                     found.clear();
-                    let re = rule
-                        .loose_for(masked.chars().count())
-                        .unwrap_or(&rule.regex);
+                    let re = rule.loose_for(t.chars).unwrap_or(&rule.regex);
                     let mut caps = re.create_captures();
                     let mut keep = |c: &regex_automata::util::captures::Captures| {
                         let span = |i: Option<usize>| {
@@ -2106,6 +2128,16 @@ fn collapse_ws(s: &str) -> String {
         out.push_str(w);
     }
     out
+}
+
+/// A distinct text among a unit's pieces: its range, masked form (see [`Extractor::mask`])
+/// and length in characters.
+struct PieceText {
+    range: (usize, usize),
+    buf: MaskBuf,
+    letters: u8,
+    literal: bool,
+    chars: usize,
 }
 
 /// The masked text of a piece, per masked byte the source byte it stands for, and the
