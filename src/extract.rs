@@ -766,25 +766,31 @@ impl<'a> Extractor<'a> {
         });
         let text = &self.doc.text;
         let (rs, re) = (words[run[0]].0, words[*run.last()?].1);
-        let label = text[rs..re]
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        // Most runs are no event: the label is made only for those that are.
+        let label = || collapse_ws(&text[rs..re]);
         let after = &text[re..line.end()];
         let before = &text[line.start..rs];
-        let last = text[words[*run.last()?].0..re].to_string();
-        let (label, end) = if let Some(c) = EDITION.captures(after) {
-            (format!("{label} #{}", &c[1]), re + c.get(0)?.end())
-        } else if run.len() >= 2 && self.cues.event_word.is_some_and(|r| r.is_match(&last)) {
+        let last = &text[words[*run.last()?].0..re];
+        // Cheap tests of what each regex needs before the regex itself: EDITION a `#` after
+        // spaces, LEAD a "meet" (no letter of it has a case variant outside ASCII). LEAD,
+        // with a Unicode `\b`, would otherwise scan the whole line before every run.
+        let edition = after.trim_start_matches([' ', '\t']).starts_with('#');
+        let meet = before
+            .as_bytes()
+            .windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"meet"));
+        let (label, end) = if let Some(c) = edition.then(|| EDITION.captures(after)).flatten() {
+            (format!("{} #{}", label(), &c[1]), re + c.get(0)?.end())
+        } else if run.len() >= 2 && self.cues.event_word.is_some_and(|r| r.is_match(last)) {
             match words::words(after)
                 .next()
                 .filter(|m| after[..m.start()].trim().is_empty() && YEAR.is_match(m.as_str()))
             {
-                Some(m) => (format!("{label} {}", m.as_str()), re + m.end()),
-                None => (label, re),
+                Some(m) => (format!("{} {}", label(), m.as_str()), re + m.end()),
+                None => (label(), re),
             }
-        } else if run.len() >= 2 && LEAD.is_match(before) {
-            (label, re)
+        } else if run.len() >= 2 && meet && LEAD.is_match(before) {
+            (label(), re)
         } else {
             return None;
         };
@@ -2268,6 +2274,23 @@ mod tests {
                 .filter_map(|t| t[2].parse().ok())
                 .collect();
             assert_eq!(mask_token_ids(s), by_regex, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn the_letters_of_meet_have_only_ascii_case_variants() {
+        use regex_syntax::hir::{Class, HirKind};
+        for letter in ["m", "e", "t"] {
+            let hir = regex_syntax::Parser::new()
+                .parse(&format!("(?i){letter}"))
+                .expect("parses");
+            let HirKind::Class(Class::Unicode(class)) = hir.kind() else {
+                panic!("{letter}: a class");
+            };
+            assert!(
+                class.ranges().iter().all(|r| r.end().is_ascii()),
+                "{letter}"
+            );
         }
     }
 
