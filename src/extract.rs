@@ -298,6 +298,8 @@ struct Extractor<'a> {
     agenda: Vec<(usize, String)>,
     /// A talk named inline in prose owns the rest of its paragraph (up to the next title).
     inline_scopes: Vec<(String, usize, usize)>,
+    /// Per unit: whether the scope-break cue matches it (set by `apply_rules`).
+    unit_breaks: Vec<bool>,
 }
 
 /// A relation found by a rule, before promotion: (subject, relation, object, rule id,
@@ -337,6 +339,7 @@ impl<'a> Extractor<'a> {
             claimed: Vec::new(),
             agenda: Vec::new(),
             inline_scopes: Vec::new(),
+            unit_breaks: Vec::new(),
         }
     }
 
@@ -1454,18 +1457,23 @@ impl<'a> Extractor<'a> {
         let scope_break = self.cues.scope_break;
         // The talk in force for each line: the heading above it, until a scope break.
         let mut context: Vec<Option<String>> = vec![None; self.units.len()];
+        self.unit_breaks = self
+            .units
+            .iter()
+            .map(|u| scope_break.is_match(u.trimmed()))
+            .collect();
         {
             let mut current: Option<String> = None;
             let mut hi = 0;
-            for (li, line) in self.units.iter().enumerate() {
+            for (li, (context, &breaks)) in context.iter_mut().zip(&self.unit_breaks).enumerate() {
                 while hi < headings.len() && headings[hi].unit == li {
                     current = headings[hi].talk.clone();
                     hi += 1;
                 }
-                if scope_break.is_match(line.trimmed()) && !headings.iter().any(|h| h.unit == li) {
+                if breaks && !headings.iter().any(|h| h.unit == li) {
                     current = None;
                 }
-                context[li] = current.clone();
+                *context = current.clone();
             }
         }
         // The distinct texts of a unit's pieces, each masked once: a line that is one
@@ -1827,6 +1835,11 @@ impl<'a> Extractor<'a> {
                 }
             }
         }
+        // The unit of each line (usize::MAX for blank lines, which none has).
+        let mut line_unit = vec![usize::MAX; self.layout.lines.len()];
+        for (u, &(first, last)) in self.unit_lines.iter().enumerate() {
+            line_unit[first..=last].fill(u);
+        }
         // Confirm heading talks: certain ones, those someone presents, and those whose
         // opening lines speak of a talk.
         for (hi, h) in headings.iter().enumerate() {
@@ -1836,14 +1849,16 @@ impl<'a> Extractor<'a> {
             let next = headings
                 .get(hi + 1)
                 .map_or(self.layout.lines.len(), |n| n.line_index);
-            let body: Vec<&read::Line> = self.layout.lines[h.last_line_index + 1..next]
+            let body: Vec<(usize, &read::Line)> = self.layout.lines[h.last_line_index + 1..next]
                 .iter()
-                .filter(|l| matches!(l.kind, LineKind::Text | LineKind::ListItem))
+                .enumerate()
+                .filter(|(_, l)| matches!(l.kind, LineKind::Text | LineKind::ListItem))
+                .map(|(i, l)| (h.last_line_index + 1 + i, l))
                 .collect();
             let opening: String = body
                 .iter()
                 .take(2)
-                .map(|l| l.trimmed())
+                .map(|(_, l)| l.trimmed())
                 .collect::<Vec<_>>()
                 .join(" ");
             let presented = self
@@ -1851,8 +1866,8 @@ impl<'a> Extractor<'a> {
                 .relations
                 .iter()
                 .any(|r| r.relation == Relation::Presents && &r.to.1 == title);
-            let cue_in_opening = talk_word.is_match(&opening) || talk_word.is_match(&h.text);
-            if h.certain || presented || cue_in_opening {
+            let cue_in_opening = || talk_word.is_match(&opening) || talk_word.is_match(&h.text);
+            if h.certain || presented || cue_in_opening() {
                 if !self.talks.contains_key(title) {
                     let span = self.span(h.start, h.end, self.layout.lines[h.line_index].number);
                     self.talks.insert(title.clone(), span);
@@ -1865,8 +1880,11 @@ impl<'a> Extractor<'a> {
                     .lines
                     .get(next)
                     .map_or(self.doc.text.len(), |l| l.start);
-                for l in &body {
-                    if scope_break.is_match(l.trimmed()) {
+                for &(i, l) in &body {
+                    // A line the cue matches is in a unit it matches (see `Cue::is_local`).
+                    let unit_breaks = !scope_break.is_local()
+                        || line_unit.get(i).is_none_or(|&u| self.unit_breaks[u]);
+                    if unit_breaks && scope_break.is_match(l.trimmed()) {
                         end = l.start;
                         break;
                     }

@@ -475,15 +475,31 @@ pub struct Cue {
     /// For `is_match`: the cue as a meta regex and its windows, which [`Windows::is_match`]
     /// searches instead of the whole text.
     windowed: Option<(regex_automata::meta::Regex, Windows)>,
+    /// See [`Cue::is_local`].
+    local: bool,
 }
 
 impl Cue {
     fn new(regex: Regex) -> Cue {
-        let hir = regex_syntax::ParserBuilder::new()
+        let parsed = regex_syntax::ParserBuilder::new()
             .build()
             .parse(regex.as_str())
-            .ok()
-            .filter(|hir| hir.properties().look_set().contains_word_unicode());
+            .ok();
+        let local = parsed.as_ref().is_some_and(|hir| {
+            use regex_syntax::hir::Look;
+            hir.properties().look_set().iter().all(|look| {
+                !matches!(
+                    look,
+                    Look::Start
+                        | Look::End
+                        | Look::StartLF
+                        | Look::EndLF
+                        | Look::StartCRLF
+                        | Look::EndCRLF
+                )
+            })
+        });
+        let hir = parsed.filter(|hir| hir.properties().look_set().contains_word_unicode());
         let relaxed = hir
             .as_ref()
             .and_then(|hir| relaxed(hir, regex_automata::MatchKind::LeftmostFirst).ok());
@@ -494,7 +510,16 @@ impl Cue {
             regex,
             relaxed,
             windowed,
+            local,
         }
+    }
+
+    /// Whether the cue's only look-arounds are word boundaries (no `^`, `$`), so that it
+    /// matching a text that white space (or the text's edge) borders inside a larger text
+    /// means it matches the larger text: a word boundary next to white space is one next
+    /// to the edge of a text.
+    pub fn is_local(&self) -> bool {
+        self.local
     }
 
     /// False only where the cue cannot match.
@@ -1349,6 +1374,14 @@ mod prefilter_tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn cues_anchored_to_the_text_edges_are_not_local() {
+        let rules = default_rules().unwrap_or_else(|e| panic!("{e}"));
+        let cue = |name: &str| rules.cue(name).expect("cue");
+        assert!(cue("scope_break").is_local() && cue("talk_word").is_local());
+        assert!(!cue("talk_line").is_local() && !cue("event_word").is_local());
     }
 
     #[test]
