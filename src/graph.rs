@@ -120,42 +120,68 @@ impl Node {
     }
 }
 
-/// A node's attributes, sorted by name: a vector, because most nodes have none or one,
-/// and an ordered map's first allocation is half a kilobyte (a million nodes are merged
-/// in a corpus run).
+/// A node's attributes, sorted by name: a slice, because most nodes have none or one (an
+/// ordered map's first allocation is half a kilobyte, and a million nodes are merged in a
+/// corpus run), shared between the graphs a node is merged into until one changes it, so
+/// that a merged node copies a pointer rather than every string.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Attributes(Vec<(String, String)>);
+pub struct Attributes(Option<Arc<[(String, String)]>>);
 
 impl Attributes {
     pub fn get(&self, name: &str) -> Option<&String> {
-        self.find(name).ok().map(|i| &self.0[i].1)
+        self.find(name).ok().map(|i| &self.list()[i].1)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.list().is_empty()
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.list().len()
     }
 
     /// In name order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&String, &String)> + Clone {
-        self.0.iter().map(|(k, v)| (k, v))
+        self.list().iter().map(|(k, v)| (k, v))
+    }
+
+    fn list(&self) -> &[(String, String)] {
+        self.0.as_deref().unwrap_or_default()
     }
 
     /// Sets `name`, keeping the smaller value when it is already set: merges never depend
     /// on order.
     fn set_min(&mut self, name: &str, value: &str) {
-        match self.find(name) {
-            Ok(i) if self.0[i].1.as_str() <= value => {}
-            Ok(i) => self.0[i].1 = value.to_string(),
-            Err(i) => self.0.insert(i, (name.to_string(), value.to_string())),
-        }
+        let list = self.list();
+        let (at, skip) = match self.find(name) {
+            Ok(i) if list[i].1.as_str() <= value => return,
+            Ok(i) => (i, 1),
+            Err(i) => (i, 0),
+        };
+        let set = (name.to_string(), value.to_string());
+        let list: Arc<[(String, String)]> = list[..at]
+            .iter()
+            .cloned()
+            .chain(std::iter::once(set))
+            .chain(list[at + skip..].iter().cloned())
+            .collect();
+        self.0 = Some(list);
     }
 
     fn find(&self, name: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| k.as_str().cmp(name))
+        self.list().binary_search_by(|(k, _)| k.as_str().cmp(name))
+    }
+
+    /// Sets each of `other`'s attributes as [`Self::set_min`] does; shares its list when
+    /// this one has none.
+    fn union(&mut self, other: &Attributes) {
+        if self.is_empty() {
+            self.0 = other.0.clone();
+            return;
+        }
+        for (k, v) in other {
+            self.set_min(k, v);
+        }
     }
 }
 
@@ -167,7 +193,7 @@ impl<'a> IntoIterator for &'a Attributes {
     >;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(k, v)| (k, v))
+        self.list().iter().map(|(k, v)| (k, v))
     }
 }
 
@@ -651,10 +677,9 @@ impl KnowledgeGraph {
             let ix = match self.keys.find_hashed(n.kind, key, h) {
                 Some(ix) => {
                     self.union_label(ix, &n.label);
-                    self.absorb_attributes(ix, &n.attributes);
+                    self.graph[ix].attributes.union(&n.attributes);
                     ix
                 }
-                // A new node takes the part's attributes as they are (sorted, no repeats).
                 None => self.new_node(n.kind, key, h, n.label.clone(), n.attributes.clone()),
             };
             for a in &n.aliases {
@@ -701,14 +726,6 @@ impl KnowledgeGraph {
         for a in aliases {
             self.union_alias(ix, a);
         }
-        self.absorb_attributes(ix, attributes);
-    }
-
-    fn absorb_attributes<'a>(
-        &mut self,
-        ix: NodeIndex,
-        attributes: impl IntoIterator<Item = (&'a String, &'a String)>,
-    ) {
         for (k, v) in attributes {
             self.set_attribute(ix, k, v);
         }
