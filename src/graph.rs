@@ -4,11 +4,13 @@
 use crate::fold::{fold, slug};
 use crate::model::{EdgeDoc, GraphDoc, GraphMeta, NodeDoc};
 use crate::spans::{Owner, SpanRef, SpanStore, Spans};
+use hashbrown::HashTable;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHasher};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::hash::Hasher;
 use std::sync::{Arc, OnceLock};
 
 /// Entity types, in the order the JSON contract names them.
@@ -118,42 +120,68 @@ impl Node {
     }
 }
 
-/// A node's attributes, sorted by name: a vector, because most nodes have none or one,
-/// and an ordered map's first allocation is half a kilobyte (a million nodes are merged
-/// in a corpus run).
+/// A node's attributes, sorted by name: a slice, because most nodes have none or one (an
+/// ordered map's first allocation is half a kilobyte, and a million nodes are merged in a
+/// corpus run), shared between the graphs a node is merged into until one changes it, so
+/// that a merged node copies a pointer rather than every string.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Attributes(Vec<(String, String)>);
+pub struct Attributes(Option<Arc<[(String, String)]>>);
 
 impl Attributes {
     pub fn get(&self, name: &str) -> Option<&String> {
-        self.find(name).ok().map(|i| &self.0[i].1)
+        self.find(name).ok().map(|i| &self.list()[i].1)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.list().is_empty()
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.list().len()
     }
 
     /// In name order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&String, &String)> + Clone {
-        self.0.iter().map(|(k, v)| (k, v))
+        self.list().iter().map(|(k, v)| (k, v))
+    }
+
+    fn list(&self) -> &[(String, String)] {
+        self.0.as_deref().unwrap_or_default()
     }
 
     /// Sets `name`, keeping the smaller value when it is already set: merges never depend
     /// on order.
     fn set_min(&mut self, name: &str, value: &str) {
-        match self.find(name) {
-            Ok(i) if self.0[i].1.as_str() <= value => {}
-            Ok(i) => self.0[i].1 = value.to_string(),
-            Err(i) => self.0.insert(i, (name.to_string(), value.to_string())),
-        }
+        let list = self.list();
+        let (at, skip) = match self.find(name) {
+            Ok(i) if list[i].1.as_str() <= value => return,
+            Ok(i) => (i, 1),
+            Err(i) => (i, 0),
+        };
+        let set = (name.to_string(), value.to_string());
+        let list: Arc<[(String, String)]> = list[..at]
+            .iter()
+            .cloned()
+            .chain(std::iter::once(set))
+            .chain(list[at + skip..].iter().cloned())
+            .collect();
+        self.0 = Some(list);
     }
 
     fn find(&self, name: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| k.as_str().cmp(name))
+        self.list().binary_search_by(|(k, _)| k.as_str().cmp(name))
+    }
+
+    /// Sets each of `other`'s attributes as [`Self::set_min`] does; shares its list when
+    /// this one has none.
+    fn union(&mut self, other: &Attributes) {
+        if self.is_empty() {
+            self.0 = other.0.clone();
+            return;
+        }
+        for (k, v) in other {
+            self.set_min(k, v);
+        }
     }
 }
 
@@ -165,7 +193,7 @@ impl<'a> IntoIterator for &'a Attributes {
     >;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(k, v)| (k, v))
+        self.list().iter().map(|(k, v)| (k, v))
     }
 }
 
@@ -199,9 +227,10 @@ pub struct Edge {
 #[derive(Debug, Clone, Default)]
 pub struct KnowledgeGraph {
     graph: DiGraph<Node, Edge>,
-    /// By type (`Kind as usize`): folded label to node, and folded alias to node. Only
-    /// looked up, or iterated where order cannot reach the output.
-    by_key: [FxHashMap<String, NodeIndex>; 5],
+    /// Each node's folded label, and by type the node of each one. Only looked up, or
+    /// iterated where order cannot reach the output.
+    keys: Keys,
+    /// By type (`Kind as usize`): folded alias to node.
     by_alias: [FxHashMap<String, NodeIndex>; 5],
     /// Only looked up, never iterated, so hashing cannot leak into output order.
     edges: FxHashMap<(NodeIndex, Relation, NodeIndex), EdgeIndex>,
@@ -223,16 +252,103 @@ pub struct KnowledgeGraph {
 
 /// The rule names of a graph's edges, each stored once.
 #[derive(Debug, Clone, Default)]
-struct RuleNames(rustc_hash::FxHashSet<Arc<str>>);
+struct RuleNames {
+    names: rustc_hash::FxHashSet<Arc<str>>,
+    /// The name interned last: edges come in runs of one rule (a merged part's edges
+    /// mostly share a handful), so most calls end here without hashing.
+    last: Option<Arc<str>>,
+}
 
 impl RuleNames {
     fn intern(&mut self, name: &str) -> Arc<str> {
-        if let Some(n) = self.0.get(name) {
+        if let Some(n) = &self.last
+            && **n == *name
+        {
             return n.clone();
         }
-        let n: Arc<str> = Arc::from(name);
-        self.0.insert(n.clone());
+        let n = match self.names.get(name) {
+            Some(n) => n.clone(),
+            None => {
+                let n: Arc<str> = Arc::from(name);
+                self.names.insert(n.clone());
+                n
+            }
+        };
+        self.last = Some(n.clone());
         n
+    }
+}
+
+/// Every node's key (its folded label: nodes of one type with one key are one node), end
+/// to end in one buffer by node index, and by type a hash table of the nodes. A string of
+/// its own per key cost an allocation per node, and growing a table of strings read every
+/// string again to re-hash it; here each entry carries its hash.
+#[derive(Debug, Clone, Default)]
+struct Keys {
+    buf: String,
+    /// By node index: where its key ends in `buf`.
+    ends: Vec<usize>,
+    /// By type: (node index, hash of its key).
+    tables: [HashTable<(u32, u32)>; 5],
+}
+
+impl Keys {
+    /// 32 bits of the key's hash, stored with the entry.
+    fn hash(key: &str) -> u32 {
+        let mut h = FxHasher::default();
+        h.write(key.as_bytes());
+        (h.finish() >> 32) as u32
+    }
+
+    /// The table's 64-bit hash, made of the stored 32 bits only: hashbrown takes the bucket
+    /// from the low bits and a tag from the top ones, so both must come from them.
+    fn spread(h: u32) -> u64 {
+        (u64::from(h) << 32) | u64::from(h)
+    }
+
+    /// The key of node `ix`.
+    fn get(&self, ix: usize) -> &str {
+        &self.buf[if ix == 0 { 0 } else { self.ends[ix - 1] }..self.ends[ix]]
+    }
+
+    fn find(&self, kind: Kind, key: &str) -> Option<NodeIndex> {
+        self.find_hashed(kind, key, Keys::hash(key))
+    }
+
+    /// [`Self::find`] with the key's hash at hand.
+    fn find_hashed(&self, kind: Kind, key: &str, h: u32) -> Option<NodeIndex> {
+        self.tables[kind as usize]
+            .find(Keys::spread(h), |&(ix, eh)| {
+                eh == h && self.get(ix as usize) == key
+            })
+            .map(|&(ix, _)| NodeIndex::new(ix as usize))
+    }
+
+    /// Records the key (hashed `h`) of the node just added, `ix`, known not to be in the
+    /// table.
+    fn push(&mut self, kind: Kind, key: &str, h: u32, ix: NodeIndex) {
+        debug_assert_eq!(ix.index(), self.ends.len());
+        self.buf.push_str(key);
+        self.ends.push(self.buf.len());
+        let ix = u32::try_from(ix.index()).expect("fewer than 2^32 nodes");
+        self.tables[kind as usize]
+            .insert_unique(Keys::spread(h), (ix, h), |&(_, h)| Keys::spread(h));
+    }
+
+    /// Room for what another graph's keys may add.
+    fn reserve_for(&mut self, other: &Keys) {
+        self.buf.reserve(other.buf.len());
+        self.ends.reserve(other.ends.len());
+        for (t, o) in self.tables.iter_mut().zip(&other.tables) {
+            t.reserve(o.len(), |&(_, h)| Keys::spread(h));
+        }
+    }
+
+    /// Every key of this type with its node; unordered.
+    fn of_kind(&self, kind: Kind) -> impl Iterator<Item = (&str, NodeIndex)> + '_ {
+        self.tables[kind as usize]
+            .iter()
+            .map(|&(ix, _)| (self.get(ix as usize), NodeIndex::new(ix as usize)))
     }
 }
 
@@ -295,11 +411,9 @@ impl KnowledgeGraph {
     }
 
     fn lookup_folded(&self, kind: Kind, key: &str) -> Option<NodeIndex> {
-        let k = kind as usize;
-        self.by_key[k]
-            .get(key)
-            .or_else(|| self.by_alias[k].get(key))
-            .copied()
+        self.keys
+            .find(kind, key)
+            .or_else(|| self.by_alias[kind as usize].get(key).copied())
     }
 
     /// Every node, of any type, whose label or alias folds like `name`.
@@ -318,9 +432,10 @@ impl KnowledgeGraph {
         // Folded once: loading a large graph spends much of its time here.
         let key = fold(label);
         if let Some(ix) = self.lookup_folded(kind, &key) {
-            if fold(&self.graph[ix].label) == key && label < self.graph[ix].label.as_str() {
-                // Same entity written with other casing: the smallest spelling is canonical,
-                // so the result never depends on which document came first.
+            if self.keys.get(ix.index()) == key && label < self.graph[ix].label.as_str() {
+                // Same entity written with other casing (found by its key, not through an
+                // alias): the smallest spelling is canonical, so the result never depends
+                // on which document came first.
                 let old = std::mem::replace(&mut self.graph[ix].label, label.to_string());
                 self.graph[ix].aliases.insert(old);
                 self.graph[ix].aliases.remove(label);
@@ -329,23 +444,38 @@ impl KnowledgeGraph {
             }
             return ix;
         }
+        let h = Keys::hash(&key);
+        self.new_node(kind, &key, h, label.to_string(), Attributes::default())
+    }
+
+    /// Adds a node known to be new under its key (hashed `h`).
+    fn new_node(
+        &mut self,
+        kind: Kind,
+        key: &str,
+        h: u32,
+        label: String,
+        attributes: Attributes,
+    ) -> NodeIndex {
         let ix = self.graph.add_node(Node {
             kind,
-            label: label.to_string(),
+            label,
             aliases: BTreeSet::new(),
-            attributes: Attributes::default(),
+            attributes,
         });
-        self.by_key[kind as usize].insert(key, ix);
+        self.keys.push(kind, key, h, ix);
         self.by_kind[kind as usize].push(ix);
         ix
     }
 
     /// Records another name for a node.
     pub fn add_alias(&mut self, ix: NodeIndex, alias: &str) {
-        let k = self.graph[ix].kind as usize;
+        let kind = self.graph[ix].kind;
+        let k = kind as usize;
         let key = fold(alias);
-        if key.is_empty() || self.by_key[k].contains_key(&key) {
-            if self.by_key[k].get(&key) == Some(&ix) && alias != self.graph[ix].label {
+        let owner = self.keys.find(kind, &key);
+        if key.is_empty() || owner.is_some() {
+            if owner == Some(ix) && alias != self.graph[ix].label {
                 self.graph[ix].aliases.insert(alias.to_string());
             }
             return;
@@ -397,8 +527,27 @@ impl KnowledgeGraph {
         if from == to || !relation.accepts(self.graph[from].kind, self.graph[to].kind) {
             return None;
         }
-        let ex = match self.edges.get(&(from, relation, to)) {
-            Some(&ex) => {
+        let ex = self.union_edge(from, relation, to, rule, confidence);
+        for span in evidence {
+            self.spans.push(Owner::edge(ex.index()), span);
+        }
+        Some(ex)
+    }
+
+    /// The edge `from -relation-> to`, added or strengthened; the relation is known to
+    /// accept the ends.
+    fn union_edge(
+        &mut self,
+        from: NodeIndex,
+        relation: Relation,
+        to: NodeIndex,
+        rule: &str,
+        confidence: f64,
+    ) -> EdgeIndex {
+        use std::collections::hash_map::Entry;
+        match self.edges.entry((from, relation, to)) {
+            Entry::Occupied(o) => {
+                let ex = *o.get();
                 let e = &mut self.graph[ex];
                 if confidence > e.confidence || (confidence == e.confidence && rule < &*e.rule) {
                     e.confidence = confidence;
@@ -406,25 +555,17 @@ impl KnowledgeGraph {
                 }
                 ex
             }
-            None => {
-                let ex = self.graph.add_edge(
-                    from,
-                    to,
-                    Edge {
-                        relation,
-                        rule: self.rule_names.intern(rule),
-                        confidence,
-                    },
-                );
-                self.edges.insert((from, relation, to), ex);
+            Entry::Vacant(v) => {
+                let edge = Edge {
+                    relation,
+                    rule: self.rule_names.intern(rule),
+                    confidence,
+                };
+                let ex = *v.insert(self.graph.add_edge(from, to, edge));
                 self.by_relation[relation as usize].push(ex);
                 ex
             }
-        };
-        for span in evidence {
-            self.spans.push(Owner::edge(ex.index()), span);
         }
-        Some(ex)
     }
 
     /// Edges leaving or entering a node, sorted for output.
@@ -449,26 +590,27 @@ impl KnowledgeGraph {
     /// a new one. Of several spellings the smallest is the label and the others are aliases.
     fn union_node(&mut self, kind: Kind, key: &str, label: &str) -> NodeIndex {
         self.label_order.take();
-        if let Some(&ix) = self.by_key[kind as usize].get(key) {
-            let node = &mut self.graph[ix];
-            if label < node.label.as_str() {
-                let old = std::mem::replace(&mut node.label, label.to_string());
-                node.aliases.insert(old);
-                node.aliases.remove(label);
-            } else if node.label != label {
-                node.aliases.insert(label.to_string());
+        let h = Keys::hash(key);
+        match self.keys.find_hashed(kind, key, h) {
+            Some(ix) => {
+                self.union_label(ix, label);
+                ix
             }
-            return ix;
+            None => self.new_node(kind, key, h, label.to_string(), Attributes::default()),
         }
-        let ix = self.graph.add_node(Node {
-            kind,
-            label: label.to_string(),
-            aliases: BTreeSet::new(),
-            attributes: Attributes::default(),
-        });
-        self.by_key[kind as usize].insert(key.to_string(), ix);
-        self.by_kind[kind as usize].push(ix);
-        ix
+    }
+
+    /// Another spelling of a node's label in a union: the smallest is the label and the
+    /// others are aliases.
+    fn union_label(&mut self, ix: NodeIndex, label: &str) {
+        let node = &mut self.graph[ix];
+        if label < node.label.as_str() {
+            let old = std::mem::replace(&mut node.label, label.to_string());
+            node.aliases.insert(old);
+            node.aliases.remove(label);
+        } else if node.label != label {
+            node.aliases.insert(label.to_string());
+        }
     }
 
     /// Records an alias in a union of graphs: kept as written; for [`Self::lookup`], an alias
@@ -479,13 +621,13 @@ impl KnowledgeGraph {
             return;
         }
         node.aliases.insert(alias.to_string());
-        let (k, key) = (node.kind as usize, fold(alias));
-        if key.is_empty() || self.by_key[k].contains_key(&key) {
+        let (kind, key) = (node.kind, fold(alias));
+        let k = kind as usize;
+        if key.is_empty() || self.keys.find(kind, &key).is_some() {
             return;
         }
-        let my_key = fold(&self.graph[ix].label);
         match self.by_alias[k].get(&key) {
-            Some(&other) if fold(&self.graph[other].label) <= my_key => {}
+            Some(&other) if self.keys.get(other.index()) <= self.keys.get(ix.index()) => {}
             _ => {
                 self.by_alias[k].insert(key, ix);
             }
@@ -511,23 +653,39 @@ impl KnowledgeGraph {
         keep_edge: impl Fn(usize) -> bool,
         keep_source: impl Fn(&str) -> bool,
     ) {
+        self.label_order.take();
         let mut map: Vec<Option<NodeIndex>> = vec![None; other.graph.node_count()];
         // Room for the part at once, rather than growing table by table.
         self.graph.reserve_nodes(other.graph.node_count());
         self.graph.reserve_edges(other.graph.edge_count());
         self.edges.reserve(other.graph.edge_count());
-        // Each node is under its folded label in `by_key`, so nothing is folded again.
-        for (kind, keys) in Kind::ALL.into_iter().zip(&other.by_key) {
-            self.by_key[kind as usize].reserve(keys.len());
-            for (key, &oix) in keys {
-                if !keep_node(oix.index()) {
-                    continue;
-                }
-                let n = &other.graph[oix];
-                let ix = self.union_node(kind, key, &n.label);
-                self.absorb_node(ix, n.aliases.iter(), &n.attributes);
-                map[oix.index()] = Some(ix);
+        self.keys.reserve_for(&other.keys);
+        for (k, v) in self.by_kind.iter_mut().zip(&other.by_kind) {
+            k.reserve(v.len());
+        }
+        for (r, v) in self.by_relation.iter_mut().zip(&other.by_relation) {
+            r.reserve(v.len());
+        }
+        // In the part's node order, so its nodes and keys are read front to back; each
+        // key is read from the part, never folded again.
+        for (i, n) in other.graph.node_weights().enumerate() {
+            if !keep_node(i) {
+                continue;
             }
+            let key = other.keys.get(i);
+            let h = Keys::hash(key);
+            let ix = match self.keys.find_hashed(n.kind, key, h) {
+                Some(ix) => {
+                    self.union_label(ix, &n.label);
+                    self.graph[ix].attributes.union(&n.attributes);
+                    ix
+                }
+                None => self.new_node(n.kind, key, h, n.label.clone(), n.attributes.clone()),
+            };
+            for a in &n.aliases {
+                self.union_alias(ix, a);
+            }
+            map[i] = Some(ix);
         }
         let mut edge_map: Vec<Option<EdgeIndex>> = vec![None; other.graph.edge_count()];
         for e in other.graph.edge_references() {
@@ -538,9 +696,11 @@ impl KnowledgeGraph {
             if !keep_edge(e.id().index()) {
                 continue;
             }
+            // Well typed in the part, and nodes keep their type and stay distinct: no
+            // need to check again.
             let w = e.weight();
             edge_map[e.id().index()] =
-                self.add_edge(from, w.relation, to, &w.rule, w.confidence, []);
+                Some(self.union_edge(from, w.relation, to, &w.rule, w.confidence));
         }
         self.spans.append_filtered(
             &other.spans,
@@ -908,11 +1068,16 @@ impl KnowledgeGraph {
 
     /// Every folded name (labels, then aliases) with its type and node; unordered.
     pub fn names(&self) -> impl Iterator<Item = (&str, Kind, NodeIndex)> + '_ {
-        Kind::ALL
+        let labels = Kind::ALL.into_iter().flat_map(|kind| {
+            self.keys
+                .of_kind(kind)
+                .map(move |(key, ix)| (key, kind, ix))
+        });
+        let aliases = Kind::ALL
             .into_iter()
-            .zip(self.by_key.iter())
-            .chain(Kind::ALL.into_iter().zip(self.by_alias.iter()))
-            .flat_map(|(kind, map)| map.iter().map(move |(name, ix)| (name.as_str(), kind, *ix)))
+            .zip(self.by_alias.iter())
+            .flat_map(|(kind, map)| map.iter().map(move |(name, ix)| (name.as_str(), kind, *ix)));
+        labels.chain(aliases)
     }
 
     /// One node as its JSON document.

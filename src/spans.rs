@@ -50,7 +50,7 @@ impl SpanRef<'_> {
 
 /// Which node or edge a record belongs to: a node index, or an edge index with the top bit
 /// set, so that a node's records sort before every edge's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct Owner(u32);
 
 const EDGE_BIT: u32 = 1 << 31;
@@ -124,7 +124,7 @@ impl Interner {
 }
 
 /// One mention or piece of evidence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Rec {
     owner: Owner,
     source: u32,
@@ -233,35 +233,51 @@ impl SpanStore {
         for (r, id) in order.into_iter().enumerate() {
             rank[id as usize] = r as u32;
         }
-        let mut recs = std::mem::take(&mut self.recs);
-        self.normalize(&mut recs, |a, b| rank[a as usize].cmp(&rank[b as usize]));
-        self.recs = recs;
-        // Records are sorted by owner: count each owner's, then sum into start offsets,
-        // edges after every node.
-        let mut index = Index {
-            nodes: vec![0; nodes + 1],
-            edges: vec![0; edges + 1],
+        // Owners are dense indexes, so records are bucketed by owner in two linear passes
+        // (a counting sort); only an owner's own few records are compared. Nodes come
+        // before edges, as `Owner` orders them.
+        let slot = |o: Owner| match o.split() {
+            (false, i) => i,
+            (true, i) => nodes + i,
         };
+        let mut starts = vec![0u32; nodes + edges + 1];
         for r in &self.recs {
-            let (edge, i) = r.owner.split();
-            let starts = if edge {
-                &mut index.edges
-            } else {
-                &mut index.nodes
-            };
-            if let Some(c) = starts.get_mut(i + 1) {
-                *c += 1;
-            }
+            starts[slot(r.owner) + 1] += 1;
         }
-        for i in 0..nodes {
-            index.nodes[i + 1] += index.nodes[i];
+        for i in 0..nodes + edges {
+            starts[i + 1] += starts[i];
         }
-        index.edges[0] = index.nodes[nodes];
-        for i in 0..edges {
-            index.edges[i + 1] += index.edges[i];
+        let mut next = starts.clone();
+        // Every slot is written by the scatter below.
+        let mut recs = vec![Rec::default(); self.recs.len()];
+        for r in &self.recs {
+            let at = &mut next[slot(r.owner)];
+            recs[*at as usize] = *r;
+            *at += 1;
         }
-        debug_assert_eq!(index.edges[edges] as usize, self.recs.len());
-        self.index = Some(index);
+        drop(next);
+        // Each owner's records are normalized where they lie and moved down over what was
+        // dropped; `starts` becomes the index of what is kept.
+        let (mut kept, mut scratch) = (0, Vec::new());
+        for i in 0..nodes + edges {
+            let (from, to) = (starts[i] as usize, starts[i + 1] as usize);
+            starts[i] = kept as u32;
+            let n = self.normalize(&mut recs[from..to], &mut scratch, |a, b| {
+                rank[a as usize].cmp(&rank[b as usize])
+            });
+            recs.copy_within(from..from + n, kept);
+            kept += n;
+        }
+        starts[nodes + edges] = kept as u32;
+        recs.truncate(kept);
+        self.recs = recs;
+        let edges_start = starts.split_off(nodes);
+        let mut nodes_start = starts;
+        nodes_start.push(edges_start[0]);
+        self.index = Some(Index {
+            nodes: nodes_start,
+            edges: edges_start,
+        });
     }
 
     /// Whether the records are sorted and indexed for this many nodes and edges.
@@ -271,39 +287,63 @@ impl SpanStore {
             .is_some_and(|i| i.nodes.len() == nodes + 1 && i.edges.len() == edges + 1)
     }
 
-    /// Sorts records by owner and then as [`Span`]s sort (`source` compares source ids
-    /// by name), drops repeats, and drops edge evidence that strictly contains other
-    /// evidence of the same edge from the same source.
-    fn normalize(&self, recs: &mut Vec<Rec>, source: impl Fn(u32, u32) -> std::cmp::Ordering) {
+    /// Sorts one owner's records as [`Span`]s sort (`source` compares source ids by
+    /// name), drops repeats, and drops edge evidence that strictly contains other
+    /// evidence from the same source. What is kept ends up first; returns how many.
+    /// `keep` is scratch space.
+    fn normalize(
+        &self,
+        recs: &mut [Rec],
+        keep: &mut Vec<bool>,
+        source: impl Fn(u32, u32) -> std::cmp::Ordering,
+    ) -> usize {
+        let Some(first) = recs.first() else {
+            return 0;
+        };
+        if recs.len() == 1 {
+            return 1;
+        }
         let texts = &self.texts;
+        let is_edge = first.owner.is_edge();
         recs.sort_unstable_by(|a, b| {
-            a.owner
-                .cmp(&b.owner)
-                .then_with(|| source(a.source, b.source))
+            source(a.source, b.source)
                 .then_with(|| (a.start, a.end, a.line).cmp(&(b.start, b.end, b.line)))
                 .then_with(|| texts.get(a.text).cmp(texts.get(b.text)))
         });
-        recs.dedup();
-        let mut keep = vec![true; recs.len()];
+        let mut n = 1;
+        for i in 1..recs.len() {
+            if recs[i] != recs[n - 1] {
+                recs[n] = recs[i];
+                n += 1;
+            }
+        }
+        if !is_edge || n == 1 {
+            return n;
+        }
+        keep.clear();
         let mut i = 0;
-        while i < recs.len() {
-            let (owner, src) = (recs[i].owner, recs[i].source);
+        while i < n {
+            let src = recs[i].source;
             let mut j = i + 1;
-            while j < recs.len() && recs[j].owner == owner && recs[j].source == src {
+            while j < n && recs[j].source == src {
                 j += 1;
             }
-            if owner.is_edge() && j - i > 1 {
-                let group = &recs[i..j];
-                for (k, a) in group.iter().enumerate() {
-                    keep[i + k] = !group.iter().any(|b| {
-                        (b.start, b.end) != (a.start, a.end) && b.start >= a.start && b.end <= a.end
-                    });
-                }
-            }
+            let group = &recs[i..j];
+            keep.extend(group.iter().map(|a| {
+                !group.iter().any(|b| {
+                    (b.start, b.end) != (a.start, a.end) && b.start >= a.start && b.end <= a.end
+                })
+            }));
             i = j;
         }
-        let mut k = keep.into_iter();
-        recs.retain(|_| k.next().expect("one flag per record"));
+        let mut kept = 0;
+        for i in 0..n {
+            if keep[i] {
+                recs[kept] = recs[i];
+                kept += 1;
+            }
+        }
+        kept
     }
 
     /// The spans of one owner, sorted. Read in place once compact; otherwise the owner's
@@ -328,7 +368,10 @@ impl SpanStore {
             .copied()
             .collect();
         let sources = &self.sources;
-        self.normalize(&mut recs, |a, b| sources.get(a).cmp(sources.get(b)));
+        let n = self.normalize(&mut recs, &mut Vec::new(), |a, b| {
+            sources.get(a).cmp(sources.get(b))
+        });
+        recs.truncate(n);
         Spans {
             store: self,
             recs: Cow::Owned(recs),
