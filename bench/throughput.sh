@@ -17,8 +17,8 @@ bin=$target/release
 corpus=$target/bench-corpus-$size
 [ -d "$corpus" ] || "$bin/examples/gen_corpus" "$size" "$corpus"
 cores=$(nproc)
-bytes=$(find "$corpus" -type f \( -name '*.md' -o -name '*.txt' \) -printf '%s\n' | awk '{ s += $1 } END { print s }')
-files=$(find "$corpus" -type f \( -name '*.md' -o -name '*.txt' \) | wc -l)
+bytes=$(find -L "$corpus" -type f \( -name '*.md' -o -name '*.txt' \) -printf '%s\n' | awk '{ s += $1 } END { print s }')
+files=$(find -L "$corpus" -type f \( -name '*.md' -o -name '*.txt' \) | wc -l)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 "$bin/examples/ceiling" read "$corpus" >/dev/null
