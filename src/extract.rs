@@ -434,8 +434,9 @@ impl<'a> Extractor<'a> {
         let mut gi = 0;
         let nlines = self.units.len();
         self.line_toks = vec![Vec::new(); nlines];
-        for li in 0..nlines {
-            let line = self.units[li].clone();
+        // Out of `self` while the loop needs `&mut self`, instead of a copy of each unit.
+        let units = std::mem::take(&mut self.units);
+        for (li, line) in units.iter().enumerate() {
             if matches!(line.kind, LineKind::Blank | LineKind::Skip) {
                 while gi < gaz.len() && gaz[gi].0 < line.end() {
                     gi += 1;
@@ -509,10 +510,10 @@ impl<'a> Extractor<'a> {
                 toks.push(mk(class, s, e, entry.canonical.clone(), Vec::new()));
             }
             toks.sort_by_key(|t| t.start);
-            self.capitalised_runs(&line, &mut toks);
+            self.capitalised_runs(line, &mut toks);
             toks.sort_by_key(|t| t.start);
-            self.extend_events_and_orgs(&line, &mut toks);
-            self.inline_titles(&line, &mut toks);
+            self.extend_events_and_orgs(line, &mut toks);
+            self.inline_titles(line, &mut toks);
             for t in toks {
                 let ix = self.toks.len();
                 if !t.nested {
@@ -521,6 +522,7 @@ impl<'a> Extractor<'a> {
                 self.toks.push(t);
             }
         }
+        self.units = units;
         for k in 0..self.toks.len() {
             self.toks[k].line = self.layout.line_of(self.toks[k].start);
         }
@@ -736,10 +738,7 @@ impl<'a> Extractor<'a> {
             let (rs, re) = (words[run[0]].0, words[*run.last().expect("non-empty")].1);
             let parts: Vec<&str> = run.iter().map(|&k| &text[words[k].0..words[k].1]).collect();
             let shape = self.person_shape(&parts);
-            let label = text[rs..re]
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
+            let label = collapse_ws(&text[rs..re]);
             let class = if shape && self.is_first_name(parts[0]) {
                 Class::Person
             } else {
