@@ -997,7 +997,9 @@ impl<'a> Extractor<'a> {
         for sentence in self.sentences_of(line) {
             let (ss, se) = (sentence.start - line.start, sentence.end - line.start);
             let stext = &clean[ss..se];
-            let has_cue = talk_word.is_match(stext);
+            // Only sentences with a candidate title need it: most have none.
+            let has_cue = std::cell::OnceCell::new();
+            let has_cue = || *has_cue.get_or_init(|| talk_word.is_match(stext));
             // Quoted strings, and emphasised ones in Markdown prose, are candidate titles:
             // (start, end) within the sentence, and where the candidate's context begins.
             // QUOTED needs an opening quote.
@@ -1053,14 +1055,14 @@ impl<'a> Extractor<'a> {
                         && (t.class == Class::Person
                             || (t.class == Class::Unknown && t.person_shape))
                 });
-                let sentence_case = (close_cue || (has_cue && person_here))
+                let sentence_case = (close_cue || (has_cue() && person_here))
                     && title
                         .chars()
                         .next()
                         .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
                     && (3..=20).contains(&words)
                     && !title.ends_with(['.', '!', '?']);
-                if ((has_cue || titled) && title_like(title, 3)) || sentence_case {
+                if ((has_cue() || titled) && title_like(title, 3)) || sentence_case {
                     titles.push((
                         line.start + ss + g.0,
                         line.start + ss + g.1,
