@@ -434,8 +434,9 @@ impl<'a> Extractor<'a> {
         let mut gi = 0;
         let nlines = self.units.len();
         self.line_toks = vec![Vec::new(); nlines];
-        for li in 0..nlines {
-            let line = self.units[li].clone();
+        // Out of `self` while the loop needs `&mut self`, instead of a copy of each unit.
+        let units = std::mem::take(&mut self.units);
+        for (li, line) in units.iter().enumerate() {
             if matches!(line.kind, LineKind::Blank | LineKind::Skip) {
                 while gi < gaz.len() && gaz[gi].0 < line.end() {
                     gi += 1;
@@ -509,10 +510,10 @@ impl<'a> Extractor<'a> {
                 toks.push(mk(class, s, e, entry.canonical.clone(), Vec::new()));
             }
             toks.sort_by_key(|t| t.start);
-            self.capitalised_runs(&line, &mut toks);
+            self.capitalised_runs(line, &mut toks);
             toks.sort_by_key(|t| t.start);
-            self.extend_events_and_orgs(&line, &mut toks);
-            self.inline_titles(&line, &mut toks);
+            self.extend_events_and_orgs(line, &mut toks);
+            self.inline_titles(line, &mut toks);
             for t in toks {
                 let ix = self.toks.len();
                 if !t.nested {
@@ -521,6 +522,7 @@ impl<'a> Extractor<'a> {
                 self.toks.push(t);
             }
         }
+        self.units = units;
         for k in 0..self.toks.len() {
             self.toks[k].line = self.layout.line_of(self.toks[k].start);
         }
@@ -736,10 +738,7 @@ impl<'a> Extractor<'a> {
             let (rs, re) = (words[run[0]].0, words[*run.last().expect("non-empty")].1);
             let parts: Vec<&str> = run.iter().map(|&k| &text[words[k].0..words[k].1]).collect();
             let shape = self.person_shape(&parts);
-            let label = text[rs..re]
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
+            let label = collapse_ws(&text[rs..re]);
             let class = if shape && self.is_first_name(parts[0]) {
                 Class::Person
             } else {
@@ -998,7 +997,9 @@ impl<'a> Extractor<'a> {
         for sentence in self.sentences_of(line) {
             let (ss, se) = (sentence.start - line.start, sentence.end - line.start);
             let stext = &clean[ss..se];
-            let has_cue = talk_word.is_match(stext);
+            // Only sentences with a candidate title need it: most have none.
+            let has_cue = std::cell::OnceCell::new();
+            let has_cue = || *has_cue.get_or_init(|| talk_word.is_match(stext));
             // Quoted strings, and emphasised ones in Markdown prose, are candidate titles:
             // (start, end) within the sentence, and where the candidate's context begins.
             // QUOTED needs an opening quote.
@@ -1054,14 +1055,14 @@ impl<'a> Extractor<'a> {
                         && (t.class == Class::Person
                             || (t.class == Class::Unknown && t.person_shape))
                 });
-                let sentence_case = (close_cue || (has_cue && person_here))
+                let sentence_case = (close_cue || (has_cue() && person_here))
                     && title
                         .chars()
                         .next()
                         .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
                     && (3..=20).contains(&words)
                     && !title.ends_with(['.', '!', '?']);
-                if ((has_cue || titled) && title_like(title, 3)) || sentence_case {
+                if ((has_cue() || titled) && title_like(title, 3)) || sentence_case {
                     titles.push((
                         line.start + ss + g.0,
                         line.start + ss + g.1,

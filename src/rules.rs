@@ -549,7 +549,8 @@ impl Cue {
 
     /// [`Regex::captures`].
     pub fn captures<'h>(&self, text: &'h str) -> Option<regex::Captures<'h>> {
-        if self.may_match(text) {
+        // `is_match` first: it allocates no captures, and most texts do not match.
+        if self.may_match(text) && self.regex.is_match(text) {
             self.regex.captures(text)
         } else {
             None
