@@ -233,7 +233,7 @@ impl SpanStore {
         for (r, id) in order.into_iter().enumerate() {
             rank[id as usize] = r as u32;
         }
-        // Owners are dense indexes, so records are bucketed by owner in two linear passes
+        // Owners are dense indexes, so records are bucketed by owner in linear passes
         // (a counting sort); only an owner's own few records are compared. Nodes come
         // before edges, as `Owner` orders them.
         let slot = |o: Owner| match o.split() {
@@ -247,15 +247,11 @@ impl SpanStore {
         for i in 0..nodes + edges {
             starts[i + 1] += starts[i];
         }
-        let mut next = starts.clone();
-        // Every slot is written by the scatter below.
-        let mut recs = vec![Rec::default(); self.recs.len()];
-        for r in &self.recs {
-            let at = &mut next[slot(r.owner)];
-            recs[*at as usize] = *r;
-            *at += 1;
-        }
-        drop(next);
+        // Sorted in place by owner alone (cheap to compare): a counting sort's scatter
+        // would need a second table as large as this one, doubling the memory the graph
+        // needs at its largest, when the whole corpus's records are compacted.
+        let mut recs = std::mem::take(&mut self.recs);
+        recs.sort_unstable_by_key(|r| r.owner);
         // Each owner's records are normalized where they lie and moved down over what was
         // dropped; `starts` becomes the index of what is kept.
         let (mut kept, mut scratch) = (0, Vec::new());
