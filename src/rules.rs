@@ -343,8 +343,13 @@ impl Prefilter {
             .build()
             .parse(pattern)
             .map_err(|e| e.to_string())?;
-        let relaxed = relaxed(&hir, regex_automata::MatchKind::LeftmostFirst)?;
-        let mut needs = token_needs(&hir);
+        Prefilter::of_hir(&hir)
+    }
+
+    /// [`Prefilter::new`] for a pattern already parsed.
+    fn of_hir(hir: &regex_syntax::hir::Hir) -> std::result::Result<Prefilter, String> {
+        let relaxed = relaxed(hir, regex_automata::MatchKind::LeftmostFirst)?;
+        let mut needs = token_needs(hir);
         needs.sort_unstable();
         needs.dedup();
         Ok(Prefilter { relaxed, needs })
@@ -1088,11 +1093,11 @@ fn compile_patterns(
         };
         let compiled = expand(&spec.pattern, &file.macros).and_then(|p| {
             let regex = regex_of(&p)?;
-            let prefilter = Prefilter::new(&p)?;
             let hir = regex_syntax::ParserBuilder::new()
                 .build()
                 .parse(&p)
                 .map_err(|e| e.to_string())?;
+            let prefilter = Prefilter::of_hir(&hir)?;
             let windows = Windows::new(&hir, &prefilter.relaxed);
             Ok((p, regex, prefilter, windows))
         });

@@ -233,9 +233,9 @@ impl SpanStore {
         for (r, id) in order.into_iter().enumerate() {
             rank[id as usize] = r as u32;
         }
-        // Owners are dense indexes, so records are bucketed by owner in linear passes
-        // (a counting sort); only an owner's own few records are compared. Nodes come
-        // before edges, as `Owner` orders them.
+        // Owners are dense indexes: counting each one's records gives where its bucket
+        // starts once the table is sorted by owner, and only an owner's own few records
+        // are then compared. Nodes come before edges, as `Owner` orders them.
         let slot = |o: Owner| match o.split() {
             (false, i) => i,
             (true, i) => nodes + i,
