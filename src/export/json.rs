@@ -7,7 +7,6 @@ use crate::model::{GraphDoc, GraphMeta};
 use crate::spans::Spans;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use serde::Serialize;
-use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 pub(crate) fn write(doc: &GraphDoc, out: &mut dyn Write) -> io::Result<()> {
@@ -47,37 +46,38 @@ pub(crate) fn write_graph(kg: &KnowledgeGraph, jobs: usize, out: &mut dyn Write)
     out.write_all(&head.buf)?;
     let node = |ix: &NodeIndex, buf: &mut Sink<'_>| {
         let n = kg.node(*ix);
-        element(
-            buf,
-            2,
-            &NodeOut {
-                id: &order.ids[ix.index()],
-                kind: n.kind.as_str(),
-                label: &n.label,
-                aliases: &n.aliases,
-                attributes: &n.attributes,
-                mentions: Seq(kg.mentions(*ix)),
-            },
-        )
+        buf.put(b"{\n      \"id\": ");
+        string(&mut buf.buf, &order.ids[ix.index()]);
+        buf.put(b",\n      \"type\": ");
+        string(&mut buf.buf, n.kind.as_str());
+        buf.put(b",\n      \"label\": ");
+        string(&mut buf.buf, &n.label);
+        buf.put(b",\n      \"aliases\": ");
+        element(buf, 3, &n.aliases)?;
+        buf.put(b",\n      \"attributes\": ");
+        element(buf, 3, &n.attributes)?;
+        buf.put(b",\n      \"mentions\": ");
+        spans(buf, kg.mentions(*ix))?;
+        buf.write_all(b"\n    }")
     };
     let node_weight = |ix: &NodeIndex| kg.mentions(*ix).len() + 1;
     array(&order.nodes, jobs, node_weight, node, out)?;
     out.write_all(b",\n  \"edges\": ")?;
     let edge = |ex: &EdgeIndex, buf: &mut Sink<'_>| {
         let (from, e, to) = kg.edge(*ex);
-        element(
-            buf,
-            2,
-            &EdgeOut {
-                source: &order.ids[from.index()],
-                target: &order.ids[to.index()],
-                key: 0,
-                relation: e.relation.as_str(),
-                rule: &e.rule,
-                confidence: e.confidence,
-                evidence: Seq(kg.evidence(*ex)),
-            },
-        )
+        buf.put(b"{\n      \"source\": ");
+        string(&mut buf.buf, &order.ids[from.index()]);
+        buf.put(b",\n      \"target\": ");
+        string(&mut buf.buf, &order.ids[to.index()]);
+        buf.put(b",\n      \"key\": 0,\n      \"relation\": ");
+        string(&mut buf.buf, e.relation.as_str());
+        buf.put(b",\n      \"rule\": ");
+        string(&mut buf.buf, &e.rule);
+        buf.put(b",\n      \"confidence\": ");
+        element(buf, 3, &e.confidence)?;
+        buf.put(b",\n      \"evidence\": ");
+        spans(buf, kg.evidence(*ex))?;
+        buf.write_all(b"\n    }")
     };
     let edge_weight = |ex: &EdgeIndex| kg.evidence(*ex).len() + 1;
     array(&order.edges, jobs, edge_weight, edge, out)?;
@@ -94,6 +94,95 @@ fn element<T: Serialize>(out: &mut Sink<'_>, depth: usize, value: &T) -> io::Res
         },
     );
     value.serialize(&mut ser).map_err(io::Error::from)
+}
+
+/// The mentions or evidence of one node or edge, a value at depth 3, written by hand: spans
+/// are nearly all of a corpus graph's JSON, and serde's generic path spent more on each
+/// than the text they carry. The layout is [`Pretty`]'s; tests hold the two to the same
+/// bytes.
+fn spans(out: &mut Sink<'_>, spans: Spans<'_>) -> io::Result<()> {
+    if spans.len() == 0 {
+        return out.write_all(b"[]");
+    }
+    let mut sep: &[u8] = b"[\n        {\n          \"source\": ";
+    for s in spans {
+        out.put(sep);
+        string(&mut out.buf, s.source);
+        out.put(b",\n          \"start\": ");
+        uint(&mut out.buf, s.start);
+        out.put(b",\n          \"end\": ");
+        uint(&mut out.buf, s.end);
+        out.put(b",\n          \"line\": ");
+        uint(&mut out.buf, s.line);
+        out.put(b",\n          \"text\": ");
+        string(&mut out.buf, s.text);
+        out.write_all(b"\n        }")?;
+        sep = b",\n        {\n          \"source\": ";
+    }
+    out.write_all(b"\n      ]")
+}
+
+/// The bytes serde_json escapes in strings: control characters, `"` and `\`.
+static ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// `s` as a JSON string, escaped exactly as serde_json escapes it.
+fn string(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !ESCAPE[b as usize] {
+            continue;
+        }
+        out.extend_from_slice(&bytes[start..i]);
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            _ => out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[(b >> 4) as usize],
+                HEX[(b & 0xf) as usize],
+            ]),
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// `n` in decimal.
+fn uint(out: &mut Vec<u8>, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
 }
 
 /// About how many spans' worth of JSON one batch holds (a span is ~200 bytes).
@@ -197,6 +286,15 @@ struct Sink<'a> {
     out: Option<&'a mut dyn Write>,
 }
 
+impl Sink<'_> {
+    /// Appends without the flush check: for the pieces of one span, between the checks
+    /// [`Write::write_all`] makes.
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes);
+    }
+}
+
 impl Write for Sink<'_> {
     #[inline]
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
@@ -219,19 +317,6 @@ impl Write for Sink<'_> {
             self.buf.clear();
         }
         Ok(())
-    }
-}
-
-/// A sequence serialized from an iterator that can be restarted.
-struct Seq<I>(I);
-
-impl<I> Serialize for Seq<I>
-where
-    I: Iterator + Clone,
-    I::Item: Serialize,
-{
-    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        ser.collect_seq(self.0.clone())
     }
 }
 
@@ -311,30 +396,6 @@ impl serde_json::ser::Formatter for Pretty {
     }
 }
 
-/// `NodeDoc`, borrowed.
-#[derive(Serialize)]
-struct NodeOut<'a> {
-    id: &'a str,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    label: &'a str,
-    aliases: &'a BTreeSet<String>,
-    attributes: &'a crate::graph::Attributes,
-    mentions: Seq<Spans<'a>>,
-}
-
-/// `EdgeDoc`, borrowed.
-#[derive(Serialize)]
-struct EdgeOut<'a> {
-    source: &'a str,
-    target: &'a str,
-    key: u32,
-    relation: &'static str,
-    rule: &'a str,
-    confidence: f64,
-    evidence: Seq<Spans<'a>>,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,6 +419,26 @@ mod tests {
             write(&kg.to_doc(), &mut documented).unwrap();
             prop_assert_eq!(String::from_utf8(streamed).unwrap(), String::from_utf8(documented).unwrap());
         }
+    }
+
+    #[test]
+    fn hand_written_spans_escape_every_ascii_byte_as_serde_json_does() {
+        // Every ASCII character, control characters included, in every string the
+        // hand-written parts write: ids, labels, rules, sources and evidence texts.
+        let ascii: String = (0u8..0x80).map(char::from).collect();
+        let labels = [ascii.clone(), format!("é{ascii}🎉"), "\u{7f}\u{80}".into()];
+        let doc = testdoc::with_labels(&labels);
+        let mut kg = KnowledgeGraph::from_doc(&doc);
+        kg.compact();
+        let mut streamed = Vec::new();
+        write_graph(&kg, 1, &mut streamed).unwrap();
+        let mut documented = Vec::new();
+        write(&kg.to_doc(), &mut documented).unwrap();
+        assert!(documented.windows(6).any(|w| w == b"\\u001f"));
+        assert_eq!(
+            String::from_utf8(streamed).unwrap(),
+            String::from_utf8(documented).unwrap()
+        );
     }
 
     #[test]
