@@ -1,7 +1,7 @@
 //! Where each entity and relation was seen, stored for corpus scale. A graph of a large
 //! corpus holds millions of mentions and pieces of evidence; as owned strings in ordered
 //! sets they made the graph several times the size of the corpus. Here each one is a
-//! 24-byte record in one flat table, its source name and text interned once per graph, so
+//! 20-byte record in one flat table, its source name and text interned once per graph, so
 //! a merge appends records instead of cloning strings. Sorting, de-duplication and the
 //! pruning of nested evidence happen once, in [`SpanStore::compact`], and give the same
 //! result whatever order the records came in.
@@ -123,16 +123,25 @@ impl Interner {
     }
 }
 
-/// One mention or piece of evidence.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// One mention or piece of evidence. Its end and line share one word (see [`Place`]):
+/// the record table is most of a corpus graph's memory, after the texts.
+#[derive(Debug, Clone, Copy, Default)]
 struct Rec {
     owner: Owner,
     source: u32,
     start: u32,
-    end: u32,
-    line: u32,
     text: u32,
+    place: Place,
 }
+
+/// A record's end and line: the span's length in the low [`LEN_BITS`] bits under its
+/// line, which fits nearly every span (shorter than 4 KiB, before line 2^19); any other
+/// is [`WIDE`] plus an index into the store's table of wide places.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Place(u32);
+
+const LEN_BITS: u32 = 12;
+const WIDE: u32 = 1 << 31;
 
 /// Offsets beyond 4 GiB saturate; no document read whole into memory gets there.
 fn narrow(n: usize) -> u32 {
@@ -145,6 +154,8 @@ pub(crate) struct SpanStore {
     sources: Interner,
     texts: Interner,
     recs: Vec<Rec>,
+    /// (end, line) of the records whose [`Place`] is wide.
+    wide: Vec<(u32, u32)>,
     /// Set by [`Self::compact`], dropped by any addition: where each owner's records
     /// start in `recs`, for nodes then edges (each with one extra entry at the end).
     index: Option<Index>,
@@ -161,14 +172,52 @@ impl SpanStore {
         let source = self.sources.intern(span.source);
         let text = self.texts.intern(span.text);
         self.index = None;
+        let start = narrow(span.start);
+        let place = self.place(start, narrow(span.end), narrow(span.line));
         self.recs.push(Rec {
             owner,
             source,
-            start: narrow(span.start),
-            end: narrow(span.end),
-            line: narrow(span.line),
+            start,
             text,
+            place,
         });
+    }
+
+    fn place(&mut self, start: u32, end: u32, line: u32) -> Place {
+        match end.checked_sub(start) {
+            Some(len) if len < 1 << LEN_BITS && line < WIDE >> LEN_BITS => {
+                Place(line << LEN_BITS | len)
+            }
+            _ => {
+                let i = u32::try_from(self.wide.len())
+                    .ok()
+                    .filter(|i| i & WIDE == 0)
+                    .expect("fewer than 2^31 spans of 4 KiB or more");
+                self.wide.push((end, line));
+                Place(WIDE | i)
+            }
+        }
+    }
+
+    /// A record's (start, end, line).
+    fn at(&self, r: &Rec) -> (u32, u32, u32) {
+        let p = r.place.0;
+        if p & WIDE == 0 {
+            (
+                r.start,
+                r.start + (p & ((1 << LEN_BITS) - 1)),
+                p >> LEN_BITS,
+            )
+        } else {
+            let (end, line) = self.wide[(p & !WIDE) as usize];
+            (r.start, end, line)
+        }
+    }
+
+    /// Whether two records of this store stand for the same span of the same owner.
+    fn same(&self, a: &Rec, b: &Rec) -> bool {
+        (a.owner, a.source, a.start, a.text) == (b.owner, b.source, b.start, b.text)
+            && (a.place == b.place || self.at(a) == self.at(b))
     }
 
     /// Appends another store's records from the sources `source` accepts, their owners
@@ -201,21 +250,29 @@ impl SpanStore {
             if *t == u32::MAX {
                 *t = self.texts.intern(other.texts.get(r.text));
             }
+            let place = if r.place.0 & WIDE == 0 {
+                r.place
+            } else {
+                let (start, end, line) = other.at(r);
+                self.place(start, end, line)
+            };
             self.recs.push(Rec {
                 owner: o,
                 source: src,
+                start: r.start,
                 text: *t,
-                ..*r
+                place,
             });
         }
     }
 
     fn view(&self, r: &Rec) -> SpanRef<'_> {
+        let (start, end, line) = self.at(r);
         SpanRef {
             source: self.sources.get(r.source),
-            start: r.start as usize,
-            end: r.end as usize,
-            line: r.line as usize,
+            start: start as usize,
+            end: end as usize,
+            line: line as usize,
             text: self.texts.get(r.text),
         }
     }
@@ -303,12 +360,12 @@ impl SpanStore {
         let is_edge = first.owner.is_edge();
         recs.sort_unstable_by(|a, b| {
             source(a.source, b.source)
-                .then_with(|| (a.start, a.end, a.line).cmp(&(b.start, b.end, b.line)))
+                .then_with(|| self.at(a).cmp(&self.at(b)))
                 .then_with(|| texts.get(a.text).cmp(texts.get(b.text)))
         });
         let mut n = 1;
         for i in 1..recs.len() {
-            if recs[i] != recs[n - 1] {
+            if !self.same(&recs[i], &recs[n - 1]) {
                 recs[n] = recs[i];
                 n += 1;
             }
@@ -326,8 +383,10 @@ impl SpanStore {
             }
             let group = &recs[i..j];
             keep.extend(group.iter().map(|a| {
+                let (a_start, a_end, _) = self.at(a);
                 !group.iter().any(|b| {
-                    (b.start, b.end) != (a.start, a.end) && b.start >= a.start && b.end <= a.end
+                    let (b_start, b_end, _) = self.at(b);
+                    (b_start, b_end) != (a_start, a_end) && b_start >= a_start && b_end <= a_end
                 })
             }));
             i = j;
@@ -465,6 +524,59 @@ mod tests {
         nested.push(Owner::node(0), at("a", 2, 3));
         nested.compact(1, 0);
         assert_eq!(all(&nested, Owner::node(0)).len(), 2);
+    }
+
+    #[test]
+    fn long_spans_and_far_lines_keep_their_end_and_line_through_append_and_compaction() {
+        // (20, 30, 1) has the same length and line as (0, 10, 1): only its start differs.
+        let spans = [
+            (0, 10, 1),
+            (20, 30, 1),
+            (0, 4095, 2),
+            (0, 4096, 3),
+            (7, 100_007, (1 << 19) - 1),
+            (7, 17, 1 << 19),
+            (5, 3, 4),
+            (9, 9, u32::MAX as usize),
+        ];
+        let mut part = SpanStore::default();
+        for (start, end, line) in spans {
+            part.push(
+                Owner::node(0),
+                SpanRef {
+                    source: "doc",
+                    start,
+                    end,
+                    line,
+                    text: "t",
+                },
+            );
+        }
+        // The same wide spans twice: one record each after compaction.
+        for (start, end, line) in spans {
+            part.push(
+                Owner::node(0),
+                SpanRef {
+                    source: "doc",
+                    start,
+                    end,
+                    line,
+                    text: "t",
+                },
+            );
+        }
+        let mut whole = SpanStore::default();
+        whole.push(Owner::node(0), at("doc", 1, 2));
+        whole.append_filtered(&part, Some, |_| true);
+        whole.compact(1, 0);
+        let mut want: Vec<(usize, usize, usize)> = spans.to_vec();
+        want.push((1, 2, 1));
+        want.sort();
+        let got: Vec<(usize, usize, usize)> = whole
+            .spans(Owner::node(0))
+            .map(|s| (s.start, s.end, s.line))
+            .collect();
+        assert_eq!(got, want);
     }
 
     #[test]
