@@ -11,8 +11,6 @@ use once_cell::sync::Lazy;
 use regex::Regex;
 use regex_automata::PatternID;
 use std::collections::{BTreeMap, BTreeSet};
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 use words::elision_len;
 
 mod words;
@@ -20,26 +18,24 @@ mod words;
 /// Lower-cases and strips accents of `s` into `out`, recording for every output byte the
 /// input byte it came from (`map`), so automaton hits on folded text map back to the source.
 pub fn fold_into(s: &str, out: &mut String, map: &mut Vec<u32>) {
-    let mut buf = [0u8; 4];
-    for (i, c) in s.char_indices() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-            map.push(i as u32);
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Most text is runs of ASCII: copied and lower-cased in bulk, mapped as a range.
+        let run = bytes[i..].iter().take_while(|b| b.is_ascii()).count();
+        if run > 0 {
+            let at = out.len();
+            out.push_str(&s[i..i + run]);
+            out[at..].make_ascii_lowercase();
+            map.extend(i as u32..(i + run) as u32);
+            i += run;
             continue;
         }
-        let c = match c {
-            '\u{2019}' | '\u{2018}' | '\u{02bc}' => '\'',
-            c => c,
-        };
-        for d in c
-            .nfkd()
-            .filter(|d| !is_combining_mark(*d))
-            .flat_map(char::to_lowercase)
-        {
-            let enc = d.encode_utf8(&mut buf);
-            out.push_str(enc);
-            map.extend(std::iter::repeat_n(i as u32, enc.len()));
-        }
+        let c = s[i..].chars().next().expect("on a char boundary");
+        let at = out.len();
+        crate::fold::gazetteer_fold_char(c, out);
+        map.extend(std::iter::repeat_n(i as u32, out.len() - at));
+        i += c.len_utf8();
     }
 }
 
@@ -2277,6 +2273,48 @@ mod tests {
         assert_eq!(out.len(), map.len());
         let k = out.find("k8s").expect("k8s");
         assert_eq!(&"Élodie ’s K8s"[map[k] as usize..], "K8s");
+    }
+
+    /// `fold_into` as it was before its ASCII runs and character table.
+    fn fold_into_reference(s: &str, out: &mut String, map: &mut Vec<u32>) {
+        use unicode_normalization::UnicodeNormalization;
+        use unicode_normalization::char::is_combining_mark;
+        let mut buf = [0u8; 4];
+        for (i, c) in s.char_indices() {
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+                map.push(i as u32);
+                continue;
+            }
+            let c = match c {
+                '\u{2019}' | '\u{2018}' | '\u{02bc}' => '\'',
+                c => c,
+            };
+            for d in c
+                .nfkd()
+                .filter(|d| !is_combining_mark(*d))
+                .flat_map(char::to_lowercase)
+            {
+                let enc = d.encode_utf8(&mut buf);
+                out.push_str(enc);
+                map.extend(std::iter::repeat_n(i as u32, enc.len()));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fold_into_folds_and_maps_like_the_reference(
+            s in r"(?:\PC|[a-zA-Z '’ʼ]|é|É|ß|ŉ|ﬁ|İ|Σ|ς|Ａ|…|\u{a0}|\u{301}|ǅ|½){0,40}",
+            prefix in "[a-z]{0,3}",
+        ) {
+            let (mut out, mut map) = (prefix.clone(), vec![7; prefix.len()]);
+            let (mut out_ref, mut map_ref) = (prefix.clone(), vec![7; prefix.len()]);
+            fold_into(&s, &mut out, &mut map);
+            fold_into_reference(&s, &mut out_ref, &mut map_ref);
+            proptest::prop_assert_eq!(out, out_ref);
+            proptest::prop_assert_eq!(map, map_ref);
+        }
     }
 
     #[test]
