@@ -432,6 +432,9 @@ impl<'a> Extractor<'a> {
         self.line_toks = vec![Vec::new(); nlines];
         // Out of `self` while the loop needs `&mut self`, instead of a copy of each unit.
         let units = std::mem::take(&mut self.units);
+        // Buffers reused for every unit.
+        let mut toks: Vec<Tok> = Vec::new();
+        let mut words = Vec::new();
         for (li, line) in units.iter().enumerate() {
             if matches!(line.kind, LineKind::Blank | LineKind::Skip) {
                 while gi < gaz.len() && gaz[gi].0 < line.end() {
@@ -439,7 +442,6 @@ impl<'a> Extractor<'a> {
                 }
                 continue;
             }
-            let mut toks: Vec<Tok> = Vec::new();
             let mk = |class, start, end, label: String, aliases| Tok {
                 class,
                 start,
@@ -451,13 +453,14 @@ impl<'a> Extractor<'a> {
                 nested: false,
             };
             // github.com/org/repo names a project.
-            // Each of these regexes needs bytes most lines lack: check for them first.
-            let github = if line.clean.contains("github.com") {
-                &line.clean[..]
-            } else {
-                ""
-            };
-            for c in GITHUB.captures_iter(github) {
+            // Each of these regexes needs bytes most lines lack: check for them first (a
+            // search, even of nothing, takes a capture buffer from the regex's pool).
+            let github = line.clean.contains("github.com");
+            for c in github
+                .then(|| GITHUB.captures_iter(&line.clean))
+                .into_iter()
+                .flatten()
+            {
                 let m = c.get(0).expect("match");
                 let (org, repo) = (&c[1], c[2].trim_end_matches(".git"));
                 toks.push(mk(
@@ -469,12 +472,12 @@ impl<'a> Extractor<'a> {
                 ));
             }
             // "Josue (Josh) Abreu": a person with a nickname.
-            let nick = if line.clean.contains(['(', '“', '"']) {
-                &line.clean[..]
-            } else {
-                ""
-            };
-            for c in NICKNAME.captures_iter(nick) {
+            let nick = line.clean.contains(['(', '“', '"']);
+            for c in nick
+                .then(|| NICKNAME.captures_iter(&line.clean))
+                .into_iter()
+                .flatten()
+            {
                 let m = c.get(0).expect("match");
                 let (first, nick, last) = (&c[1], &c[2], &c[3]);
                 if !(self.is_first_name(first) || self.is_first_name(nick))
@@ -506,11 +509,11 @@ impl<'a> Extractor<'a> {
                 toks.push(mk(class, s, e, entry.canonical.clone(), Vec::new()));
             }
             toks.sort_by_key(|t| t.start);
-            self.capitalised_runs(line, &mut toks);
+            self.capitalised_runs(line, &mut toks, &mut words);
             toks.sort_by_key(|t| t.start);
             self.extend_events_and_orgs(line, &mut toks);
             self.inline_titles(line, &mut toks);
-            for t in toks {
+            for t in toks.drain(..) {
                 let ix = self.toks.len();
                 if !t.nested {
                     self.line_toks[li].push(ix);
@@ -621,24 +624,32 @@ impl<'a> Extractor<'a> {
 
     /// Groups capitalised words into runs and classifies each: a person by name shape,
     /// else an unknown run that a rule may later promote.
-    fn capitalised_runs(&self, line: &read::Line, toks: &mut Vec<Tok>) {
-        let words: Vec<(usize, usize)> = words::words(&line.clean)
-            .map(|m| {
-                let w = m.as_str();
-                let s = elision_len(w);
-                // "Quillbyte's" is Quillbyte.
-                let e = if w.ends_with("'s") || w.ends_with("’s") {
-                    w.len() - if w.ends_with("'s") { 2 } else { 4 }
-                } else {
-                    w.len()
-                };
-                (
-                    line.start + m.start() + s,
-                    line.start + m.start() + e.max(s),
-                )
-            })
-            .filter(|(s, e)| s < e)
-            .collect();
+    fn capitalised_runs(
+        &self,
+        line: &read::Line,
+        toks: &mut Vec<Tok>,
+        words: &mut Vec<(usize, usize)>,
+    ) {
+        words.clear();
+        words.extend(
+            words::words(&line.clean)
+                .map(|m| {
+                    let w = m.as_str();
+                    let s = elision_len(w);
+                    // "Quillbyte's" is Quillbyte.
+                    let e = if w.ends_with("'s") || w.ends_with("’s") {
+                        w.len() - if w.ends_with("'s") { 2 } else { 4 }
+                    } else {
+                        w.len()
+                    };
+                    (
+                        line.start + m.start() + s,
+                        line.start + m.start() + e.max(s),
+                    )
+                })
+                .filter(|(s, e)| s < e),
+        );
+        let words = &words[..];
         let text = &self.doc.text;
         let taken =
             |s: usize, e: usize, toks: &Vec<Tok>| toks.iter().any(|t| s < t.end && t.start < e);
@@ -652,7 +663,8 @@ impl<'a> Extractor<'a> {
                 continue;
             }
             // Extend over single spaces, through lower-case particles followed by a capital.
-            let mut run = vec![i];
+            // Always a contiguous stretch of `words`.
+            let mut run = i..i + 1;
             let mut j = i + 1;
             while j < words.len() {
                 let gap = &text[words[j - 1].1..words[j].0];
@@ -661,7 +673,7 @@ impl<'a> Extractor<'a> {
                 }
                 let wj = &text[words[j].0..words[j].1];
                 if wj.chars().next().is_some_and(|c| c.is_uppercase()) {
-                    run.push(j);
+                    run.end = j + 1;
                     j += 1;
                 } else if self.rules.particles.contains(wj)
                     && (!matches!(wj, "de" | "du" | "des" | "la" | "le" | "d") || run.len() == 1)
@@ -684,7 +696,7 @@ impl<'a> Extractor<'a> {
                     if !capital {
                         break;
                     }
-                    run.extend(j..=k);
+                    run.end = k + 1;
                     j = k + 1;
                 } else {
                     break;
@@ -697,45 +709,36 @@ impl<'a> Extractor<'a> {
             let full = run.clone();
             // Events named by their shape: "Cloud Native Nantes #12", "Paris Rust Meetup",
             // "le meetup Cloud Native Nantes".
-            if let Some(ev) = self.event_run(line, &words, &full) {
+            if let Some(ev) = self.event_run(line, words, full.clone()) {
                 found.push(ev);
                 continue;
             }
+            let word = |k: usize| &text[words[k].0..words[k].1];
             // Leading words that never begin a name ("Merci Henry", "Encore Kubernetes").
-            while let Some(&k) = run.first() {
-                let w = &text[words[k].0..words[k].1];
-                if self.rules.not_names.contains(&fold(w))
-                    || self.rules.honorifics.contains(&fold(w))
-                {
-                    run.remove(0);
+            while !run.is_empty() {
+                let f = fold(word(run.start));
+                if self.rules.not_names.contains(&f) || self.rules.honorifics.contains(&f) {
+                    run.start += 1;
                 } else {
                     break;
                 }
             }
-            while let Some(&k) = run.last() {
-                let w = &text[words[k].0..words[k].1];
-                if self.rules.particles.contains(w) {
-                    run.pop();
-                } else {
-                    break;
-                }
+            while !run.is_empty() && self.rules.particles.contains(word(run.end - 1)) {
+                run.end -= 1;
             }
             if run.is_empty() {
                 continue;
             }
-            let stripped_parts: Vec<&str> =
-                run.iter().map(|&k| &text[words[k].0..words[k].1]).collect();
             let stripped_person =
-                self.person_shape(&stripped_parts) && self.is_first_name(stripped_parts[0]);
+                self.person_shape(text, &words[run.clone()]) && self.is_first_name(word(run.start));
             // Keep the whole run unless dropping its lead words leaves a name.
             if !(stripped_person || run.len() == 1) {
                 run = full;
             }
-            let (rs, re) = (words[run[0]].0, words[*run.last().expect("non-empty")].1);
-            let parts: Vec<&str> = run.iter().map(|&k| &text[words[k].0..words[k].1]).collect();
-            let shape = self.person_shape(&parts);
+            let (rs, re) = (words[run.start].0, words[run.end - 1].1);
+            let shape = self.person_shape(text, &words[run.clone()]);
             let label = collapse_ws(&text[rs..re]);
-            let class = if shape && self.is_first_name(parts[0]) {
+            let class = if shape && self.is_first_name(word(run.start)) {
                 Class::Person
             } else {
                 Class::Unknown
@@ -756,19 +759,25 @@ impl<'a> Extractor<'a> {
 
     /// A capitalised run that names an event by its shape: followed by an edition number
     /// (`#12`), ending in an event word (`Meetup`, `Summit`), or introduced by "meetup".
-    fn event_run(&self, line: &read::Line, words: &[(usize, usize)], run: &[usize]) -> Option<Tok> {
+    fn event_run(
+        &self,
+        line: &read::Line,
+        words: &[(usize, usize)],
+        run: std::ops::Range<usize>,
+    ) -> Option<Tok> {
         static EDITION: Lazy<Regex> =
             Lazy::new(|| Regex::new(r"^[ \t]*#[ \t]?(\d{1,4})\b").expect("edition regex"));
         static LEAD: Lazy<Regex> = Lazy::new(|| {
             Regex::new(r"(?i)\b(?:meetup|meet-up)\s+(?:du\s+|de\s+|of\s+)?$").expect("lead regex")
         });
         let text = &self.doc.text;
-        let (rs, re) = (words[run[0]].0, words[*run.last()?].1);
+        let last = run.end.checked_sub(1).filter(|&l| l >= run.start)?;
+        let (rs, re) = (words[run.start].0, words[last].1);
         // Most runs are no event: the label is made only for those that are.
         let label = || collapse_ws(&text[rs..re]);
         let after = &text[re..line.end()];
         let before = &text[line.start..rs];
-        let last = &text[words[*run.last()?].0..re];
+        let last = &text[words[last].0..re];
         // Cheap tests of what each regex needs before the regex itself: EDITION a `#` after
         // spaces, LEAD a "meet" (no letter of it has a case variant outside ASCII). LEAD,
         // with a Unicode `\b`, would otherwise scan the whole line before every run.
@@ -804,25 +813,36 @@ impl<'a> Extractor<'a> {
         })
     }
 
-    /// Whether capitalised words have the shape of a person's full name.
-    fn person_shape(&self, parts: &[&str]) -> bool {
+    /// Whether capitalised words (byte ranges of `text`) have the shape of a person's full
+    /// name.
+    fn person_shape(&self, text: &str, parts: &[(usize, usize)]) -> bool {
         // Particles, lower-case anywhere or capitalised inside ("Gwenaël Le Goff"), are not
         // name words of their own.
-        let names: Vec<&&str> = parts
-            .iter()
-            .enumerate()
-            .filter(|(i, p)| {
-                !(self.rules.particles.contains(**p)
-                    || (*i > 0
-                        && *i + 1 < parts.len()
-                        && self.rules.particles.contains(&p.to_lowercase())))
-            })
-            .map(|(_, p)| p)
-            .collect();
-        if !(2..=4).contains(&names.len()) {
+        let is_name = |i: usize, p: &str| {
+            !(self.rules.particles.contains(p)
+                || (i > 0 && i + 1 < parts.len() && {
+                    // Lower-casing changes nothing in ASCII without capitals, and `p` itself
+                    // was just looked up.
+                    let unchanged = p.is_ascii() && !p.bytes().any(|b| b.is_ascii_uppercase());
+                    !unchanged && self.rules.particles.contains(&p.to_lowercase())
+                }))
+        };
+        let mut names = [""; 4];
+        let mut count = 0;
+        for (i, &(s, e)) in parts.iter().enumerate() {
+            let p = &text[s..e];
+            if is_name(i, p) {
+                if count == names.len() {
+                    return false;
+                }
+                names[count] = p;
+                count += 1;
+            }
+        }
+        if count < 2 {
             return false;
         }
-        names.iter().all(|p| {
+        names[..count].iter().all(|p| {
             let f = fold(p);
             Self::is_name_word(p)
                 && !self.rules.not_names.contains(&f)
@@ -999,13 +1019,11 @@ impl<'a> Extractor<'a> {
             // Quoted strings, and emphasised ones in Markdown prose, are candidate titles:
             // (start, end) within the sentence, and where the candidate's context begins.
             // QUOTED needs an opening quote.
-            let quoted = if stext.contains(['“', '"', '«', '\'', '‘']) {
-                stext
-            } else {
-                ""
-            };
-            let mut candidates: Vec<(usize, usize, usize)> = QUOTED
-                .captures_iter(quoted)
+            let quoted = stext.contains(['“', '"', '«', '\'', '‘']);
+            let mut candidates: Vec<(usize, usize, usize)> = quoted
+                .then(|| QUOTED.captures_iter(stext))
+                .into_iter()
+                .flatten()
                 .map(|c| {
                     let g = c.get(1).or_else(|| c.get(2)).expect("one branch matches");
                     (g.start(), g.end(), c.get(0).expect("m").start())
