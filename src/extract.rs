@@ -300,7 +300,8 @@ struct Extractor<'a> {
 
 /// A relation found by a rule, before promotion: (subject, relation, object, rule id,
 /// confidence, evidence start, evidence end, line).
-type Pending = (End, Relation, End, String, f64, usize, usize, usize);
+/// The rule id is borrowed from the rules: most pending relations are dropped.
+type Pending<'r> = (End, Relation, End, &'r str, f64, usize, usize, usize);
 
 /// A relation fact before resolution: token indices, a context talk, or a talk title a
 /// rule captured (created only if the relation holds).
@@ -1471,24 +1472,24 @@ impl<'a> Extractor<'a> {
         let mut new_talks: Vec<(String, usize, usize, usize)> = Vec::new();
         let scope_break = self.cues.scope_break;
         // The talk in force for each line: the heading above it, until a scope break.
-        let mut context: Vec<Option<String>> = vec![None; self.units.len()];
+        let mut context: Vec<Option<&str>> = vec![None; self.units.len()];
         self.unit_breaks = self
             .units
             .iter()
             .map(|u| scope_break.is_match(u.trimmed()))
             .collect();
         {
-            let mut current: Option<String> = None;
+            let mut current: Option<&str> = None;
             let mut hi = 0;
             for (li, (context, &breaks)) in context.iter_mut().zip(&self.unit_breaks).enumerate() {
                 while hi < headings.len() && headings[hi].unit == li {
-                    current = headings[hi].talk.clone();
+                    current = headings[hi].talk.as_deref();
                     hi += 1;
                 }
                 if breaks && !headings.iter().any(|h| h.unit == li) {
                     current = None;
                 }
-                *context = current.clone();
+                *context = current;
             }
         }
         // The distinct texts of a unit's pieces, each masked once: a line that is one
@@ -1504,22 +1505,22 @@ impl<'a> Extractor<'a> {
             .patterns
             .iter()
             .any(|r| r.entity == Some(Kind::Talk));
+        // A unit's pieces, reused for every unit.
+        let mut units: Vec<(Scope, usize, usize)> = Vec::new();
         for (li, line) in self.units.iter().enumerate() {
             let heading = headings.iter().find(|h| h.unit == li);
             let in_talk_heading = heading.is_some_and(|h| h.talk.is_some() && !h.certain);
             let (first, last) = self.unit_lines[li];
             // (what the piece is: Line, Item, Sentence or Paragraph; start; end)
-            let mut units: Vec<(Scope, usize, usize)> = self.layout.lines[first..=last]
-                .iter()
-                .map(|l| {
-                    let kind = if l.kind == LineKind::ListItem {
-                        Scope::Item
-                    } else {
-                        Scope::Line
-                    };
-                    (kind, l.start, l.end())
-                })
-                .collect();
+            units.clear();
+            units.extend(self.layout.lines[first..=last].iter().map(|l| {
+                let kind = if l.kind == LineKind::ListItem {
+                    Scope::Item
+                } else {
+                    Scope::Line
+                };
+                (kind, l.start, l.end())
+            }));
             // A talk title is a title: relation cues inside it ("… at Doctolib") are not facts.
             if !in_talk_heading {
                 for s in self.sentences_of(line) {
@@ -1528,7 +1529,7 @@ impl<'a> Extractor<'a> {
                 units.push((Scope::Paragraph, line.start, line.end()));
             }
             let mut used = 0;
-            for (piece, us, ue) in units {
+            for (piece, us, ue) in units.drain(..) {
                 let j = match texts[..used].iter().position(|t| t.range == (us, ue)) {
                     Some(j) => j,
                     None => {
@@ -1644,7 +1645,7 @@ impl<'a> Extractor<'a> {
                                 .collect();
                             match (in_sentence.as_slice(), &context[li]) {
                                 ([k], _) => objects.push(End::Tok(*k)),
-                                (_, Some(t)) => objects.push(End::Talk(t.clone())),
+                                (_, Some(t)) => objects.push(End::Talk(t.to_string())),
                                 _ => {}
                             }
                         }
@@ -1668,7 +1669,7 @@ impl<'a> Extractor<'a> {
                                     End::Tok(s),
                                     relation,
                                     o.clone(),
-                                    rule.id.clone(),
+                                    rule.id.as_str(),
                                     rule.confidence,
                                     es,
                                     ee,
@@ -1801,7 +1802,7 @@ impl<'a> Extractor<'a> {
                 from,
                 relation: rel,
                 to,
-                rule,
+                rule: rule.to_string(),
                 confidence: conf,
                 evidence,
             });
