@@ -11,8 +11,6 @@ use once_cell::sync::Lazy;
 use regex::Regex;
 use regex_automata::PatternID;
 use std::collections::{BTreeMap, BTreeSet};
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 use words::elision_len;
 
 mod words;
@@ -20,26 +18,24 @@ mod words;
 /// Lower-cases and strips accents of `s` into `out`, recording for every output byte the
 /// input byte it came from (`map`), so automaton hits on folded text map back to the source.
 pub fn fold_into(s: &str, out: &mut String, map: &mut Vec<u32>) {
-    let mut buf = [0u8; 4];
-    for (i, c) in s.char_indices() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-            map.push(i as u32);
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Most text is runs of ASCII: copied and lower-cased in bulk, mapped as a range.
+        let run = bytes[i..].iter().take_while(|b| b.is_ascii()).count();
+        if run > 0 {
+            let at = out.len();
+            out.push_str(&s[i..i + run]);
+            out[at..].make_ascii_lowercase();
+            map.extend(i as u32..(i + run) as u32);
+            i += run;
             continue;
         }
-        let c = match c {
-            '\u{2019}' | '\u{2018}' | '\u{02bc}' => '\'',
-            c => c,
-        };
-        for d in c
-            .nfkd()
-            .filter(|d| !is_combining_mark(*d))
-            .flat_map(char::to_lowercase)
-        {
-            let enc = d.encode_utf8(&mut buf);
-            out.push_str(enc);
-            map.extend(std::iter::repeat_n(i as u32, enc.len()));
-        }
+        let c = s[i..].chars().next().expect("on a char boundary");
+        let at = out.len();
+        crate::fold::gazetteer_fold_char(c, out);
+        map.extend(std::iter::repeat_n(i as u32, out.len() - at));
+        i += c.len_utf8();
     }
 }
 
@@ -304,7 +300,8 @@ struct Extractor<'a> {
 
 /// A relation found by a rule, before promotion: (subject, relation, object, rule id,
 /// confidence, evidence start, evidence end, line).
-type Pending = (End, Relation, End, String, f64, usize, usize, usize);
+/// The rule id is borrowed from the rules: most pending relations are dropped.
+type Pending<'r> = (End, Relation, End, &'r str, f64, usize, usize, usize);
 
 /// A relation fact before resolution: token indices, a context talk, or a talk title a
 /// rule captured (created only if the relation holds).
@@ -436,6 +433,9 @@ impl<'a> Extractor<'a> {
         self.line_toks = vec![Vec::new(); nlines];
         // Out of `self` while the loop needs `&mut self`, instead of a copy of each unit.
         let units = std::mem::take(&mut self.units);
+        // Buffers reused for every unit.
+        let mut toks: Vec<Tok> = Vec::new();
+        let mut words = Vec::new();
         for (li, line) in units.iter().enumerate() {
             if matches!(line.kind, LineKind::Blank | LineKind::Skip) {
                 while gi < gaz.len() && gaz[gi].0 < line.end() {
@@ -443,7 +443,6 @@ impl<'a> Extractor<'a> {
                 }
                 continue;
             }
-            let mut toks: Vec<Tok> = Vec::new();
             let mk = |class, start, end, label: String, aliases| Tok {
                 class,
                 start,
@@ -455,13 +454,14 @@ impl<'a> Extractor<'a> {
                 nested: false,
             };
             // github.com/org/repo names a project.
-            // Each of these regexes needs bytes most lines lack: check for them first.
-            let github = if line.clean.contains("github.com") {
-                &line.clean[..]
-            } else {
-                ""
-            };
-            for c in GITHUB.captures_iter(github) {
+            // Each of these regexes needs bytes most lines lack: check for them first (a
+            // search, even of nothing, takes a capture buffer from the regex's pool).
+            let github = line.clean.contains("github.com");
+            for c in github
+                .then(|| GITHUB.captures_iter(&line.clean))
+                .into_iter()
+                .flatten()
+            {
                 let m = c.get(0).expect("match");
                 let (org, repo) = (&c[1], c[2].trim_end_matches(".git"));
                 toks.push(mk(
@@ -473,12 +473,12 @@ impl<'a> Extractor<'a> {
                 ));
             }
             // "Josue (Josh) Abreu": a person with a nickname.
-            let nick = if line.clean.contains(['(', '“', '"']) {
-                &line.clean[..]
-            } else {
-                ""
-            };
-            for c in NICKNAME.captures_iter(nick) {
+            let nick = line.clean.contains(['(', '“', '"']);
+            for c in nick
+                .then(|| NICKNAME.captures_iter(&line.clean))
+                .into_iter()
+                .flatten()
+            {
                 let m = c.get(0).expect("match");
                 let (first, nick, last) = (&c[1], &c[2], &c[3]);
                 if !(self.is_first_name(first) || self.is_first_name(nick))
@@ -510,11 +510,11 @@ impl<'a> Extractor<'a> {
                 toks.push(mk(class, s, e, entry.canonical.clone(), Vec::new()));
             }
             toks.sort_by_key(|t| t.start);
-            self.capitalised_runs(line, &mut toks);
+            self.capitalised_runs(line, &mut toks, &mut words);
             toks.sort_by_key(|t| t.start);
             self.extend_events_and_orgs(line, &mut toks);
             self.inline_titles(line, &mut toks);
-            for t in toks {
+            for t in toks.drain(..) {
                 let ix = self.toks.len();
                 if !t.nested {
                     self.line_toks[li].push(ix);
@@ -625,24 +625,32 @@ impl<'a> Extractor<'a> {
 
     /// Groups capitalised words into runs and classifies each: a person by name shape,
     /// else an unknown run that a rule may later promote.
-    fn capitalised_runs(&self, line: &read::Line, toks: &mut Vec<Tok>) {
-        let words: Vec<(usize, usize)> = words::words(&line.clean)
-            .map(|m| {
-                let w = m.as_str();
-                let s = elision_len(w);
-                // "Quillbyte's" is Quillbyte.
-                let e = if w.ends_with("'s") || w.ends_with("’s") {
-                    w.len() - if w.ends_with("'s") { 2 } else { 4 }
-                } else {
-                    w.len()
-                };
-                (
-                    line.start + m.start() + s,
-                    line.start + m.start() + e.max(s),
-                )
-            })
-            .filter(|(s, e)| s < e)
-            .collect();
+    fn capitalised_runs(
+        &self,
+        line: &read::Line,
+        toks: &mut Vec<Tok>,
+        words: &mut Vec<(usize, usize)>,
+    ) {
+        words.clear();
+        words.extend(
+            words::words(&line.clean)
+                .map(|m| {
+                    let w = m.as_str();
+                    let s = elision_len(w);
+                    // "Quillbyte's" is Quillbyte.
+                    let e = if w.ends_with("'s") || w.ends_with("’s") {
+                        w.len() - if w.ends_with("'s") { 2 } else { 4 }
+                    } else {
+                        w.len()
+                    };
+                    (
+                        line.start + m.start() + s,
+                        line.start + m.start() + e.max(s),
+                    )
+                })
+                .filter(|(s, e)| s < e),
+        );
+        let words = &words[..];
         let text = &self.doc.text;
         let taken =
             |s: usize, e: usize, toks: &Vec<Tok>| toks.iter().any(|t| s < t.end && t.start < e);
@@ -656,7 +664,8 @@ impl<'a> Extractor<'a> {
                 continue;
             }
             // Extend over single spaces, through lower-case particles followed by a capital.
-            let mut run = vec![i];
+            // Always a contiguous stretch of `words`.
+            let mut run = i..i + 1;
             let mut j = i + 1;
             while j < words.len() {
                 let gap = &text[words[j - 1].1..words[j].0];
@@ -665,7 +674,7 @@ impl<'a> Extractor<'a> {
                 }
                 let wj = &text[words[j].0..words[j].1];
                 if wj.chars().next().is_some_and(|c| c.is_uppercase()) {
-                    run.push(j);
+                    run.end = j + 1;
                     j += 1;
                 } else if self.rules.particles.contains(wj)
                     && (!matches!(wj, "de" | "du" | "des" | "la" | "le" | "d") || run.len() == 1)
@@ -688,7 +697,7 @@ impl<'a> Extractor<'a> {
                     if !capital {
                         break;
                     }
-                    run.extend(j..=k);
+                    run.end = k + 1;
                     j = k + 1;
                 } else {
                     break;
@@ -701,45 +710,36 @@ impl<'a> Extractor<'a> {
             let full = run.clone();
             // Events named by their shape: "Cloud Native Nantes #12", "Paris Rust Meetup",
             // "le meetup Cloud Native Nantes".
-            if let Some(ev) = self.event_run(line, &words, &full) {
+            if let Some(ev) = self.event_run(line, words, full.clone()) {
                 found.push(ev);
                 continue;
             }
+            let word = |k: usize| &text[words[k].0..words[k].1];
             // Leading words that never begin a name ("Merci Henry", "Encore Kubernetes").
-            while let Some(&k) = run.first() {
-                let w = &text[words[k].0..words[k].1];
-                if self.rules.not_names.contains(&fold(w))
-                    || self.rules.honorifics.contains(&fold(w))
-                {
-                    run.remove(0);
+            while !run.is_empty() {
+                let f = fold(word(run.start));
+                if self.rules.not_names.contains(&f) || self.rules.honorifics.contains(&f) {
+                    run.start += 1;
                 } else {
                     break;
                 }
             }
-            while let Some(&k) = run.last() {
-                let w = &text[words[k].0..words[k].1];
-                if self.rules.particles.contains(w) {
-                    run.pop();
-                } else {
-                    break;
-                }
+            while !run.is_empty() && self.rules.particles.contains(word(run.end - 1)) {
+                run.end -= 1;
             }
             if run.is_empty() {
                 continue;
             }
-            let stripped_parts: Vec<&str> =
-                run.iter().map(|&k| &text[words[k].0..words[k].1]).collect();
             let stripped_person =
-                self.person_shape(&stripped_parts) && self.is_first_name(stripped_parts[0]);
+                self.person_shape(text, &words[run.clone()]) && self.is_first_name(word(run.start));
             // Keep the whole run unless dropping its lead words leaves a name.
             if !(stripped_person || run.len() == 1) {
                 run = full;
             }
-            let (rs, re) = (words[run[0]].0, words[*run.last().expect("non-empty")].1);
-            let parts: Vec<&str> = run.iter().map(|&k| &text[words[k].0..words[k].1]).collect();
-            let shape = self.person_shape(&parts);
+            let (rs, re) = (words[run.start].0, words[run.end - 1].1);
+            let shape = self.person_shape(text, &words[run.clone()]);
             let label = collapse_ws(&text[rs..re]);
-            let class = if shape && self.is_first_name(parts[0]) {
+            let class = if shape && self.is_first_name(word(run.start)) {
                 Class::Person
             } else {
                 Class::Unknown
@@ -760,19 +760,25 @@ impl<'a> Extractor<'a> {
 
     /// A capitalised run that names an event by its shape: followed by an edition number
     /// (`#12`), ending in an event word (`Meetup`, `Summit`), or introduced by "meetup".
-    fn event_run(&self, line: &read::Line, words: &[(usize, usize)], run: &[usize]) -> Option<Tok> {
+    fn event_run(
+        &self,
+        line: &read::Line,
+        words: &[(usize, usize)],
+        run: std::ops::Range<usize>,
+    ) -> Option<Tok> {
         static EDITION: Lazy<Regex> =
             Lazy::new(|| Regex::new(r"^[ \t]*#[ \t]?(\d{1,4})\b").expect("edition regex"));
         static LEAD: Lazy<Regex> = Lazy::new(|| {
             Regex::new(r"(?i)\b(?:meetup|meet-up)\s+(?:du\s+|de\s+|of\s+)?$").expect("lead regex")
         });
         let text = &self.doc.text;
-        let (rs, re) = (words[run[0]].0, words[*run.last()?].1);
+        let last = run.end.checked_sub(1).filter(|&l| l >= run.start)?;
+        let (rs, re) = (words[run.start].0, words[last].1);
         // Most runs are no event: the label is made only for those that are.
         let label = || collapse_ws(&text[rs..re]);
         let after = &text[re..line.end()];
         let before = &text[line.start..rs];
-        let last = &text[words[*run.last()?].0..re];
+        let last = &text[words[last].0..re];
         // Cheap tests of what each regex needs before the regex itself: EDITION a `#` after
         // spaces, LEAD a "meet" (no letter of it has a case variant outside ASCII). LEAD,
         // with a Unicode `\b`, would otherwise scan the whole line before every run.
@@ -808,25 +814,36 @@ impl<'a> Extractor<'a> {
         })
     }
 
-    /// Whether capitalised words have the shape of a person's full name.
-    fn person_shape(&self, parts: &[&str]) -> bool {
+    /// Whether capitalised words (byte ranges of `text`) have the shape of a person's full
+    /// name.
+    fn person_shape(&self, text: &str, parts: &[(usize, usize)]) -> bool {
         // Particles, lower-case anywhere or capitalised inside ("Gwenaël Le Goff"), are not
         // name words of their own.
-        let names: Vec<&&str> = parts
-            .iter()
-            .enumerate()
-            .filter(|(i, p)| {
-                !(self.rules.particles.contains(**p)
-                    || (*i > 0
-                        && *i + 1 < parts.len()
-                        && self.rules.particles.contains(&p.to_lowercase())))
-            })
-            .map(|(_, p)| p)
-            .collect();
-        if !(2..=4).contains(&names.len()) {
+        let is_name = |i: usize, p: &str| {
+            !(self.rules.particles.contains(p)
+                || (i > 0 && i + 1 < parts.len() && {
+                    // Lower-casing changes nothing in ASCII without capitals, and `p` itself
+                    // was just looked up.
+                    let unchanged = p.is_ascii() && !p.bytes().any(|b| b.is_ascii_uppercase());
+                    !unchanged && self.rules.particles.contains(&p.to_lowercase())
+                }))
+        };
+        let mut names = [""; 4];
+        let mut count = 0;
+        for (i, &(s, e)) in parts.iter().enumerate() {
+            let p = &text[s..e];
+            if is_name(i, p) {
+                if count == names.len() {
+                    return false;
+                }
+                names[count] = p;
+                count += 1;
+            }
+        }
+        if count < 2 {
             return false;
         }
-        names.iter().all(|p| {
+        names[..count].iter().all(|p| {
             let f = fold(p);
             Self::is_name_word(p)
                 && !self.rules.not_names.contains(&f)
@@ -1003,13 +1020,11 @@ impl<'a> Extractor<'a> {
             // Quoted strings, and emphasised ones in Markdown prose, are candidate titles:
             // (start, end) within the sentence, and where the candidate's context begins.
             // QUOTED needs an opening quote.
-            let quoted = if stext.contains(['“', '"', '«', '\'', '‘']) {
-                stext
-            } else {
-                ""
-            };
-            let mut candidates: Vec<(usize, usize, usize)> = QUOTED
-                .captures_iter(quoted)
+            let quoted = stext.contains(['“', '"', '«', '\'', '‘']);
+            let mut candidates: Vec<(usize, usize, usize)> = quoted
+                .then(|| QUOTED.captures_iter(stext))
+                .into_iter()
+                .flatten()
                 .map(|c| {
                     let g = c.get(1).or_else(|| c.get(2)).expect("one branch matches");
                     (g.start(), g.end(), c.get(0).expect("m").start())
@@ -1457,24 +1472,24 @@ impl<'a> Extractor<'a> {
         let mut new_talks: Vec<(String, usize, usize, usize)> = Vec::new();
         let scope_break = self.cues.scope_break;
         // The talk in force for each line: the heading above it, until a scope break.
-        let mut context: Vec<Option<String>> = vec![None; self.units.len()];
+        let mut context: Vec<Option<&str>> = vec![None; self.units.len()];
         self.unit_breaks = self
             .units
             .iter()
             .map(|u| scope_break.is_match(u.trimmed()))
             .collect();
         {
-            let mut current: Option<String> = None;
+            let mut current: Option<&str> = None;
             let mut hi = 0;
             for (li, (context, &breaks)) in context.iter_mut().zip(&self.unit_breaks).enumerate() {
                 while hi < headings.len() && headings[hi].unit == li {
-                    current = headings[hi].talk.clone();
+                    current = headings[hi].talk.as_deref();
                     hi += 1;
                 }
                 if breaks && !headings.iter().any(|h| h.unit == li) {
                     current = None;
                 }
-                *context = current.clone();
+                *context = current;
             }
         }
         // The distinct texts of a unit's pieces, each masked once: a line that is one
@@ -1490,22 +1505,22 @@ impl<'a> Extractor<'a> {
             .patterns
             .iter()
             .any(|r| r.entity == Some(Kind::Talk));
+        // A unit's pieces, reused for every unit.
+        let mut units: Vec<(Scope, usize, usize)> = Vec::new();
         for (li, line) in self.units.iter().enumerate() {
             let heading = headings.iter().find(|h| h.unit == li);
             let in_talk_heading = heading.is_some_and(|h| h.talk.is_some() && !h.certain);
             let (first, last) = self.unit_lines[li];
             // (what the piece is: Line, Item, Sentence or Paragraph; start; end)
-            let mut units: Vec<(Scope, usize, usize)> = self.layout.lines[first..=last]
-                .iter()
-                .map(|l| {
-                    let kind = if l.kind == LineKind::ListItem {
-                        Scope::Item
-                    } else {
-                        Scope::Line
-                    };
-                    (kind, l.start, l.end())
-                })
-                .collect();
+            units.clear();
+            units.extend(self.layout.lines[first..=last].iter().map(|l| {
+                let kind = if l.kind == LineKind::ListItem {
+                    Scope::Item
+                } else {
+                    Scope::Line
+                };
+                (kind, l.start, l.end())
+            }));
             // A talk title is a title: relation cues inside it ("… at Doctolib") are not facts.
             if !in_talk_heading {
                 for s in self.sentences_of(line) {
@@ -1514,7 +1529,7 @@ impl<'a> Extractor<'a> {
                 units.push((Scope::Paragraph, line.start, line.end()));
             }
             let mut used = 0;
-            for (piece, us, ue) in units {
+            for (piece, us, ue) in units.drain(..) {
                 let j = match texts[..used].iter().position(|t| t.range == (us, ue)) {
                     Some(j) => j,
                     None => {
@@ -1630,7 +1645,7 @@ impl<'a> Extractor<'a> {
                                 .collect();
                             match (in_sentence.as_slice(), &context[li]) {
                                 ([k], _) => objects.push(End::Tok(*k)),
-                                (_, Some(t)) => objects.push(End::Talk(t.clone())),
+                                (_, Some(t)) => objects.push(End::Talk(t.to_string())),
                                 _ => {}
                             }
                         }
@@ -1654,7 +1669,7 @@ impl<'a> Extractor<'a> {
                                     End::Tok(s),
                                     relation,
                                     o.clone(),
-                                    rule.id.clone(),
+                                    rule.id.as_str(),
                                     rule.confidence,
                                     es,
                                     ee,
@@ -1787,7 +1802,7 @@ impl<'a> Extractor<'a> {
                 from,
                 relation: rel,
                 to,
-                rule,
+                rule: rule.to_string(),
                 confidence: conf,
                 evidence,
             });
@@ -2277,6 +2292,48 @@ mod tests {
         assert_eq!(out.len(), map.len());
         let k = out.find("k8s").expect("k8s");
         assert_eq!(&"Élodie ’s K8s"[map[k] as usize..], "K8s");
+    }
+
+    /// `fold_into` as it was before its ASCII runs and character table.
+    fn fold_into_reference(s: &str, out: &mut String, map: &mut Vec<u32>) {
+        use unicode_normalization::UnicodeNormalization;
+        use unicode_normalization::char::is_combining_mark;
+        let mut buf = [0u8; 4];
+        for (i, c) in s.char_indices() {
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+                map.push(i as u32);
+                continue;
+            }
+            let c = match c {
+                '\u{2019}' | '\u{2018}' | '\u{02bc}' => '\'',
+                c => c,
+            };
+            for d in c
+                .nfkd()
+                .filter(|d| !is_combining_mark(*d))
+                .flat_map(char::to_lowercase)
+            {
+                let enc = d.encode_utf8(&mut buf);
+                out.push_str(enc);
+                map.extend(std::iter::repeat_n(i as u32, enc.len()));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fold_into_folds_and_maps_like_the_reference(
+            s in r"(?:\PC|[a-zA-Z '’ʼ]|é|É|ß|ŉ|ﬁ|İ|Σ|ς|Ａ|…|\u{a0}|\u{301}|ǅ|½){0,40}",
+            prefix in "[a-z]{0,3}",
+        ) {
+            let (mut out, mut map) = (prefix.clone(), vec![7; prefix.len()]);
+            let (mut out_ref, mut map_ref) = (prefix.clone(), vec![7; prefix.len()]);
+            fold_into(&s, &mut out, &mut map);
+            fold_into_reference(&s, &mut out_ref, &mut map_ref);
+            proptest::prop_assert_eq!(out, out_ref);
+            proptest::prop_assert_eq!(map, map_ref);
+        }
     }
 
     #[test]
