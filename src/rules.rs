@@ -215,7 +215,9 @@ fn loose_variants(pattern: &str) -> Vec<Loose> {
     limits
         .into_iter()
         .filter_map(|m| {
+            // Like `regex_of`: searched in windows only, no lazy DFA.
             let regex = regex_automata::meta::Regex::builder()
+                .configure(regex_automata::meta::Config::new().hybrid(false).dfa(false))
                 .build_from_hir(&loosen(&hir, m))
                 .ok()?;
             Some(Loose {
@@ -950,8 +952,8 @@ fn expand(pattern: &str, macros: &BTreeMap<String, String>) -> std::result::Resu
     Err("macros nest too deeply (a macro refers to itself?)".into())
 }
 
-/// `pattern` compiled exactly as `regex::Regex::new` compiles it (same configuration, so
-/// the same engines and matches), with the same error messages.
+/// `pattern` compiled as `regex::Regex::new` compiles it (same configuration and error
+/// messages, so the same matches), but without the lazy DFA.
 fn regex_of(pattern: &str) -> std::result::Result<regex_automata::meta::Regex, String> {
     use regex_automata::{MatchKind, meta, util::syntax};
     meta::Builder::new()
@@ -960,7 +962,13 @@ fn regex_of(pattern: &str) -> std::result::Result<regex_automata::meta::Regex, S
                 .nfa_size_limit(Some(10 * (1 << 20)))
                 .hybrid_cache_capacity(2 * (1 << 20))
                 .match_kind(MatchKind::LeftmostFirst)
-                .utf8_empty(true),
+                .utf8_empty(true)
+                // Its searches are anchored searches of windows (see `Windows`), which the
+                // capturing engines do alone as well as after a lazy DFA (measured: 1,447
+                // against 1,458 instructions per byte). Without the lazy DFA there is no
+                // reverse NFA to build and keep: 70 % of the memory of the rules' regexes.
+                .hybrid(false)
+                .dfa(false),
         )
         .syntax(syntax::Config::default().utf8(true))
         .build(pattern)
