@@ -240,8 +240,25 @@ pub fn write_to_path(
 }
 
 /// Runs `write` into a temporary file beside `path`, then renames it over `path`; on
-/// failure the temporary file is removed and `path` is untouched.
+/// failure the temporary file is removed and `path` is untouched. A symbolic link is
+/// followed, so the file it points to is replaced, not the link. What is not a regular
+/// file (`/dev/null`, a named pipe, a terminal) is written straight to: renaming over it
+/// would replace the device with a file.
 fn atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let result = (|| -> io::Result<()> {
+            let mut w = io::BufWriter::new(fs::OpenOptions::new().write(true).open(path)?);
+            write(&mut w)?;
+            w.flush()
+        })();
+        return result.map_err(|e| Error::io(path, e));
+    }
+    // A dangling link cannot be followed: it is replaced, as a missing file is created.
+    let linked = fs::symlink_metadata(path)
+        .is_ok_and(|m| m.file_type().is_symlink())
+        .then(|| fs::canonicalize(path).ok())
+        .flatten();
+    let path = linked.as_deref().unwrap_or(path);
     let tmp = sibling(path, "tmp");
     let result = (|| -> io::Result<()> {
         let file = fs::File::create(&tmp)?;
@@ -414,6 +431,47 @@ mod tests {
         let cols = attribute_columns(&doc);
         assert!(cols.contains(&("attr_label".into(), "attr_label".into())));
         assert!(cols.contains(&("label".into(), "attr_attr_label".into())));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_is_written_to_and_a_link_is_followed_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir =
+            std::env::temp_dir().join(format!("talkgraph-export-pipe-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let doc = testdoc::sample();
+        let opts = ExportOptions::default();
+        let mut want = Vec::new();
+        write_stream(&doc, Format::Json, &opts, &mut want).unwrap();
+        // A named pipe stands for /dev/null and the like: renaming a file over it would
+        // replace it. Its reader gets the whole document and it stays a pipe.
+        let pipe = dir.join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        let reader = {
+            let pipe = pipe.clone();
+            std::thread::spawn(move || fs::read(pipe).unwrap())
+        };
+        write_to_path(&doc, Format::Json, &opts, &pipe).unwrap();
+        // Checked before waiting for the reader, which a replaced pipe would leave blocked.
+        assert!(fs::symlink_metadata(&pipe).unwrap().file_type().is_fifo());
+        assert_eq!(reader.join().unwrap(), want);
+        // A link to a file: the file gets the document, the link stays a link.
+        let file = dir.join("real.json");
+        fs::write(&file, "old").unwrap();
+        let link = dir.join("link.json");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        write_to_path(&doc, Format::Json, &opts, &link).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read(&file).unwrap(), want);
+        let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]
