@@ -25,7 +25,7 @@ pub fn add_facts<'a>(graph: &mut KnowledgeGraph, facts: &'a Facts) {
             graph.set_attribute(ix, k, v);
         }
         for m in &e.mentions {
-            graph.add_mention(ix, m);
+            graph.add_mention(ix, m.with_source(&facts.source));
         }
         index.insert((e.kind, crate::fold::fold(&e.label)), ix);
     }
@@ -52,7 +52,7 @@ pub fn add_facts<'a>(graph: &mut KnowledgeGraph, facts: &'a Facts) {
             to,
             &r.rule,
             r.confidence,
-            [(&r.evidence).into()],
+            [r.evidence.with_source(&facts.source)],
         );
     }
     graph.add_source(&facts.source, None);
