@@ -3,7 +3,7 @@
 
 use crate::fold::{fold, slug};
 use crate::model::{EdgeDoc, GraphDoc, GraphMeta, NodeDoc};
-use crate::spans::{Owner, SpanRef, SpanStore, Spans};
+use crate::spans::{Owner, SpanIds, SpanRef, SpanStore, Spans};
 use hashbrown::HashTable;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -410,7 +410,8 @@ impl KnowledgeGraph {
         self.lookup_folded(kind, &fold(name))
     }
 
-    fn lookup_folded(&self, kind: Kind, key: &str) -> Option<NodeIndex> {
+    /// [`Self::lookup`] of a name already folded.
+    pub(crate) fn lookup_folded(&self, kind: Kind, key: &str) -> Option<NodeIndex> {
         self.keys
             .find(kind, key)
             .or_else(|| self.by_alias[kind as usize].get(key).copied())
@@ -428,10 +429,14 @@ impl KnowledgeGraph {
 
     /// Adds an entity or merges it into the node it already is.
     pub fn add_node(&mut self, kind: Kind, label: &str) -> NodeIndex {
-        self.label_order.take();
         // Folded once: loading a large graph spends much of its time here.
-        let key = fold(label);
-        if let Some(ix) = self.lookup_folded(kind, &key) {
+        self.add_node_folded(kind, label, &fold(label))
+    }
+
+    /// [`Self::add_node`] with `fold(label)` at hand.
+    pub(crate) fn add_node_folded(&mut self, kind: Kind, label: &str, key: &str) -> NodeIndex {
+        self.label_order.take();
+        if let Some(ix) = self.lookup_folded(kind, key) {
             if self.keys.get(ix.index()) == key && label < self.graph[ix].label.as_str() {
                 // Same entity written with other casing (found by its key, not through an
                 // alias): the smallest spelling is canonical, so the result never depends
@@ -444,8 +449,8 @@ impl KnowledgeGraph {
             }
             return ix;
         }
-        let h = Keys::hash(&key);
-        self.new_node(kind, &key, h, label.to_string(), Attributes::default())
+        let h = Keys::hash(key);
+        self.new_node(kind, key, h, label.to_string(), Attributes::default())
     }
 
     /// Adds a node known to be new under its key (hashed `h`).
@@ -488,6 +493,26 @@ impl KnowledgeGraph {
 
     pub fn add_mention<'a>(&mut self, ix: NodeIndex, span: impl Into<SpanRef<'a>>) {
         self.spans.push(Owner::node(ix.index()), span.into());
+    }
+
+    /// The id of a source name for [`SpanIds`].
+    pub(crate) fn span_source_id(&mut self, source: &str) -> u32 {
+        self.spans.source_id(source)
+    }
+
+    /// The id of a text for [`SpanIds`].
+    pub(crate) fn span_text_id(&mut self, text: &str) -> u32 {
+        self.spans.text_id(text)
+    }
+
+    /// [`Self::add_mention`] of a span already interned.
+    pub(crate) fn add_mention_ids(&mut self, ix: NodeIndex, span: SpanIds) {
+        self.spans.push_ids(Owner::node(ix.index()), span);
+    }
+
+    /// Evidence, already interned, for an edge of this graph.
+    pub(crate) fn add_evidence_ids(&mut self, ex: EdgeIndex, span: SpanIds) {
+        self.spans.push_ids(Owner::edge(ex.index()), span);
     }
 
     /// Sorts and indexes mentions and evidence; call it once a graph is built and before

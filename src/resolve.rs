@@ -2,19 +2,48 @@
 //! Names fold together (case, accents, apostrophes); aliases point at their node; the
 //! same entity in several documents is one node with mentions from each.
 
-use crate::extract::Facts;
+use crate::extract::{FactSpan, Facts};
 use crate::graph::{Kind, KnowledgeGraph};
+use crate::spans::SpanIds;
+use petgraph::graph::NodeIndex;
 use rustc_hash::FxHashMap as HashMap;
-use std::collections::BTreeMap;
 
 /// Adds one document's facts to the graph.
 pub fn add_facts<'a>(graph: &mut KnowledgeGraph, facts: &'a Facts) {
-    let mut index: BTreeMap<(Kind, String), petgraph::graph::NodeIndex> = BTreeMap::new();
+    let source = graph.span_source_id(&facts.source);
+    // Facts on one line quote one shared text: interned once per run of them, by address.
+    let mut last_text: Option<(*const u8, u32)> = None;
+    let mut span = |graph: &mut KnowledgeGraph, s: &FactSpan| {
+        let at = s.text.as_ptr();
+        let text = match last_text {
+            Some((p, id)) if p == at => id,
+            _ => {
+                let id = graph.span_text_id(&s.text);
+                last_text = Some((at, id));
+                id
+            }
+        };
+        SpanIds {
+            source,
+            text,
+            start: s.start,
+            end: s.end,
+            line: s.line,
+        }
+    };
+    // Relation ends, by type and label as written, with the node each resolves to. Most
+    // ends are written as an entity's label: those are known without folding. The graph
+    // answers the others: adding entities never changes what a name already resolved to
+    // resolves to (a new node's key was not found before; an alias never takes a name
+    // that is already a key or an alias), and adding edges changes no node index.
+    let mut ends: HashMap<(Kind, &str), Option<NodeIndex>> = HashMap::default();
+    ends.reserve(facts.entities.len());
     for e in &facts.entities {
         // A name already known under another node as an alias lands on that node.
+        let key = crate::fold::fold(&e.label);
         let ix = graph
-            .lookup(e.kind, &e.label)
-            .unwrap_or_else(|| graph.add_node(e.kind, &e.label));
+            .lookup_folded(e.kind, &key)
+            .unwrap_or_else(|| graph.add_node_folded(e.kind, &e.label, &key));
         if graph.node(ix).label != e.label {
             graph.add_alias(ix, &e.label);
         }
@@ -25,35 +54,24 @@ pub fn add_facts<'a>(graph: &mut KnowledgeGraph, facts: &'a Facts) {
             graph.set_attribute(ix, k, v);
         }
         for m in &e.mentions {
-            graph.add_mention(ix, m);
+            let ids = span(graph, m);
+            graph.add_mention_ids(ix, ids);
         }
-        index.insert((e.kind, crate::fold::fold(&e.label)), ix);
+        ends.insert((e.kind, e.label.as_str()), Some(ix));
     }
-    // Relation ends repeat (a speaker presents several talks, a talk mentions many
-    // projects): each (type, label) is folded and looked up once. Adding edges changes no
-    // node index, so a remembered answer stays right.
-    let mut ends: HashMap<(Kind, &str), Option<petgraph::graph::NodeIndex>> = HashMap::default();
     for r in &facts.relations {
-        let mut node = |(kind, label): &'a (Kind, String)| {
-            *ends.entry((*kind, label.as_str())).or_insert_with(|| {
-                index
-                    .get(&(*kind, crate::fold::fold(label)))
-                    .copied()
-                    .or_else(|| graph.lookup(*kind, label))
-            })
+        let mut node = |(kind, label): &'a (Kind, String), graph: &KnowledgeGraph| {
+            *ends
+                .entry((*kind, label.as_str()))
+                .or_insert_with(|| graph.lookup(*kind, label))
         };
-        let (from, to) = (node(&r.from), node(&r.to));
-        let (Some(from), Some(to)) = (from, to) else {
+        let (Some(from), Some(to)) = (node(&r.from, graph), node(&r.to, graph)) else {
             continue;
         };
-        graph.add_edge(
-            from,
-            r.relation,
-            to,
-            &r.rule,
-            r.confidence,
-            [(&r.evidence).into()],
-        );
+        if let Some(ex) = graph.add_edge(from, r.relation, to, &r.rule, r.confidence, []) {
+            let ids = span(graph, &r.evidence);
+            graph.add_evidence_ids(ex, ids);
+        }
     }
     graph.add_source(&facts.source, None);
 }

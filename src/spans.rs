@@ -48,6 +48,16 @@ impl SpanRef<'_> {
     }
 }
 
+/// A span whose source and text are ids of one [`SpanStore`] (see [`SpanStore::push_ids`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SpanIds {
+    pub source: u32,
+    pub text: u32,
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+}
+
 /// Which node or edge a record belongs to: a node index, or an edge index with the top bit
 /// set, so that a node's records sort before every edge's.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -179,6 +189,31 @@ impl SpanStore {
             source,
             start,
             text,
+            place,
+        });
+    }
+
+    /// The id of a source name, for [`Self::push_ids`].
+    pub(crate) fn source_id(&mut self, source: &str) -> u32 {
+        self.sources.intern(source)
+    }
+
+    /// The id of a text, for [`Self::push_ids`].
+    pub(crate) fn text_id(&mut self, text: &str) -> u32 {
+        self.texts.intern(text)
+    }
+
+    /// [`Self::push`] with the source and text already interned: a document's facts
+    /// share one source and many quote the same line.
+    pub(crate) fn push_ids(&mut self, owner: Owner, span: SpanIds) {
+        self.index = None;
+        let start = narrow(span.start);
+        let place = self.place(start, narrow(span.end), narrow(span.line));
+        self.recs.push(Rec {
+            owner,
+            source: span.source,
+            start,
+            text: span.text,
             place,
         });
     }
