@@ -1497,6 +1497,7 @@ impl<'a> Extractor<'a> {
         // every unit.
         let mut texts: Vec<PieceText> = Vec::new();
         let mut relaxed = regex_automata::PatternSet::new(self.rules.patterns.len());
+        let mut relaxed_ends = vec![0; self.rules.patterns.len()];
         // A rule's matches on a piece, reused for every rule.
         type Groups = [Option<(usize, usize)>; crate::rules::GROUPS.len()];
         let mut found: Vec<(Option<(usize, usize)>, Groups)> = Vec::new();
@@ -1568,9 +1569,13 @@ impl<'a> Extractor<'a> {
                 }
                 let t = &texts[j];
                 let (masked, map) = (t.buf.out.as_str(), t.buf.map.as_slice());
-                self.rules
-                    .relaxed_matches(crate::rules::scope_group(piece), masked, &mut relaxed);
-                for (_, rule) in self
+                self.rules.relaxed_matches(
+                    crate::rules::scope_group(piece),
+                    masked,
+                    &mut relaxed,
+                    &mut relaxed_ends,
+                );
+                for (i, rule) in self
                     .rules
                     .patterns
                     .iter()
@@ -1588,7 +1593,7 @@ impl<'a> Extractor<'a> {
                         found.push((span(Some(0)), rule.groups.map(span)));
                     };
                     match &rule.windows {
-                        Some(w) => w.captures(re, masked, &mut caps, keep),
+                        Some(w) => w.captures_within(re, masked, relaxed_ends[i], &mut caps, keep),
                         None => re.captures_iter(masked).for_each(|c| keep(&c)),
                     }
                     for &(whole, ref groups) in &found {
