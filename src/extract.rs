@@ -1584,8 +1584,7 @@ impl<'a> Extractor<'a> {
                 {
                     // Every match: the whole match, then the byte range of each of GROUPS.
                     found.clear();
-                    let re = rule.loose_for(t.chars).unwrap_or(&rule.regex);
-                    let mut caps = re.create_captures();
+                    let mut caps = rule.regex.create_captures();
                     let mut keep = |c: &regex_automata::util::captures::Captures| {
                         let span = |i: Option<usize>| {
                             i.and_then(|i| c.get_group(i)).map(|g| (g.start, g.end))
@@ -1593,8 +1592,19 @@ impl<'a> Extractor<'a> {
                         found.push((span(Some(0)), rule.groups.map(span)));
                     };
                     match &rule.windows {
-                        Some(w) => w.captures_within(re, masked, relaxed_ends[i], &mut caps, keep),
-                        None => re.captures_iter(masked).for_each(|c| keep(&c)),
+                        Some(w) => w.captures_within(
+                            &rule.regex,
+                            &rule.loose,
+                            masked,
+                            relaxed_ends[i],
+                            &mut caps,
+                            keep,
+                        ),
+                        None => rule
+                            .loose_for(t.chars)
+                            .unwrap_or(&rule.regex)
+                            .captures_iter(masked)
+                            .for_each(|c| keep(&c)),
                     }
                     for &(whole, ref groups) in &found {
                         let group = |name: &str| -> Option<(usize, usize)> {

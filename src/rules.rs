@@ -385,15 +385,17 @@ impl Windows {
     }
 
     /// Calls `f` with every match of `re` in `text`, in the order of `re.captures_iter`;
-    /// `re` must match what the regex these windows were made from matches on `text`.
+    /// `re` must match what the regex these windows were made from matches on `text`, and
+    /// `loose` be its [`Loose`] variants (or none).
     pub fn captures(
         &self,
         re: &regex_automata::meta::Regex,
+        loose: &[Loose],
         text: &str,
         caps: &mut regex_automata::util::captures::Captures,
         f: impl FnMut(&regex_automata::util::captures::Captures),
     ) {
-        self.captures_within(re, text, text.len(), caps, f)
+        self.captures_within(re, loose, text, text.len(), caps, f)
     }
 
     /// [`Windows::captures`] knowing that no relaxed match in `text` ends after `limit`
@@ -401,9 +403,16 @@ impl Windows {
     /// match, not empty, so it starts before `limit`: once `pos` reaches it there is nothing
     /// left, and the search that would have scanned the rest of the text to find nothing
     /// (most pieces hold one match of a rule) is not run.
+    ///
+    /// Each window is searched with the smallest of `loose` that holds for a text as long
+    /// as the window, not the whole text: an anchored search of `s..e` only consumes the
+    /// window's characters, so a bound at least that number never cuts a path off. Windows
+    /// are mostly shorter than the smallest limit, pieces mostly longer. `caps` serves every
+    /// variant: they have the rule's groups, in the same order.
     pub fn captures_within(
         &self,
         re: &regex_automata::meta::Regex,
+        loose: &[Loose],
         text: &str,
         limit: usize,
         caps: &mut regex_automata::util::captures::Captures,
@@ -414,6 +423,16 @@ impl Windows {
         while pos < limit {
             let Some((s, e)) = self.next(text, pos) else {
                 break;
+            };
+            let re = match loose {
+                [] => re,
+                _ => {
+                    let chars = text[s..e].chars().count();
+                    loose
+                        .iter()
+                        .find(|l| chars <= l.max_chars)
+                        .map_or(re, |l| &l.regex)
+                }
             };
             re.search_captures(&Input::new(text).range(s..e).anchored(Anchored::Yes), caps);
             match caps.get_match() {
@@ -1446,25 +1465,32 @@ mod prefilter_tests {
         let file: PatternFile = toml::from_str(EMBEDDED[11].1).expect("patterns.toml");
         texts.extend(file.rule.into_iter().flat_map(|r| r.examples));
         texts.extend(fixture_lines());
+        // Matches and windows on either side of the loose variants' limits (60 to 200).
+        for n in [8, 11, 12, 13, 20, 29, 30, 31, 38, 39, 40, 41, 50] {
+            let words = "mot ".repeat(n);
+            texts.push(format!("⟦P1⟧ (⟦C2⟧ {words}) {words}a présenté ⟦T3⟧"));
+            texts.push(format!(
+                "⟦P1⟧ {words}and ⟦P2⟧ {words}walked us through ⟦T3⟧"
+            ));
+            texts.push(format!("- ⟦T1⟧ {words}by ⟦P2⟧ (⟦C3⟧ {words})"));
+        }
         for rule in &rules.patterns {
             let reference = Regex::new(&rule.pattern).expect("regex");
             let windows = rule.windows.as_ref().expect("windows");
             for text in &texts {
-                let mut caps = rule.regex.create_captures();
-                let mut found = Vec::new();
-                windows.captures(&rule.regex, text, &mut caps, |c| {
-                    found.push(
-                        (0..c.group_len())
-                            .map(|i| c.get_group(i).map(|g| (g.start, g.end)))
-                            .collect::<Vec<_>>(),
-                    )
-                });
-                assert_eq!(
-                    found,
-                    groups_exact(&reference, text),
-                    "{} on {text:?}",
-                    rule.id
-                );
+                let exact = groups_exact(&reference, text);
+                for loose in [&rule.loose[..], &[]] {
+                    let mut caps = rule.regex.create_captures();
+                    let mut found = Vec::new();
+                    windows.captures(&rule.regex, loose, text, &mut caps, |c| {
+                        found.push(
+                            (0..c.group_len())
+                                .map(|i| c.get_group(i).map(|g| (g.start, g.end)))
+                                .collect::<Vec<_>>(),
+                        )
+                    });
+                    assert_eq!(found, exact, "{} on {text:?}", rule.id);
+                }
                 assert_eq!(
                     windows.is_match(&rule.regex, text),
                     reference.is_match(text),
@@ -1498,7 +1524,7 @@ mod prefilter_tests {
                 gave_up += usize::from(windows.longest.search_half(&input).is_err());
                 let mut caps = rule.regex.create_captures();
                 let mut found = Vec::new();
-                windows.captures(&rule.regex, text, &mut caps, |c| {
+                windows.captures(&rule.regex, &rule.loose, text, &mut caps, |c| {
                     found.push(
                         (0..c.group_len())
                             .map(|i| c.get_group(i).map(|g| (g.start, g.end)))
@@ -1700,7 +1726,7 @@ mod prefilter_tests {
                     let mut caps = r.regex.create_captures();
                     let mut found = Vec::new();
                     let windows = r.windows.as_ref().expect("windows");
-                    windows.captures_within(&r.regex, text, ends[i], &mut caps, |c| {
+                    windows.captures_within(&r.regex, &r.loose, text, ends[i], &mut caps, |c| {
                         found.push(
                             (0..c.group_len())
                                 .map(|i| c.get_group(i).map(|g| (g.start, g.end)))
