@@ -1498,6 +1498,9 @@ impl<'a> Extractor<'a> {
         let mut texts: Vec<PieceText> = Vec::new();
         let mut relaxed = regex_automata::PatternSet::new(self.rules.patterns.len());
         let mut relaxed_ends = vec![0; self.rules.patterns.len()];
+        // Each rule's captures, made on its first search and reused after.
+        let mut rule_caps: Vec<Option<regex_automata::util::captures::Captures>> =
+            vec![None; self.rules.patterns.len()];
         // A rule's matches on a piece, reused for every rule.
         type Groups = [Option<(usize, usize)>; crate::rules::GROUPS.len()];
         let mut found: Vec<(Option<(usize, usize)>, Groups)> = Vec::new();
@@ -1584,7 +1587,7 @@ impl<'a> Extractor<'a> {
                 {
                     // Every match: the whole match, then the byte range of each of GROUPS.
                     found.clear();
-                    let mut caps = rule.regex.create_captures();
+                    let caps = rule_caps[i].get_or_insert_with(|| rule.regex.create_captures());
                     let mut keep = |c: &regex_automata::util::captures::Captures| {
                         let span = |i: Option<usize>| {
                             i.and_then(|i| c.get_group(i)).map(|g| (g.start, g.end))
@@ -1597,7 +1600,7 @@ impl<'a> Extractor<'a> {
                             &rule.loose,
                             masked,
                             relaxed_ends[i],
-                            &mut caps,
+                            caps,
                             keep,
                         ),
                         None => rule
