@@ -1523,6 +1523,10 @@ impl<'a> Extractor<'a> {
         // every unit.
         let mut texts: Vec<PieceText> = Vec::new();
         let mut relaxed = regex_automata::PatternSet::new(self.rules.patterns.len());
+        let mut relaxed_ends = vec![0; self.rules.patterns.len()];
+        // Each rule's captures, made on its first search and reused after.
+        let mut rule_caps: Vec<Option<regex_automata::util::captures::Captures>> =
+            vec![None; self.rules.patterns.len()];
         // A rule's matches on a piece, reused for every rule.
         type Groups = [Option<(usize, usize)>; crate::rules::GROUPS.len()];
         let mut found: Vec<(Option<(usize, usize)>, Groups)> = Vec::new();
@@ -1594,9 +1598,13 @@ impl<'a> Extractor<'a> {
                 }
                 let t = &texts[j];
                 let (masked, map) = (t.buf.out.as_str(), t.buf.map.as_slice());
-                self.rules
-                    .relaxed_matches(crate::rules::scope_group(piece), masked, &mut relaxed);
-                for (_, rule) in self
+                self.rules.relaxed_matches(
+                    crate::rules::scope_group(piece),
+                    masked,
+                    &mut relaxed,
+                    &mut relaxed_ends,
+                );
+                for (i, rule) in self
                     .rules
                     .patterns
                     .iter()
@@ -1605,8 +1613,7 @@ impl<'a> Extractor<'a> {
                 {
                     // Every match: the whole match, then the byte range of each of GROUPS.
                     found.clear();
-                    let re = rule.loose_for(t.chars).unwrap_or(&rule.regex);
-                    let mut caps = re.create_captures();
+                    let caps = rule_caps[i].get_or_insert_with(|| rule.regex.create_captures());
                     let mut keep = |c: &regex_automata::util::captures::Captures| {
                         let span = |i: Option<usize>| {
                             i.and_then(|i| c.get_group(i)).map(|g| (g.start, g.end))
@@ -1614,8 +1621,19 @@ impl<'a> Extractor<'a> {
                         found.push((span(Some(0)), rule.groups.map(span)));
                     };
                     match &rule.windows {
-                        Some(w) => w.captures(re, masked, &mut caps, keep),
-                        None => re.captures_iter(masked).for_each(|c| keep(&c)),
+                        Some(w) => w.captures_within(
+                            &rule.regex,
+                            &rule.loose,
+                            masked,
+                            relaxed_ends[i],
+                            caps,
+                            keep,
+                        ),
+                        None => rule
+                            .loose_for(t.chars)
+                            .unwrap_or(&rule.regex)
+                            .captures_iter(masked)
+                            .for_each(|c| keep(&c)),
                     }
                     for &(whole, ref groups) in &found {
                         let group = |name: &str| -> Option<(usize, usize)> {

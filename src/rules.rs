@@ -327,14 +327,24 @@ impl ForwardDfa {
         self.dfa.try_search_fwd(&mut self.caches.get(), input)
     }
 
-    /// Every pattern that matches somewhere in `input`.
-    fn which_overlapping_matches(
+    /// Calls `on_match(pattern, end)` for every end of a match in `input`, in the order of
+    /// the ends: the last call for a pattern gives the end of its furthest match, what
+    /// [`Windows::captures_within`] needs to stop without a failing search.
+    fn overlapping_ends(
         &self,
         input: &regex_automata::Input<'_>,
-        set: &mut regex_automata::PatternSet,
+        mut on_match: impl FnMut(usize, usize),
     ) -> std::result::Result<(), regex_automata::MatchError> {
-        self.dfa
-            .try_which_overlapping_matches(&mut self.caches.get(), input, set)
+        let mut cache = self.caches.get();
+        let mut state = regex_automata::hybrid::dfa::OverlappingState::start();
+        loop {
+            self.dfa
+                .try_search_overlapping_fwd(&mut cache, input, &mut state)?;
+            let Some(m) = state.get_match() else {
+                return Ok(());
+            };
+            on_match(m.pattern().as_usize(), m.offset());
+        }
     }
 }
 
@@ -375,17 +385,55 @@ impl Windows {
     }
 
     /// Calls `f` with every match of `re` in `text`, in the order of `re.captures_iter`;
-    /// `re` must match what the regex these windows were made from matches on `text`.
+    /// `re` must match what the regex these windows were made from matches on `text`, and
+    /// `loose` be its [`Loose`] variants (or none).
     pub fn captures(
         &self,
         re: &regex_automata::meta::Regex,
+        loose: &[Loose],
         text: &str,
+        caps: &mut regex_automata::util::captures::Captures,
+        f: impl FnMut(&regex_automata::util::captures::Captures),
+    ) {
+        self.captures_within(re, loose, text, text.len(), caps, f)
+    }
+
+    /// [`Windows::captures`] knowing that no relaxed match in `text` ends after `limit`
+    /// (see [`Rules::relaxed_matches`]). A match starting at or after `pos` is a relaxed
+    /// match, not empty, so it starts before `limit`: once `pos` reaches it there is nothing
+    /// left, and the search that would have scanned the rest of the text to find nothing
+    /// (most pieces hold one match of a rule) is not run.
+    ///
+    /// Each window is searched with the smallest of `loose` that holds for a text as long
+    /// as the window, not the whole text: an anchored search of `s..e` only consumes the
+    /// window's characters, so a bound at least that number never cuts a path off. Windows
+    /// are mostly shorter than the smallest limit, pieces mostly longer. `caps` serves every
+    /// variant: they have the rule's groups, in the same order.
+    pub fn captures_within(
+        &self,
+        re: &regex_automata::meta::Regex,
+        loose: &[Loose],
+        text: &str,
+        limit: usize,
         caps: &mut regex_automata::util::captures::Captures,
         mut f: impl FnMut(&regex_automata::util::captures::Captures),
     ) {
         use regex_automata::{Anchored, Input};
         let mut pos = 0;
-        while let Some((s, e)) = self.next(text, pos) {
+        while pos < limit {
+            let Some((s, e)) = self.next(text, pos) else {
+                break;
+            };
+            let re = match loose {
+                [] => re,
+                _ => {
+                    let chars = text[s..e].chars().count();
+                    loose
+                        .iter()
+                        .find(|l| chars <= l.max_chars)
+                        .map_or(re, |l| &l.regex)
+                }
+            };
             re.search_captures(&Input::new(text).range(s..e).anchored(Anchored::Yes), caps);
             match caps.get_match() {
                 Some(m) => {
@@ -393,9 +441,6 @@ impl Windows {
                     pos = m.end();
                 }
                 None => pos = next_char(text, s),
-            }
-            if pos > text.len() {
-                break;
             }
         }
     }
@@ -541,24 +586,33 @@ fn relaxed_sets(patterns: &[PatternRule]) -> Vec<RelaxedSet> {
 
 impl Rules {
     /// Fills `set` (indexed like `patterns`) with the rules of scope group `g` (see
-    /// [`scope_group`]) whose relaxed regex matches `text`.
-    pub fn relaxed_matches(&self, g: usize, text: &str, set: &mut regex_automata::PatternSet) {
+    /// [`scope_group`]) whose relaxed regex matches `text`, and `ends` (also indexed like
+    /// `patterns`, as long) for those rules with a bound on the end of every relaxed match
+    /// in `text` (for [`Windows::captures_within`]).
+    pub fn relaxed_matches(
+        &self,
+        g: usize,
+        text: &str,
+        set: &mut regex_automata::PatternSet,
+        ends: &mut [usize],
+    ) {
         set.clear();
         let (ids, re) = &self.relaxed_sets[g];
-        let mut found = regex_automata::PatternSet::new(ids.len());
-        let overlapping = re
-            .as_ref()
-            .map(|re| re.which_overlapping_matches(&regex_automata::Input::new(text), &mut found));
+        let overlapping = re.as_ref().map(|re| {
+            re.overlapping_ends(&regex_automata::Input::new(text), |p, end| {
+                let i = ids[p];
+                set.insert(regex_automata::PatternID::must(i));
+                ends[i] = end;
+            })
+        });
         match overlapping {
-            Some(Ok(())) => {
-                for p in found.iter() {
-                    set.insert(regex_automata::PatternID::must(ids[p.as_usize()]));
-                }
-            }
+            Some(Ok(())) => {}
             _ => {
+                set.clear();
                 for &i in ids {
                     if self.patterns[i].prefilter.relaxed.is_match(text) {
                         set.insert(regex_automata::PatternID::must(i));
+                        ends[i] = text.len();
                     }
                 }
             }
@@ -1411,25 +1465,32 @@ mod prefilter_tests {
         let file: PatternFile = toml::from_str(EMBEDDED[11].1).expect("patterns.toml");
         texts.extend(file.rule.into_iter().flat_map(|r| r.examples));
         texts.extend(fixture_lines());
+        // Matches and windows on either side of the loose variants' limits (60 to 200).
+        for n in [8, 11, 12, 13, 20, 29, 30, 31, 38, 39, 40, 41, 50] {
+            let words = "mot ".repeat(n);
+            texts.push(format!("⟦P1⟧ (⟦C2⟧ {words}) {words}a présenté ⟦T3⟧"));
+            texts.push(format!(
+                "⟦P1⟧ {words}and ⟦P2⟧ {words}walked us through ⟦T3⟧"
+            ));
+            texts.push(format!("- ⟦T1⟧ {words}by ⟦P2⟧ (⟦C3⟧ {words})"));
+        }
         for rule in &rules.patterns {
             let reference = Regex::new(&rule.pattern).expect("regex");
             let windows = rule.windows.as_ref().expect("windows");
             for text in &texts {
-                let mut caps = rule.regex.create_captures();
-                let mut found = Vec::new();
-                windows.captures(&rule.regex, text, &mut caps, |c| {
-                    found.push(
-                        (0..c.group_len())
-                            .map(|i| c.get_group(i).map(|g| (g.start, g.end)))
-                            .collect::<Vec<_>>(),
-                    )
-                });
-                assert_eq!(
-                    found,
-                    groups_exact(&reference, text),
-                    "{} on {text:?}",
-                    rule.id
-                );
+                let exact = groups_exact(&reference, text);
+                for loose in [&rule.loose[..], &[]] {
+                    let mut caps = rule.regex.create_captures();
+                    let mut found = Vec::new();
+                    windows.captures(&rule.regex, loose, text, &mut caps, |c| {
+                        found.push(
+                            (0..c.group_len())
+                                .map(|i| c.get_group(i).map(|g| (g.start, g.end)))
+                                .collect::<Vec<_>>(),
+                        )
+                    });
+                    assert_eq!(found, exact, "{} on {text:?}", rule.id);
+                }
                 assert_eq!(
                     windows.is_match(&rule.regex, text),
                     reference.is_match(text),
@@ -1463,7 +1524,7 @@ mod prefilter_tests {
                 gave_up += usize::from(windows.longest.search_half(&input).is_err());
                 let mut caps = rule.regex.create_captures();
                 let mut found = Vec::new();
-                windows.captures(&rule.regex, text, &mut caps, |c| {
+                windows.captures(&rule.regex, &rule.loose, text, &mut caps, |c| {
                     found.push(
                         (0..c.group_len())
                             .map(|i| c.get_group(i).map(|g| (g.start, g.end)))
@@ -1579,9 +1640,10 @@ mod prefilter_tests {
             "",
         ];
         let mut set = regex_automata::PatternSet::new(rules.patterns.len());
+        let mut ends = vec![0; rules.patterns.len()];
         for text in texts {
             for piece in [Scope::Sentence, Scope::Line, Scope::Item, Scope::Paragraph] {
-                rules.relaxed_matches(scope_group(piece), text, &mut set);
+                rules.relaxed_matches(scope_group(piece), text, &mut set, &mut ends);
                 for (i, r) in rules.patterns.iter().enumerate() {
                     // The group holds the rules of every scope it stands for; the caller
                     // keeps those that run on the piece.
@@ -1595,6 +1657,83 @@ mod prefilter_tests {
                         "{} on {text:?}",
                         r.id
                     );
+                    if expected {
+                        assert!(ends[i] <= text.len());
+                        let furthest = furthest_relaxed_end(r, text);
+                        assert_eq!(ends[i], furthest, "{} on {text:?}", r.id);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The end of the furthest match of a rule's relaxed regex in `text`, from any start:
+    /// each start's longest match, by the PikeVM (not the lazy DFA the sets run on).
+    fn furthest_relaxed_end(rule: &PatternRule, text: &str) -> usize {
+        use regex_automata::{Anchored, Input, MatchKind, nfa::thompson::pikevm::PikeVM};
+        let hir = regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(&rule.pattern)
+            .expect("pattern");
+        let nfa = regex_automata::nfa::thompson::Compiler::new()
+            .build_from_hir(&widened(&hir))
+            .expect("nfa");
+        let vm = PikeVM::builder()
+            .configure(PikeVM::config().match_kind(MatchKind::All))
+            .build_from_nfa(nfa)
+            .expect("pikevm");
+        let mut cache = vm.create_cache();
+        (0..=text.len())
+            .filter_map(|s| {
+                let input = Input::new(text).range(s..).anchored(Anchored::Yes);
+                vm.find(&mut cache, input).map(|m| m.end())
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn windows_bounded_by_the_relaxed_ends_find_every_match() {
+        let rules = default_rules().unwrap_or_else(|e| panic!("{e}"));
+        let mut texts = fixture_lines();
+        texts.extend(
+            [
+                "⟦P1⟧, ingénieure plateforme chez ⟦C2⟧, et ⟦P3⟧, CTO chez ⟦C4⟧",
+                "⟦P1⟧ from ⟦C2⟧ presented ⟦T3⟧ and then ⟦P4⟧ of ⟦C5⟧ spoke",
+                "étéet ⟦P1⟧ et ⟦P2⟧ de ⟦C3⟧éet ⟦X4⟧ and ⟦X5⟧ at ⟦X6⟧",
+            ]
+            .map(String::from),
+        );
+        let mut set = regex_automata::PatternSet::new(rules.patterns.len());
+        let mut ends = vec![0; rules.patterns.len()];
+        let references: Vec<Regex> = rules
+            .patterns
+            .iter()
+            .map(|r| Regex::new(&r.pattern).expect("regex"))
+            .collect();
+        for text in &texts {
+            for piece in [Scope::Sentence, Scope::Line, Scope::Paragraph] {
+                rules.relaxed_matches(scope_group(piece), text, &mut set, &mut ends);
+                for (i, r) in rules.patterns.iter().enumerate() {
+                    if !runs_on(r.scope, piece) {
+                        continue;
+                    }
+                    let exact = groups_exact(&references[i], text);
+                    if !set.contains(regex_automata::PatternID::must(i)) {
+                        assert!(exact.is_empty(), "{} on {text:?}", r.id);
+                        continue;
+                    }
+                    let mut caps = r.regex.create_captures();
+                    let mut found = Vec::new();
+                    let windows = r.windows.as_ref().expect("windows");
+                    windows.captures_within(&r.regex, &r.loose, text, ends[i], &mut caps, |c| {
+                        found.push(
+                            (0..c.group_len())
+                                .map(|i| c.get_group(i).map(|g| (g.start, g.end)))
+                                .collect::<Vec<_>>(),
+                        )
+                    });
+                    assert_eq!(found, exact, "{} on {text:?}", r.id);
                 }
             }
         }
