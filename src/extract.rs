@@ -1479,7 +1479,7 @@ impl<'a> Extractor<'a> {
             let before = out.len();
             out.push('⟦');
             out.push(t.class.letter());
-            push_decimal(out, k);
+            out.push_str(crate::decimal(k, &mut [0; 20]));
             out.push('⟧');
             map.extend(std::iter::repeat_n(t.start, out.len() - before));
             pos = t.end;
@@ -2321,23 +2321,6 @@ fn mask_token_ids(s: &str) -> Vec<usize> {
         }
     }
     out
-}
-
-/// Appends the decimal digits of `n`, as `write!(out, "{n}")` would.
-fn push_decimal(out: &mut String, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[i..] {
-        out.push(char::from(d));
-    }
 }
 
 /// Trims surrounding white space off a span.

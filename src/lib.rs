@@ -24,3 +24,18 @@ pub mod spans;
 pub use error::{Error, Result};
 pub use graph::{Kind, KnowledgeGraph, Relation};
 pub use model::GraphDoc;
+
+/// The decimal digits of `n`, as `n.to_string()` writes them, in `buf`: for the hot
+/// paths that write many numbers (span offsets in JSON, token numbers when masking).
+pub(crate) fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[i..]).expect("ASCII digits")
+}

@@ -575,20 +575,8 @@ mod tests {
             (9, 9, u32::MAX as usize),
         ];
         let mut part = SpanStore::default();
-        for (start, end, line) in spans {
-            part.push(
-                Owner::node(0),
-                SpanRef {
-                    source: "doc",
-                    start,
-                    end,
-                    line,
-                    text: "t",
-                },
-            );
-        }
-        // The same wide spans twice: one record each after compaction.
-        for (start, end, line) in spans {
+        // Every span twice, wide ones included: one record each after compaction.
+        for (start, end, line) in spans.iter().chain(&spans).copied() {
             part.push(
                 Owner::node(0),
                 SpanRef {

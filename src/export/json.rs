@@ -171,18 +171,8 @@ fn string(out: &mut Vec<u8>, s: &str) {
 }
 
 /// `n` in decimal.
-fn uint(out: &mut Vec<u8>, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[i..]);
+fn uint(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(crate::decimal(n, &mut [0; 20]).as_bytes());
 }
 
 /// About how many spans' worth of JSON one batch holds (a span is ~200 bytes).
