@@ -179,18 +179,14 @@ struct Index {
 
 impl SpanStore {
     pub(crate) fn push(&mut self, owner: Owner, span: SpanRef<'_>) {
-        let source = self.sources.intern(span.source);
-        let text = self.texts.intern(span.text);
-        self.index = None;
-        let start = narrow(span.start);
-        let place = self.place(start, narrow(span.end), narrow(span.line));
-        self.recs.push(Rec {
-            owner,
-            source,
-            start,
-            text,
-            place,
-        });
+        let ids = SpanIds {
+            source: self.sources.intern(span.source),
+            text: self.texts.intern(span.text),
+            start: span.start,
+            end: span.end,
+            line: span.line,
+        };
+        self.push_ids(owner, ids);
     }
 
     /// The id of a source name, for [`Self::push_ids`].
