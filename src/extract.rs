@@ -52,19 +52,6 @@ pub struct FactSpan {
     pub text: Arc<str>,
 }
 
-impl FactSpan {
-    /// The span in the document `source`.
-    pub fn with_source<'a>(&'a self, source: &'a str) -> crate::spans::SpanRef<'a> {
-        crate::spans::SpanRef {
-            source,
-            start: self.start,
-            end: self.end,
-            line: self.line,
-            text: &self.text,
-        }
-    }
-}
-
 /// An entity as found in a document.
 #[derive(Debug, Clone)]
 pub struct EntityFact {
