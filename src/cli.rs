@@ -28,11 +28,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Extract a knowledge graph from write-ups (.txt/.md files, folders, or - for stdin).
+    /// Extract a knowledge graph from write-ups (.txt/.md/.html files, folders, or - for stdin).
     #[command(after_help = "Examples:
   talkgraph extract fixtures/ -o output/graph.json
   talkgraph extract recap.md --format dot | dot -Tsvg > recap.svg
   cat notes.txt | talkgraph extract - --format json
+  curl -s https://example.org/recap | talkgraph extract - --input-format html
   talkgraph extract recap.md --rules my-rules/
   talkgraph extract ~/blog/content -o blog.json --jobs 8
   talkgraph extract new-posts/ --into blog.json
@@ -87,9 +88,14 @@ pub struct GraphOutput {
 /// `talkgraph extract`.
 #[derive(Debug, clap::Args)]
 pub struct ExtractArgs {
-    /// Files or folders to read (folders recursively: .txt, .md, .markdown); - reads stdin.
+    /// Files or folders to read (folders recursively: .txt, .md, .markdown, .html, .htm);
+    /// - reads stdin.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
+    /// Read every input as md, html or text, whatever its name (default: told by the
+    /// extension, else by the content: a doctype or <html> tag, Markdown headings).
+    #[arg(long, value_name = "md|html|text", value_parser = parse_input_format)]
+    pub input_format: Option<crate::read::Format>,
     #[command(flatten)]
     pub out: GraphOutput,
     /// Use this rule folder instead of the embedded rules.
@@ -107,6 +113,11 @@ pub struct ExtractArgs {
     /// With --into: also remove the documents the graph has that the inputs no longer do.
     #[arg(long, requires = "into")]
     pub prune: bool,
+}
+
+fn parse_input_format(s: &str) -> std::result::Result<crate::read::Format, String> {
+    crate::read::Format::parse(s)
+        .ok_or_else(|| format!("unknown input format '{s}': use md, html or text"))
 }
 
 /// `talkgraph merge`.
@@ -234,6 +245,7 @@ fn extract(
         crate::pipeline::Options {
             jobs,
             known: known.as_ref(),
+            format: args.input_format,
         },
         &mut |p| bar.update(p, err),
     )?;

@@ -82,6 +82,21 @@ pub struct Facts {
     pub relations: Vec<RelationFact>,
 }
 
+impl Facts {
+    /// Moves every span through `f` (decoded text offsets to file offsets).
+    pub fn map_offsets(&mut self, f: impl Fn(usize) -> usize) {
+        let spans = self
+            .entities
+            .iter_mut()
+            .flat_map(|e| e.mentions.iter_mut())
+            .chain(self.relations.iter_mut().map(|r| &mut r.evidence));
+        for s in spans {
+            s.start = f(s.start);
+            s.end = f(s.end);
+        }
+    }
+}
+
 /// Token classes in masked text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -2464,13 +2479,7 @@ mod tests {
 
     fn facts(text: &str, source: &str) -> Facts {
         let rules = crate::rules::default_rules().expect("embedded rules compile");
-        extract(
-            rules,
-            &Document {
-                source: source.into(),
-                text: text.into(),
-            },
-        )
+        extract(rules, &Document::new(source, text))
     }
 
     fn labels(f: &Facts, kind: Kind) -> Vec<&str> {
@@ -2581,10 +2590,7 @@ mod never_panics {
     use proptest::prelude::*;
 
     fn doc(text: String) -> Document {
-        Document {
-            source: "p.md".into(),
-            text,
-        }
+        Document::new("p.md", text)
     }
 
     proptest! {

@@ -43,11 +43,26 @@ pub fn extract_bytes(
     bytes: Vec<u8>,
     warnings: &mut Vec<Warning>,
 ) -> Option<KnowledgeGraph> {
+    extract_bytes_as(rules, source, bytes, None, warnings)
+}
+
+/// [`extract_bytes`] with the input format forced (`--input-format`) or, with `None`,
+/// told by the name and the text.
+pub fn extract_bytes_as(
+    rules: &Rules,
+    source: &str,
+    bytes: Vec<u8>,
+    format: Option<read::Format>,
+    warnings: &mut Vec<Warning>,
+) -> Option<KnowledgeGraph> {
     let hash = resolve::content_hash(&bytes);
-    let (doc, w) = read::decode(source, bytes);
+    let (doc, w) = read::decode_as(source, bytes, format);
     warnings.extend(w);
     let doc = doc?;
-    let facts = extract::extract(rules, &doc);
+    let mut facts = extract::extract(rules, &doc);
+    if let Some(map) = &doc.offsets {
+        facts.map_offsets(|o| map.get(o).map_or(o, |&m| m as usize));
+    }
     drop(doc);
     let mut g = KnowledgeGraph::new();
     resolve::add_facts(&mut g, &facts);
@@ -77,6 +92,8 @@ pub struct Options<'a> {
     /// Content hashes of the graph being updated: documents whose hash is there unchanged
     /// are skipped.
     pub known: Option<&'a BTreeMap<String, String>>,
+    /// Read every input as this format instead of telling it by name and content.
+    pub format: Option<read::Format>,
 }
 
 /// How far a run is, for a progress display.
@@ -107,7 +124,8 @@ struct Done {
     bytes: u64,
 }
 
-fn process(rules: &Rules, path: &Path, known: Option<&BTreeMap<String, String>>) -> Result<Done> {
+fn process(rules: &Rules, path: &Path, options: Options<'_>) -> Result<Done> {
+    let known = options.known;
     let (source, bytes) = read_input(path)?;
     let len = bytes.len() as u64;
     let status = match known.and_then(|k| k.get(&source)) {
@@ -124,7 +142,7 @@ fn process(rules: &Rules, path: &Path, known: Option<&BTreeMap<String, String>>)
         Some(_) => Status::Changed,
     };
     let mut warnings = Vec::new();
-    let graph = extract_bytes(rules, &source, bytes, &mut warnings);
+    let graph = extract_bytes_as(rules, &source, bytes, options.format, &mut warnings);
     Ok(Done {
         source,
         status,
@@ -179,7 +197,7 @@ pub fn extract_corpus(
     let jobs = options.jobs.clamp(1, total.max(1));
     if jobs == 1 {
         for (i, p) in paths.iter().enumerate() {
-            if !sink(i, process(rules, p, options.known)) {
+            if !sink(i, process(rules, p, options)) {
                 break;
             }
         }
@@ -196,7 +214,7 @@ pub fn extract_corpus(
                     while !stop.load(Ordering::Relaxed) {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(p) = paths.get(i) else { break };
-                        if tx.send((i, process(rules, p, options.known))).is_err() {
+                        if tx.send((i, process(rules, p, options))).is_err() {
                             break;
                         }
                     }
@@ -231,6 +249,7 @@ pub fn extract_paths(
         Options {
             jobs: 1,
             known: None,
+            format: None,
         },
         &mut |_| {},
     )?;

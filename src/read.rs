@@ -7,6 +7,69 @@ use once_cell::sync::Lazy;
 use regex::Regex;
 use std::path::{Path, PathBuf};
 
+mod front;
+pub mod markdown;
+
+/// How a document's text is marked up.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Format {
+    /// Plain text (a `.txt` file that looks like Markdown is still read as Markdown).
+    #[default]
+    Text,
+    Markdown,
+    Html,
+}
+
+impl Format {
+    /// The format a file name says, by its extension.
+    pub fn of_name(name: &str) -> Option<Format> {
+        let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" | "text" => Some(Format::Text),
+            "md" | "markdown" | "mdown" | "mkd" => Some(Format::Markdown),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
+            _ => None,
+        }
+    }
+
+    /// Parses a `--input-format` value.
+    pub fn parse(s: &str) -> Option<Format> {
+        match s.to_ascii_lowercase().as_str() {
+            "text" | "txt" => Some(Format::Text),
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" => Some(Format::Html),
+            _ => None,
+        }
+    }
+
+    /// What text with no telling name looks like.
+    pub fn sniff(text: &str) -> Format {
+        if looks_html(text) {
+            Format::Html
+        } else if looks_markdown(text) {
+            Format::Markdown
+        } else {
+            Format::Text
+        }
+    }
+}
+
+/// Whether text starts like an HTML page.
+pub fn looks_html(text: &str) -> bool {
+    let head: String = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .chars()
+        .take(512)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.starts_with("<!doctype html")
+        || head.starts_with("<html")
+        || head.starts_with("<?xml") && head.contains("<html")
+        || head.starts_with("<head")
+        || head.starts_with("<!--") && head.contains("<html")
+}
+
 /// A source document, decoded.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -14,6 +77,25 @@ pub struct Document {
     pub source: String,
     /// The text as read (invalid UTF-8 replaced).
     pub text: String,
+    /// How the text is marked up: from the file's name, else from what the text looks like.
+    pub format: Format,
+    /// Where each byte of `text` (and its end) came from in the file, when decoding moved
+    /// bytes (another encoding, replaced bytes, a byte order mark); `None` when they are the
+    /// file's own.
+    pub offsets: Option<Vec<u32>>,
+}
+
+impl Document {
+    /// A document whose format is told by its name, else by its text.
+    pub fn new(source: impl Into<String>, text: impl Into<String>) -> Document {
+        let (source, text) = (source.into(), text.into());
+        Document {
+            format: Format::of_name(&source).unwrap_or_else(|| Format::sniff(&text)),
+            source,
+            text,
+            offsets: None,
+        }
+    }
 }
 
 /// Something worth telling the user that does not stop the run.
@@ -59,40 +141,120 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 pub fn is_text_name(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
-        Some("txt" | "md" | "markdown")
+        Some("txt" | "md" | "markdown" | "html" | "htm")
     )
 }
 
 /// Decodes bytes: invalid UTF-8 is replaced and reported once; NUL bytes mean "not text".
 pub fn decode(source: &str, bytes: Vec<u8>) -> (Option<Document>, Vec<Warning>) {
+    decode_as(source, bytes, None)
+}
+
+/// Decodes bytes as [`decode`] does, the format forced when `format` says so.
+///
+/// UTF-8 is read as it is (a byte order mark dropped). Text with a UTF-16 byte order mark
+/// is decoded from UTF-16; text that is not UTF-8 and has no valid multi-byte sequence to
+/// speak for it (an older French post in Latin-1) is decoded as Windows-1252, with a
+/// warning. Either way [`Document::offsets`] maps the decoded text back to the file's bytes.
+pub fn decode_as(
+    source: &str,
+    bytes: Vec<u8>,
+    format: Option<Format>,
+) -> (Option<Document>, Vec<Warning>) {
     let mut warnings = Vec::new();
-    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+    let utf16 = match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => Some(encoding_rs::UTF_16LE),
+        Some([0xFE, 0xFF]) => Some(encoding_rs::UTF_16BE),
+        _ => None,
+    };
+    let (text, offsets) = if let Some(encoding) = utf16 {
+        warnings.push(Warning(format!(
+            "{source}: decoded from {} (byte order mark)",
+            encoding.name()
+        )));
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[2..]);
+        // Each character is one or two 16-bit units in the file.
+        let mut map = Vec::with_capacity(text.len() + 1);
+        let mut at = 2u32;
+        for c in text.chars() {
+            map.extend(std::iter::repeat_n(at, c.len_utf8()));
+            at += 2 * c.len_utf16() as u32;
+        }
+        map.push((bytes.len() as u32).min(at));
+        (text.into_owned(), Some(map))
+    } else if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         warnings.push(Warning(format!(
             "{source}: skipped: not a text file (NUL byte at offset {pos})"
         )));
         return (None, warnings);
-    }
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            warnings.push(Warning(format!(
-                "{source}: invalid UTF-8 at byte offset {offset}; invalid bytes were replaced with U+FFFD"
-            )));
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
+    } else if let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf") {
+        let (text, map) = utf8_lossy(source, rest, 3, &mut warnings);
+        (text, Some(map))
+    } else {
+        match String::from_utf8(bytes) {
+            Ok(t) => (t, None),
+            Err(e) => {
+                let bytes = e.into_bytes();
+                let (multi, invalid) = bytes.utf8_chunks().fold((0, 0), |(m, i), c| {
+                    let multi = c.valid().chars().filter(|c| !c.is_ascii()).count();
+                    (m + multi, i + c.invalid().len())
+                });
+                if multi >= invalid {
+                    let (text, map) = utf8_lossy(source, &bytes, 0, &mut warnings);
+                    (text, Some(map))
+                } else {
+                    warnings.push(Warning(format!(
+                        "{source}: not UTF-8; decoded as Windows-1252 (Latin-1). Save the file as UTF-8 to silence this"
+                    )));
+                    let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
+                    let mut map = Vec::with_capacity(text.len() + 1);
+                    for (i, c) in text.chars().enumerate() {
+                        map.extend(std::iter::repeat_n(i as u32, c.len_utf8()));
+                    }
+                    map.push(bytes.len() as u32);
+                    (text.into_owned(), Some(map))
+                }
+            }
         }
     };
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text);
-    (
-        Some(Document {
-            source: source.to_string(),
-            text,
-        }),
-        warnings,
-    )
+    let mut doc = Document::new(source, text);
+    if let Some(f) = format {
+        doc.format = f;
+    }
+    doc.offsets = offsets;
+    (Some(doc), warnings)
+}
+
+/// UTF-8 with invalid sequences replaced by U+FFFD (reported once), and the byte map back
+/// to the file (`base` bytes before `bytes` in it).
+fn utf8_lossy(
+    source: &str,
+    bytes: &[u8],
+    base: usize,
+    warnings: &mut Vec<Warning>,
+) -> (String, Vec<u32>) {
+    let mut text = String::with_capacity(bytes.len());
+    let mut map = Vec::with_capacity(bytes.len() + 1);
+    let mut at = base;
+    let mut warned = false;
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        map.extend((at..at + chunk.valid().len()).map(|i| i as u32));
+        at += chunk.valid().len();
+        if !chunk.invalid().is_empty() {
+            if !warned {
+                warned = true;
+                warnings.push(Warning(format!(
+                    "{source}: invalid UTF-8 at byte offset {at}; invalid bytes were replaced with U+FFFD"
+                )));
+            }
+            text.push('\u{fffd}');
+            map.extend(std::iter::repeat_n(at as u32, '\u{fffd}'.len_utf8()));
+            at += chunk.invalid().len();
+        }
+    }
+    map.push(at as u32);
+    (text, map)
 }
 
 /// What a line is, structurally.
@@ -139,20 +301,22 @@ pub struct Layout {
     pub title: Option<String>,
     pub date: Option<String>,
     pub tags: Vec<String>,
+    pub author: Option<String>,
+    pub url: Option<String>,
+    pub description: Option<String>,
+    /// Byte range of the front matter block, and of its title's value (read as a heading).
+    pub front_matter: Option<(usize, usize)>,
+    pub title_span: Option<(usize, usize)>,
     pub markdown: bool,
-    /// Byte ranges of emphasised text (`*…*`, `_…_`, `**…**`) in paragraphs.
+    /// Byte ranges of emphasised text (`*…*`, `_…_`, `**…**`), sorted.
     pub emphasis: Vec<(usize, usize)>,
+    /// Link texts and their targets (the targets are blanked in `clean`), sorted.
+    pub links: Vec<markdown::Link>,
 }
 
-static LINK: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"!?\[([^\]\n]*)\]\(([^)\s]*)\)").expect("link regex"));
 static EMPHASIS_SPAN: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"\*\*([^*\n]{3,200}?)\*\*|__([^_\n]{3,200}?)__|(?:^|[\s(])\*([^*\s][^*\n]{1,200}?[^*\s])\*(?:[\s).,;:!?]|$)|(?:^|[\s(])_([^_\s][^_\n]{1,200}?[^_\s])_(?:[\s).,;:!?]|$)")
         .expect("emphasis span regex")
-});
-static EMPHASIS: Lazy<Regex> = Lazy::new(|| Regex::new(r"\*\*|__|`+|~~").expect("emphasis regex"));
-static SINGLE_EMPHASIS: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(^|[\s(])[*_]([^\s*_])|([^\s*_])[*_]([\s).,;:!?]|$)").expect("emphasis regex")
 });
 static LIST: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"^(\s*)([-*+•]|\d{1,3}[.)])\s+").expect("list regex"));
@@ -167,107 +331,156 @@ fn blank(s: &mut String, range: std::ops::Range<usize>) {
     s.replace_range(range, &replaced);
 }
 
-/// Splits a document into lines and recognises its Markdown structure.
+/// Splits a document into lines and recognises its structure: Markdown through a
+/// CommonMark parser, plain text by its line shapes.
 pub fn layout(doc: &Document) -> Layout {
-    let markdown = doc.source.ends_with(".md")
-        || doc.source.ends_with(".markdown")
-        || looks_markdown(&doc.text);
-    let mut out = Layout {
-        markdown,
-        ..Layout::default()
-    };
+    if doc.format == Format::Markdown || doc.format == Format::Text && looks_markdown(&doc.text) {
+        markdown_layout(doc)
+    } else {
+        text_layout(doc)
+    }
+}
+
+/// Lines of `text` with their start offsets (a last line without a line end included).
+fn split_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut offset = 0;
-    let mut in_front = false;
-    let mut in_fence = false;
-    for (i, raw) in doc.text.split_inclusive('\n').enumerate() {
-        let content = raw.trim_end_matches(['\n', '\r']);
+    text.split_inclusive('\n').map(move |raw| {
         let start = offset;
         offset += raw.len();
-        let number = i + 1;
-        let mut clean = content.to_string();
-        let t = content.trim();
-        let kind = if i == 0 && t == "---" && markdown {
-            in_front = true;
-            LineKind::Skip
-        } else if in_front && front_title(content).is_some() {
-            // The front matter's title is read like a level-1 heading (an event often
-            // hides there); the key and the quotes are blanked.
-            let (s, e) = front_title(content).expect("checked");
-            out.title = Some(content[s..e].to_string());
-            blank(&mut clean, 0..s);
-            blank(&mut clean, e..content.len());
-            LineKind::Heading(1)
-        } else if in_front {
-            if t == "---" || t == "..." {
-                in_front = false;
-            } else if let Some((k, v)) = t.split_once(':') {
-                let v = v.trim().trim_matches(['"', '\'']).to_string();
-                match k.trim() {
-                    "title" => out.title = Some(v),
-                    "date" => out.date = Some(v),
-                    "tags" | "categories" => out.tags.extend(
-                        v.trim_matches(['[', ']'])
-                            .split(',')
-                            .map(|s| s.trim().trim_matches(['"', '\'']).to_string())
-                            .filter(|s| !s.is_empty()),
-                    ),
-                    _ => {}
-                }
-            }
-            LineKind::Skip
-        } else if markdown && (t.starts_with("```") || t.starts_with("~~~")) {
-            in_fence = !in_fence;
-            LineKind::Skip
-        } else if in_fence {
-            LineKind::Skip
-        } else if t.is_empty() {
+        (start, raw)
+    })
+}
+
+fn push_line(out: &mut Layout, start: usize, raw: &str, kind: LineKind, mut clean: String) {
+    let content_len = raw.trim_end_matches(['\n', '\r']).len();
+    clean.truncate(content_len);
+    if kind == LineKind::Skip {
+        clean = " ".repeat(clean.len());
+    }
+    out.clean.push_str(&clean);
+    out.clean.push_str(&raw[content_len..]);
+    let number = out.lines.len() + 1;
+    out.lines.push(Line {
+        start,
+        number,
+        kind,
+        clean,
+    });
+}
+
+fn markdown_layout(doc: &Document) -> Layout {
+    let text = &doc.text;
+    let mut out = Layout {
+        markdown: true,
+        ..Layout::default()
+    };
+    let front = front::parse(text);
+    let body = front.as_ref().map_or(0, |f| f.end);
+    let parsed = markdown::parse(text, body);
+    let mut clean = parsed.clean;
+    if let Some(f) = front {
+        // The front matter's title is read like a level-1 heading (an event often hides
+        // there); the rest of the block is not prose.
+        if let Some((s, e)) = f.title_span {
+            clean.replace_range(s..e, &text[s..e]);
+        }
+        out.title = f.title;
+        out.date = f.date;
+        out.tags = f.tags;
+        out.author = f.author;
+        out.url = f.url;
+        out.description = f.description;
+        out.front_matter = Some((0, f.end));
+        out.title_span = f.title_span;
+    }
+    out.emphasis = parsed.emphasis;
+    out.links = parsed.links;
+    // Per line: the first structural piece that starts on it.
+    let mut headings = parsed.headings.iter().peekable();
+    let mut items = parsed.items.iter().peekable();
+    let mut skips = parsed.skip.iter().peekable();
+    let mut rows = parsed.rows.iter().peekable();
+    for (start, raw) in split_lines(text) {
+        let end = start + raw.len();
+        let line_clean = clean[start..end].to_string();
+        let mut kind = if line_clean.trim().is_empty() {
             LineKind::Blank
-        } else if let Some((level, r)) = HEADING
-            .find(&clean)
-            .filter(|_| markdown)
-            .map(|m| (m.as_str().trim().len() as u8, m.range()))
+        } else {
+            LineKind::Text
+        };
+        if start < body {
+            kind = match out.title_span {
+                Some((s, _)) if s >= start && s < end => LineKind::Heading(1),
+                _ => LineKind::Skip,
+            };
+        }
+        while skips.peek().is_some_and(|r| r.1 <= start) {
+            skips.next();
+        }
+        if skips
+            .peek()
+            .is_some_and(|r| r.0 < end.max(start + 1) && r.1 > start)
         {
-            blank(&mut clean, r);
-            // Closing hashes: "## Title ##"
-            let trimmed_len = clean.trim_end().len();
-            let tail = clean[..trimmed_len].trim_end_matches('#').len();
-            if tail < trimmed_len && clean[..tail].ends_with(' ') {
-                blank(&mut clean, tail..trimmed_len);
+            kind = LineKind::Skip;
+        }
+        while rows.peek().is_some_and(|r| r.1 <= start) {
+            rows.next();
+        }
+        let in_row = rows.peek().is_some_and(|r| r.0 < end && r.1 > start);
+        let mut heading = None;
+        while let Some(&&(at, level)) = headings.peek() {
+            if at >= end {
+                break;
             }
-            LineKind::Heading(level)
+            heading.get_or_insert(level);
+            headings.next();
+        }
+        let mut item = false;
+        while items.peek().is_some_and(|&&at| at < end) {
+            item = true;
+            items.next();
+        }
+        if kind == LineKind::Text && !in_row {
+            if let Some(level) = heading {
+                kind = LineKind::Heading(level);
+            } else if item {
+                kind = LineKind::ListItem;
+            }
+        }
+        push_line(&mut out, start, raw, kind, line_clean);
+    }
+    out
+}
+
+/// Plain text: list items by their markers; `*…*` and `_…_` around a run of words read as
+/// emphasis (a title, often), their markers blanked.
+fn text_layout(doc: &Document) -> Layout {
+    let mut out = Layout::default();
+    for (start, raw) in split_lines(&doc.text) {
+        let content = raw.trim_end_matches(['\n', '\r']);
+        let mut clean = content.to_string();
+        let kind = if content.trim().is_empty() {
+            LineKind::Blank
         } else if let Some(r) = LIST.find(&clean).map(|m| m.range()) {
             blank(&mut clean, r);
             LineKind::ListItem
         } else {
             LineKind::Text
         };
-        if markdown
-            && matches!(
-                kind,
-                LineKind::Heading(_) | LineKind::ListItem | LineKind::Text
-            )
-        {
-            if kind == LineKind::Text {
-                // Emphasis in prose often marks a title ("I loved *Scaling Kafka* by …").
-                for c in EMPHASIS_SPAN.captures_iter(&clean) {
-                    if let Some(g) = (1..=4).find_map(|i| c.get(i)) {
-                        out.emphasis.push((start + g.start(), start + g.end()));
-                    }
-                }
+        if kind != LineKind::Blank && clean.contains(['*', '_']) {
+            let spans: Vec<(usize, usize)> = EMPHASIS_SPAN
+                .captures_iter(&clean)
+                .filter_map(|c| (1..=4).find_map(|i| c.get(i)))
+                .map(|g| (g.start(), g.end()))
+                .collect();
+            for (s, e) in spans {
+                let marks = clean[..s].len() - clean[..s].trim_end_matches(['*', '_']).len();
+                blank(&mut clean, s - marks..s);
+                blank(&mut clean, e..e + marks);
+                out.emphasis.push((start + s, start + e));
             }
-            strip_inline_markdown(&mut clean);
         }
-        if kind == LineKind::Skip {
-            clean = " ".repeat(clean.len());
-        }
-        out.clean.push_str(&clean);
-        out.clean.push_str(&raw[content.len()..]);
-        out.lines.push(Line {
-            start,
-            number,
-            kind,
-            clean,
-        });
+        push_line(&mut out, start, raw, kind, clean);
     }
     out
 }
@@ -336,57 +549,8 @@ pub fn block_sentences(layout: &Layout, block: &Block) -> Vec<Sentence> {
     out
 }
 
-/// The byte range of the value of a front matter `title:` line, without quotes.
-fn front_title(line: &str) -> Option<(usize, usize)> {
-    let rest = line.strip_prefix("title:")?;
-    let value = rest.trim();
-    if value.is_empty() {
-        return None;
-    }
-    let start = line.len() - rest.len() + (rest.len() - rest.trim_start().len());
-    let mut s = start;
-    let mut e = start + value.len();
-    if value.len() >= 2
-        && (value.starts_with('"') && value.ends_with('"')
-            || value.starts_with('\'') && value.ends_with('\''))
-    {
-        s += 1;
-        e -= 1;
-    }
-    Some((s, e))
-}
-
 fn looks_markdown(text: &str) -> bool {
     text.lines().take(200).any(|l| HEADING.is_match(l)) || text.starts_with("---\n")
-}
-
-fn strip_inline_markdown(clean: &mut String) {
-    let links: Vec<(usize, usize, usize, usize)> = LINK
-        .captures_iter(clean)
-        .map(|c| {
-            let whole = c.get(0).expect("match");
-            let text = c.get(1).expect("link text");
-            (whole.start(), text.start(), text.end(), whole.end())
-        })
-        .collect();
-    for (s, ts, te, e) in links.into_iter().rev() {
-        // Keep the link text and the URL (a github.com URL names a project); blank the brackets.
-        blank(clean, te..te + 2);
-        blank(clean, e - 1..e);
-        blank(clean, s..ts);
-    }
-    let marks: Vec<_> = EMPHASIS.find_iter(clean).map(|m| m.range()).collect();
-    for r in marks {
-        blank(clean, r);
-    }
-    while let Some(c) = SINGLE_EMPHASIS.captures(clean) {
-        let pos = match (c.get(1), c.get(3)) {
-            (Some(lead), _) => lead.end(),
-            (None, Some(word)) => word.end(),
-            _ => break,
-        };
-        blank(clean, pos..pos + 1);
-    }
 }
 
 /// A sentence: a byte range of the document, within one line.
@@ -419,10 +583,7 @@ mod tests {
     use super::*;
 
     fn doc(source: &str, text: &str) -> Document {
-        Document {
-            source: source.into(),
-            text: text.into(),
-        }
+        Document::new(source, text)
     }
 
     #[test]
@@ -439,15 +600,125 @@ mod tests {
             h.clean.len(),
             "## **Fun** with [Flux](https://fluxcd.io)".len()
         );
+        // The link's target is not text a reader sees: it is kept as the link's URL.
         assert_eq!(
             h.trimmed().split_whitespace().collect::<Vec<_>>(),
-            ["Fun", "with", "Flux", "https://fluxcd.io"]
+            ["Fun", "with", "Flux"]
         );
+        assert_eq!(l.links.len(), 1);
+        assert_eq!(&d.text[l.links[0].start..l.links[0].end], "Flux");
+        assert_eq!(l.links[0].url, "https://fluxcd.io");
         assert_eq!(l.lines[4].kind, LineKind::ListItem);
         assert_eq!(
             l.lines[4].trimmed().split_whitespace().collect::<Vec<_>>(),
             ["item", "one"]
         );
+    }
+
+    fn words(l: &Layout, i: usize) -> Vec<&str> {
+        l.lines[i].trimmed().split_whitespace().collect()
+    }
+
+    #[test]
+    fn markdown_is_read_as_a_commonmark_reader_sees_it() {
+        let text = "Intro &amp; more\n\nSetext Title\n===\n\n![Alt Person](x.png) <!-- Hidden Name -->\n\n```\nAna Ruiz (Zylo)\n```\n\n    code Ana Ruiz\n\n| Time | Talk |\n|---|---|\n| 19:00 | *Fast* Things |\n\n- [Keynote: A Title - Ana Ruiz, Zylo](https://youtu.be/x) and `kubectl`\n1. second \\*not emphasis\\*\n";
+        let d = doc("a.md", text);
+        let l = layout(&d);
+        assert_eq!(l.clean.len(), text.len());
+        let kinds: Vec<LineKind> = l.lines.iter().map(|l| l.kind).collect();
+        use LineKind::*;
+        assert_eq!(
+            kinds,
+            [
+                Text,
+                Blank,
+                Heading(1),
+                Blank,
+                Blank,
+                Blank,
+                Blank,
+                Skip,
+                Skip,
+                Skip,
+                Blank,
+                Skip,
+                Blank,
+                Text,
+                Blank,
+                Text,
+                Blank,
+                ListItem,
+                ListItem
+            ]
+        );
+        // An entity reference is decoded in place; images and comments are not text.
+        assert_eq!(words(&l, 0), ["Intro", "&", "more"]);
+        assert_eq!(words(&l, 2), ["Setext", "Title"]);
+        assert!(l.lines[5].trimmed().is_empty());
+        // Table rows keep their cell separators.
+        assert_eq!(words(&l, 15), ["|", "19:00", "|", "Fast", "Things", "|"]);
+        assert_eq!(
+            words(&l, 17),
+            [
+                "Keynote:", "A", "Title", "-", "Ana", "Ruiz,", "Zylo", "and", "kubectl"
+            ]
+        );
+        // An escape's backslash is blanked where it stands.
+        assert_eq!(words(&l, 18), ["second", "*not", "emphasis", "*"]);
+        let link = &l.links[0];
+        assert_eq!(
+            &text[link.start..link.end],
+            "Keynote: A Title - Ana Ruiz, Zylo"
+        );
+        assert_eq!(link.url, "https://youtu.be/x");
+        let emphasised: Vec<&str> = l.emphasis.iter().map(|&(s, e)| &text[s..e]).collect();
+        assert_eq!(emphasised, ["Fast"]);
+    }
+
+    #[test]
+    fn front_matter_of_every_kind_is_not_prose() {
+        for text in [
+            "+++\ntitle = \"Rust Meetup 2024\"\ndescription = \"Ana Ruiz from Zylo\"\n+++\nBody\n",
+            "---\ntitle: Rust Meetup 2024\ndescription: >\n  Ana Ruiz from Zylo\n---\nBody\n",
+        ] {
+            let l = layout(&doc("p.md", text));
+            assert_eq!(l.title.as_deref(), Some("Rust Meetup 2024"));
+            assert_eq!(l.description.as_deref(), Some("Ana Ruiz from Zylo"));
+            assert_eq!(l.lines[1].kind, LineKind::Heading(1));
+            assert_eq!(words(&l, 1), ["Rust", "Meetup", "2024"]);
+            let prose: Vec<&Line> = l
+                .lines
+                .iter()
+                .filter(|l| l.kind == LineKind::Text)
+                .collect();
+            assert_eq!(prose.len(), 1, "{text}");
+            assert_eq!(prose[0].trimmed(), "Body");
+        }
+    }
+
+    #[test]
+    fn plain_text_emphasis_is_a_delimiter() {
+        let text = "18:30 - Ana Ruiz (Zylo), *Fast Builds* - a demo\n";
+        let l = layout(&doc("a.txt", text));
+        assert_eq!(
+            words(&l, 0),
+            [
+                "18:30", "-", "Ana", "Ruiz", "(Zylo),", "Fast", "Builds", "-", "a", "demo"
+            ]
+        );
+        let (s, e) = l.emphasis[0];
+        assert_eq!(&text[s..e], "Fast Builds");
+    }
+
+    #[test]
+    fn formats_come_from_names_then_content() {
+        assert_eq!(Format::of_name("a/b.HTM"), Some(Format::Html));
+        assert_eq!(Format::of_name("b.markdown"), Some(Format::Markdown));
+        assert_eq!(Format::of_name("<stdin>"), None);
+        assert_eq!(Format::sniff("<!DOCTYPE html><p>x"), Format::Html);
+        assert_eq!(Format::sniff("# Title\ntext"), Format::Markdown);
+        assert_eq!(Format::sniff("Just words."), Format::Text);
+        assert_eq!(Document::new("<stdin>", "<html><p>x").format, Format::Html);
     }
 
     #[test]
@@ -485,8 +756,31 @@ mod tests {
         let (d, w) = decode("x.txt", b"ab\0c".to_vec());
         assert!(d.is_none());
         assert!(w[0].0.contains("offset 2"), "{w:?}");
-        let (d, w) = decode("y.txt", b"caf\xe9 ok".to_vec());
-        assert_eq!(d.expect("decoded").text, "caf\u{fffd} ok");
-        assert!(w[0].0.contains("byte offset 3"), "{w:?}");
+        // Mostly UTF-8 with a stray byte: the byte is replaced, the offsets still the file's.
+        let (d, w) = decode("y.txt", b"caf\xc3\xa9 \xe9 ok".to_vec());
+        let d = d.expect("decoded");
+        assert_eq!(d.text, "café \u{fffd} ok");
+        assert!(w[0].0.contains("byte offset 6"), "{w:?}");
+        let map = d.offsets.expect("moved bytes");
+        assert_eq!(map[d.text.find("ok").unwrap()], 8);
+        // No valid multi-byte sequence: Latin-1, decoded with a warning.
+        let (d, w) = decode("z.txt", b"Ren\xe9 de chez Acme".to_vec());
+        let d = d.expect("decoded");
+        assert_eq!(d.text, "René de chez Acme");
+        assert!(w[0].0.contains("Windows-1252"), "{w:?}");
+        assert_eq!(d.offsets.expect("moved")[d.text.find("de").unwrap()], 5);
+        // UTF-16 with its byte order mark; a UTF-8 one is dropped, offsets kept.
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("Zoé ok".encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        let (d, _) = decode("u.txt", utf16);
+        let d = d.expect("decoded");
+        assert_eq!(d.text, "Zoé ok");
+        assert_eq!(d.offsets.expect("moved")[d.text.find("ok").unwrap()], 10);
+        let (d, w) = decode("b.md", b"\xef\xbb\xbf# T\n".to_vec());
+        let d = d.expect("decoded");
+        assert_eq!((d.text.as_str(), w.len()), ("# T\n", 0));
+        assert_eq!(d.offsets.expect("moved")[2], 5);
     }
 }

@@ -172,14 +172,41 @@ fn binary_and_broken_utf8_files_are_reported_not_fatal() {
         err.contains("a.txt: skipped: not a text file (NUL byte at offset 4)"),
         "{err}"
     );
+    // No valid multi-byte sequence speaks for UTF-8: an older Latin-1 file.
     assert!(
-        err.contains("b.txt: invalid UTF-8 at byte offset 3"),
+        err.contains("b.txt: not UTF-8; decoded as Windows-1252"),
         "{err}"
     );
     let g: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(
         labels(&g, "person").contains(&"Nina Petrova".to_string()),
         "{g}"
+    );
+}
+
+#[test]
+fn latin1_names_keep_their_accents_and_spans_point_into_the_file() {
+    let dir = TempDir::new("latin1");
+    let text = b"Ren\xe9e Lef\xe8vre de chez Quillbyte a parl\xe9 de Kubernetes.\n";
+    std::fs::write(dir.path().join("l.txt"), text).unwrap();
+    let o = run(
+        &["extract", dir.path().join("l.txt").to_str().unwrap()],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let g: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let person = g["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["type"] == "person")
+        .unwrap_or_else(|| panic!("no person in {g}"));
+    assert_eq!(person["label"], "Renée Lefèvre");
+    // The mention's offsets are the file's bytes (one byte per accented letter).
+    let m = &person["mentions"][0];
+    assert_eq!(
+        (m["start"].as_u64(), m["end"].as_u64()),
+        (Some(0), Some(13))
     );
 }
 
