@@ -250,6 +250,9 @@ struct Heading {
     certain: bool,
     /// Index of the unit the heading is.
     unit: usize,
+    /// A heading that only names the speakers of the talk heading just above it
+    /// ("## Title" then "### Ana Ruiz and Li Wei"): it carries that talk on.
+    speakers: bool,
 }
 
 fn headings_contain(headings: &[Heading], line_index: usize) -> bool {
@@ -1261,6 +1264,7 @@ impl<'a> Extractor<'a> {
                         talk: Some(title),
                         certain: true,
                         unit: 0,
+                        speakers: false,
                     });
                     i += 1;
                     continue;
@@ -1278,6 +1282,7 @@ impl<'a> Extractor<'a> {
                         talk: None,
                         certain: false,
                         unit: 0,
+                        speakers: false,
                     });
                 }
                 LineKind::Text if !markdown => {
@@ -1306,6 +1311,7 @@ impl<'a> Extractor<'a> {
                             talk: None,
                             certain: false,
                             unit: 0,
+                            speakers: false,
                         });
                         i += 2;
                         continue;
@@ -1330,6 +1336,7 @@ impl<'a> Extractor<'a> {
                             talk: None,
                             certain: false,
                             unit: 0,
+                            speakers: false,
                         });
                     }
                 }
@@ -1424,8 +1431,23 @@ impl<'a> Extractor<'a> {
                 h.talk = Some(title);
             }
         }
+        // "## Title" then "### Ana Ruiz & Li Wei": the second heading names the speakers of
+        // the first and carries its talk on.
+        for i in 1..out.len() {
+            let (before, rest) = out.split_at_mut(i);
+            let (p, h) = (&before[i - 1], &mut rest[0]);
+            if p.talk.is_some()
+                && !p.speakers
+                && h.unit == p.unit + 1
+                && (h.level > p.level || h.level == p.level && p.level >= 3)
+                && self.speaker_line(h.unit, h.start).is_some()
+            {
+                h.talk = p.talk.clone();
+                h.speakers = true;
+            }
+        }
         // Tokens inside a heading that is a talk candidate belong to the title, not the prose.
-        for h in out.iter() {
+        for h in out.iter().filter(|h| !h.speakers) {
             if h.talk.is_some() {
                 for &k in &self.line_toks[h.unit] {
                     self.toks[k].nested = true;
@@ -1541,7 +1563,8 @@ impl<'a> Extractor<'a> {
         let mut units: Vec<(Scope, usize, usize)> = Vec::new();
         for (li, line) in self.units.iter().enumerate() {
             let heading = headings.iter().find(|h| h.unit == li);
-            let in_talk_heading = heading.is_some_and(|h| h.talk.is_some() && !h.certain);
+            let in_talk_heading =
+                heading.is_some_and(|h| h.talk.is_some() && !h.certain && !h.speakers);
             let (first, last) = self.unit_lines[li];
             // (what the piece is: Line, Item, Sentence or Paragraph; start; end)
             units.clear();
@@ -1727,6 +1750,7 @@ impl<'a> Extractor<'a> {
                 }
             }
         }
+        self.speaker_lines(headings, &mut pending);
         // Promotions: an unknown run in a typed position becomes that type.
         let promotable = |k: usize, kind: Kind, this: &Self| -> bool {
             let t = &this.toks[k];
@@ -1855,6 +1879,158 @@ impl<'a> Extractor<'a> {
         }
     }
 
+    // ---- speakers by structure -------------------------------------------------------
+
+    /// Reads unit `u` from byte `from` on as a line that only names people, each perhaps
+    /// with an organisation: "Ana Ruiz", "Ana Ruiz & Li Wei, Zylo", "Ana Ruiz (Zylo) and Li
+    /// Wei, Principal Engineer, Qorp", "[Ana Ruiz](…) [@ana](…):". Returns each person
+    /// token with its organisation token, or `None` when anything else is said.
+    fn speaker_line(&self, u: usize, from: usize) -> Option<Vec<(usize, Option<usize>)>> {
+        let unit = &self.units[u];
+        let text = &self.layout.clean[unit.start..unit.end()];
+        let mut toks: Vec<usize> = self.line_toks[u]
+            .iter()
+            .copied()
+            .filter(|&k| self.toks[k].start >= from)
+            .collect();
+        toks.sort_by_key(|&k| (self.toks[k].start, std::cmp::Reverse(self.toks[k].end)));
+        let mut out: Vec<(usize, Option<usize>)> = Vec::new();
+        let mut pos = from.max(unit.start) - unit.start;
+        // Whether the text since the last person ties what follows to them as an affiliation.
+        let mut affiliation = false;
+        for k in toks {
+            let t = &self.toks[k];
+            if t.start - unit.start < pos {
+                continue;
+            }
+            let gap = &text[pos..t.start - unit.start];
+            let (ok, ties) = self.speaker_gap(gap);
+            if !ok {
+                return None;
+            }
+            affiliation |= ties;
+            pos = t.end - unit.start;
+            let person = t.class == Class::Person || t.class == Class::Unknown && t.person_shape;
+            if person {
+                out.push((k, None));
+                affiliation = false;
+                continue;
+            }
+            let role = t.class == Class::Unknown
+                && words::words(&t.label).all(|w| {
+                    let f = fold(w.as_str());
+                    self.rules.role_words.contains(&f) || self.rules.org_words.contains(&f)
+                });
+            if role {
+                continue;
+            }
+            match (out.last_mut(), t.class) {
+                (Some(last), Class::Company | Class::Unknown | Class::Project) if affiliation => {
+                    last.1.get_or_insert(k);
+                }
+                _ => return None,
+            }
+        }
+        let (ok, _) = self.speaker_gap(&text[pos..]);
+        (ok && !out.is_empty() && out.len() <= 8).then_some(out)
+    }
+
+    /// Whether text between names on a speaker line says nothing but how they are listed,
+    /// and whether it ties what follows to the person before (",", "(", "-", "from", "chez").
+    fn speaker_gap(&self, gap: &str) -> (bool, bool) {
+        static HANDLE: Lazy<Regex> =
+            Lazy::new(|| Regex::new(r"@[\w.-]+|https?://\S+").expect("handle regex"));
+        let gap = HANDLE.replace_all(gap, " ");
+        let mut ties = gap.contains([',', '(', '-', '–', '—', '|', '/', '@']);
+        for w in words::words(&gap) {
+            let w = w.as_str();
+            let f = fold(w);
+            match f.as_str() {
+                "and" | "et" | "&" | "with" | "avec" | "feat" | "ft" | "x" | "speaker"
+                | "speakers" | "intervenant" | "intervenante" | "intervenants"
+                | "intervenantes" | "par" | "by" | "presented" | "presente" | "presentee" => {}
+                "from" | "at" | "of" | "de" | "d" | "du" | "chez" | "for" | "pour" => ties = true,
+                _ if self.rules.honorifics.contains(&f)
+                    || self.rules.role_words.contains(&f)
+                    || is_function_word(w) => {}
+                _ => return (false, false),
+            }
+        }
+        (true, ties)
+    }
+
+    /// Speakers named by a document's structure rather than by a sentence: the line or the
+    /// heading right under a talk heading that only names people, and the people a heading
+    /// names after its title ("Title — Ana Ruiz (Zylo)").
+    fn speaker_lines<'r>(&self, headings: &[Heading], pending: &mut Vec<Pending<'r>>) {
+        let heading_units: Vec<usize> = headings.iter().map(|h| h.unit).collect();
+        let is_heading = |u: usize| heading_units.binary_search(&u).is_ok();
+        for (hi, h) in headings.iter().enumerate() {
+            let Some(title) = h.talk.as_ref().filter(|_| !h.speakers) else {
+                continue;
+            };
+            let mut found: Vec<(usize, Vec<(usize, Option<usize>)>)> = Vec::new();
+            // The heading's own tail, when its title stopped before a speaker.
+            if clean_title(&h.text) != *title
+                && let Some(&k) = self.line_toks[h.unit].iter().find(|&&k| {
+                    let t = &self.toks[k];
+                    t.start > h.start
+                        && (t.class == Class::Person || t.class == Class::Unknown && t.person_shape)
+                })
+                && let Some(people) = self.speaker_line(h.unit, self.toks[k].start)
+            {
+                found.push((h.unit, people));
+            }
+            let mut u = h.unit + 1;
+            let mut next = hi + 1;
+            while headings
+                .get(next)
+                .is_some_and(|n| n.speakers && n.unit == u)
+            {
+                if let Some(people) = self.speaker_line(u, 0) {
+                    found.push((u, people));
+                }
+                u += 1;
+                next += 1;
+            }
+            if u < self.units.len()
+                && !is_heading(u)
+                && let Some(people) = self.speaker_line(u, 0)
+            {
+                found.push((u, people));
+            }
+            for (u, people) in found {
+                let unit = &self.units[u];
+                let (es, ee) = trim_span(&self.doc.text, unit.start, unit.end());
+                let line = unit.number;
+                for (p, org) in people {
+                    pending.push((
+                        End::Tok(p),
+                        Relation::Presents,
+                        End::Talk(title.clone()),
+                        "structure.speaker_line",
+                        0.8,
+                        es,
+                        ee,
+                        line,
+                    ));
+                    if let Some(o) = org {
+                        pending.push((
+                            End::Tok(p),
+                            Relation::WorksAt,
+                            End::Tok(o),
+                            "structure.speaker_org",
+                            0.8,
+                            es,
+                            ee,
+                            line,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
     // ---- assembling facts -------------------------------------------------------------
 
     fn finish(&mut self, headings: &[Heading]) {
@@ -1906,10 +2082,15 @@ impl<'a> Extractor<'a> {
         // opening lines speak of a talk.
         for (hi, h) in headings.iter().enumerate() {
             let Some(title) = &h.talk else { continue };
+            if h.speakers {
+                continue;
+            }
             let renamed = rename.get(title);
             let title = renamed.unwrap_or(title);
-            let next = headings
-                .get(hi + 1)
+            // The talk's part runs to the next heading that is not one of its speakers'.
+            let next = headings[hi + 1..]
+                .iter()
+                .find(|n| !n.speakers)
                 .map_or(self.layout.lines.len(), |n| n.line_index);
             let body: Vec<(usize, &read::Line)> = self.layout.lines[h.last_line_index + 1..next]
                 .iter()
