@@ -255,6 +255,12 @@ struct Heading {
     speakers: bool,
 }
 
+/// A line that starts by saying it names speakers.
+static SPEAKER_LABEL: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)^\s*(?:par|by|with|avec|présentée?\s+par|presented\s+by|speakers?|intervenante?s?|intervenant\(e\)s?|orat(?:eur|rice)s?)\b\s*:?")
+        .expect("speaker label regex")
+});
+
 fn headings_contain(headings: &[Heading], line_index: usize) -> bool {
     headings
         .iter()
@@ -263,7 +269,12 @@ fn headings_contain(headings: &[Heading], line_index: usize) -> bool {
 
 /// Runs extraction over one document.
 pub fn extract(rules: &Rules, doc: &Document) -> Facts {
-    Extractor::new(rules, doc).run()
+    if doc.format == read::Format::Html {
+        // The extractor reads the page's visible text, laid over the page's own bytes.
+        let (view, layout) = read::html_view(doc);
+        return Extractor::with_layout(rules, &view, layout).run();
+    }
+    Extractor::with_layout(rules, doc, read::layout(doc)).run()
 }
 
 /// The cues the extractor uses, looked up once per document: a lookup hashes the name, and
@@ -345,12 +356,12 @@ enum End {
 }
 
 impl<'a> Extractor<'a> {
-    fn new(rules: &'a Rules, doc: &'a Document) -> Extractor<'a> {
+    fn with_layout(rules: &'a Rules, doc: &'a Document, layout: Layout) -> Extractor<'a> {
         Extractor {
             rules,
             cues: Cues::new(rules),
             doc,
-            layout: read::layout(doc),
+            layout,
             toks: Vec::new(),
             units: Vec::new(),
             unit_lines: Vec::new(),
@@ -394,6 +405,18 @@ impl<'a> Extractor<'a> {
         self.classify_headings(&mut headings);
         self.apply_rules(&headings);
         self.finish(&headings);
+        // An HTML page's lines are its blocks: spans say the page's own line numbers.
+        if let Some(page) = &self.layout.page_lines {
+            let spans = self
+                .facts
+                .entities
+                .iter_mut()
+                .flat_map(|e| e.mentions.iter_mut())
+                .chain(self.facts.relations.iter_mut().map(|r| &mut r.evidence));
+            for s in spans {
+                s.line = page.get(s.line.wrapping_sub(1)).copied().unwrap_or(s.line);
+            }
+        }
         self.facts
     }
 
@@ -1998,6 +2021,17 @@ impl<'a> Extractor<'a> {
                 && let Some(people) = self.speaker_line(u, 0)
             {
                 found.push((u, people));
+                u += 1;
+            }
+            // Further down the section, a line that says it names speakers ("Par Ana Ruiz",
+            // "Speakers: …") wherever it stands.
+            while u < self.units.len() && !is_heading(u) {
+                if SPEAKER_LABEL.is_match(&self.units[u].clean)
+                    && let Some(people) = self.speaker_line(u, 0)
+                {
+                    found.push((u, people));
+                }
+                u += 1;
             }
             for (u, people) in found {
                 let unit = &self.units[u];
@@ -2521,12 +2555,13 @@ fn trim_span(text: &str, s: usize, e: usize) -> (usize, usize) {
 /// white space (including a line break inside a wrapped title) collapsed.
 pub fn clean_title(s: &str) -> String {
     static PREFIX: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(r"(?i)^(?:keynote|talk|session|workshop|atelier|conférence|lightning talk|quickie|tools[- ]in[- ]action|university|hands[- ]on lab)\s*(?:n°\s*)?\d*\s*[:\-–—]\s+").expect("prefix regex")
+        Regex::new(r"(?i)^(?:(?:opening|closing)\s+keynote|keynote\s+d[\x27’](?:ouverture|introduction)|keynote\s+de\s+(?:clôture|fin)|keynote|talk|session|workshop|atelier|conférence|lightning talk|quickie|tools[- ]in[- ]action|university|hands[- ]on lab)\s*(?:n°\s*|#\s*)?\d*\s*[:\-–—]\s+").expect("prefix regex")
     });
     let s: String = s.chars().filter(|c| !is_decoration(*c)).collect();
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     static TIME: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(r"^\d{1,2}\s*[:hH.]\s*\d{2}\s*(?:[-–—:|]\s*)?").expect("time regex")
+        // "18:30 - ", "19h00 à 19h20 : ", "9.00-9.45 | "
+        Regex::new(r"^\d{1,2}\s*[:hH.]\s*\d{0,2}\s*(?:(?:[-–—]|à|to|until)\s*\d{1,2}\s*[:hH.]\s*\d{0,2}\s*)?(?:[-–—:|,]\s*)?").expect("time regex")
     });
     let s = TIME.replace(&s, "");
     let s = PREFIX.replace(&s, "");

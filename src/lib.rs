@@ -12,7 +12,6 @@ pub mod export;
 pub mod extract;
 pub mod fold;
 pub mod graph;
-pub mod html;
 pub mod model;
 pub mod pipeline;
 pub mod progress;

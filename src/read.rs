@@ -8,6 +8,7 @@ use regex::Regex;
 use std::path::{Path, PathBuf};
 
 mod front;
+pub mod html;
 pub mod markdown;
 
 /// How a document's text is marked up.
@@ -44,7 +45,7 @@ impl Format {
 
     /// What text with no telling name looks like.
     pub fn sniff(text: &str) -> Format {
-        if looks_html(text) {
+        if html::looks_html(text) {
             Format::Html
         } else if looks_markdown(text) {
             Format::Markdown
@@ -52,22 +53,6 @@ impl Format {
             Format::Text
         }
     }
-}
-
-/// Whether text starts like an HTML page.
-pub fn looks_html(text: &str) -> bool {
-    let head: String = text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .chars()
-        .take(512)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    head.starts_with("<!doctype html")
-        || head.starts_with("<html")
-        || head.starts_with("<?xml") && head.contains("<html")
-        || head.starts_with("<head")
-        || head.starts_with("<!--") && head.contains("<html")
 }
 
 /// A source document, decoded.
@@ -312,6 +297,8 @@ pub struct Layout {
     pub emphasis: Vec<(usize, usize)>,
     /// Link texts and their targets (the targets are blanked in `clean`), sorted.
     pub links: Vec<markdown::Link>,
+    /// For an HTML page, whose lines are its blocks: the page's own line number of each.
+    pub page_lines: Option<Vec<usize>>,
 }
 
 static EMPHASIS_SPAN: Lazy<Regex> = Lazy::new(|| {
@@ -339,6 +326,64 @@ pub fn layout(doc: &Document) -> Layout {
     } else {
         text_layout(doc)
     }
+}
+
+/// An HTML page as the extractor reads it: a document holding the page's visible text
+/// (markup blanked, same byte length, so every span is a span of the page) and its layout,
+/// one line per block.
+pub fn html_view(doc: &Document) -> (Document, Layout) {
+    let page = html::visible_text(&doc.text);
+    let view = Document {
+        source: doc.source.clone(),
+        text: page.text,
+        format: Format::Html,
+        offsets: None,
+    };
+    let mut out = Layout {
+        markdown: true,
+        title: page.meta.title,
+        date: page.meta.date,
+        tags: page.meta.tags,
+        author: page.meta.author,
+        url: page.meta.url,
+        description: page.meta.description,
+        emphasis: page.emphasis,
+        links: page
+            .links
+            .into_iter()
+            .map(|l| markdown::Link {
+                start: l.start,
+                end: l.end,
+                url: l.href,
+            })
+            .collect(),
+        ..Layout::default()
+    };
+    let page_starts: Vec<usize> = std::iter::once(0)
+        .chain(doc.text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let mut page_lines = Vec::new();
+    let mut blocks = page.blocks.iter().peekable();
+    for (start, raw) in split_lines(&view.text) {
+        let end = start + raw.len();
+        let lead = raw.len() - raw.trim_start().len();
+        while blocks.peek().is_some_and(|b| b.end <= start) {
+            blocks.next();
+        }
+        let kind = match blocks.peek() {
+            _ if raw.trim().is_empty() => LineKind::Blank,
+            Some(b) if b.start < end => match b.kind {
+                html::HtmlBlockKind::Heading(level) => LineKind::Heading(level),
+                html::HtmlBlockKind::ListItem => LineKind::ListItem,
+                _ => LineKind::Text,
+            },
+            _ => LineKind::Text,
+        };
+        page_lines.push(page_starts.partition_point(|&s| s <= start + lead));
+        push_line(&mut out, start, raw, kind, raw.to_string());
+    }
+    out.page_lines = Some(page_lines);
+    (view, out)
 }
 
 /// Lines of `text` with their start offsets (a last line without a line end included).
