@@ -269,12 +269,22 @@ fn headings_contain(headings: &[Heading], line_index: usize) -> bool {
 
 /// Runs extraction over one document.
 pub fn extract(rules: &Rules, doc: &Document) -> Facts {
-    if doc.format == read::Format::Html {
-        // The extractor reads the page's visible text, laid over the page's own bytes.
-        let (view, layout) = read::html_view(doc);
-        return Extractor::with_layout(rules, &view, layout).run();
-    }
-    Extractor::with_layout(rules, doc, read::layout(doc)).run()
+    // The extractor reads the text a reader sees, laid over the document's own bytes (the
+    // same length, markup blanked): labels, titles and snippets never carry link syntax,
+    // emphasis marks or tags, and every span is still a span of the source.
+    let (view, layout) = if doc.format == read::Format::Html {
+        read::html_view(doc)
+    } else {
+        let layout = read::layout(doc);
+        let view = Document {
+            source: doc.source.clone(),
+            text: layout.clean.clone(),
+            format: doc.format,
+            offsets: None,
+        };
+        (view, layout)
+    };
+    Extractor::with_layout(rules, &view, layout).run()
 }
 
 /// The cues the extractor uses, looked up once per document: a lookup hashes the name, and
@@ -1096,6 +1106,10 @@ impl<'a> Extractor<'a> {
                 let lead = raw.len() - raw.trim_start().len();
                 let g = (gs + lead, gs + lead + raw.trim().len());
                 let title = raw.trim();
+                // "**Speaker: Ana Ruiz**", "*Slides: …*": a label, not a title.
+                if self.cues.label_line.is_some_and(|r| r.is_match(title)) {
+                    continue;
+                }
                 let before = &stext[..ctx];
                 let titled = self.cues.titled.is_some_and(|r| r.is_match(before));
                 // Right after "son talk", "keynote,", "session :" a quoted sentence-case title
@@ -2563,6 +2577,12 @@ pub fn clean_title(s: &str) -> String {
         // "18:30 - ", "19h00 à 19h20 : ", "9.00-9.45 | "
         Regex::new(r"^\d{1,2}\s*[:hH.]\s*\d{0,2}\s*(?:(?:[-–—]|à|to|until)\s*\d{1,2}\s*[:hH.]\s*\d{0,2}\s*)?(?:[-–—:|,]\s*)?").expect("time regex")
     });
+    // "22/10/2019 – ", "2019-10-22 - ": an agenda line's date.
+    static DATE: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"^(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}-\d{2}-\d{2})\s*[-–—:|,]?\s*")
+            .expect("date regex")
+    });
+    let s = DATE.replace(&s, "");
     let s = TIME.replace(&s, "");
     let s = PREFIX.replace(&s, "");
     s.trim_matches(|c: char| {

@@ -3,7 +3,9 @@
 //! link targets, images, HTML and code blocks become spaces in a copy of the same byte length,
 //! so every span found later is still a span of the source.
 
+use once_cell::sync::Lazy;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use regex::Regex;
 
 /// A link's visible text and where it points.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,6 +135,28 @@ pub fn parse(text: &str, from: usize) -> Parsed {
                 }
             }
             _ => {}
+        }
+    }
+    // Template and attribute syntax of static site generators is not text either:
+    // kramdown's `{: width="150"}`, Hugo's `{{< youtube x >}}`, Liquid's `{% include x %}`.
+    static TEMPLATE: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"\{:[^}\n]*\}|\{\{[<%][^\n]*?[%>]\}\}|\{%[^\n]*?%\}|\{\{[^\n]*?\}\}")
+            .expect("template regex")
+    });
+    let shown = std::str::from_utf8(&clean).expect("whole characters copied over ASCII spaces");
+    let templates: Vec<(usize, usize)> = if shown.contains('{') {
+        TEMPLATE
+            .find_iter(shown)
+            .map(|m| (m.start(), m.end()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    for (s, e) in templates {
+        for b in &mut clean[s..e] {
+            if !matches!(*b, b'\n' | b'\r') {
+                *b = b' ';
+            }
         }
     }
     out.emphasis.sort_unstable();
