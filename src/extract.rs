@@ -2362,11 +2362,15 @@ impl<'a> Extractor<'a> {
         self.facts.relations.extend(mentions);
         if let Some(main) = &main_event {
             for (title, span) in &self.talks {
+                let (event, rule) = match self.section_event(span.start, headings, &ents, main) {
+                    Some(e) if e != *main => (e, "part_of.section_event"),
+                    _ => (main.clone(), "part_of.document_event"),
+                };
                 self.facts.relations.push(RelationFact {
                     from: (Kind::Talk, title.clone()),
                     relation: Relation::PartOf,
-                    to: (Kind::Event, main.clone()),
-                    rule: Cow::Borrowed("part_of.document_event"),
+                    to: (Kind::Event, event),
+                    rule: Cow::Borrowed(rule),
                     confidence: 0.7,
                     evidence: span.clone(),
                 });
@@ -2374,6 +2378,58 @@ impl<'a> Extractor<'a> {
         }
         // Events that were renamed to the main event: fix relation ends.
         self.facts.entities = ents.into_values().collect();
+    }
+
+    /// The event a talk at byte `at` belongs to when its document covers several: one named
+    /// on the talk's own line ("12/09 – Meetup X – Title (Ana)"), else one named by the
+    /// nearest heading above it ("## Meetup X, 2019"). Series names the main event took
+    /// over answer the main event.
+    fn section_event(
+        &self,
+        at: usize,
+        headings: &[Heading],
+        ents: &BTreeMap<(Kind, String), EntityFact>,
+        main: &str,
+    ) -> Option<String> {
+        let label_of = |t: &Tok| -> Option<String> {
+            let f = fold(&t.label);
+            match ents.get(&(Kind::Event, f.clone())) {
+                Some(e) => Some(e.label.clone()),
+                None if fold(main).starts_with(&f) => Some(main.to_string()),
+                None => None,
+            }
+        };
+        let events_in = |s: usize, e: usize| {
+            self.toks
+                .iter()
+                .filter(move |t| t.class == Class::Event && t.start >= s && t.end <= e)
+        };
+        let line = self
+            .layout
+            .lines
+            .get(self.layout.line_of(at).wrapping_sub(1))?;
+        if let Some(e) = events_in(line.start, line.end())
+            .filter(|t| t.end <= at)
+            .filter_map(label_of)
+            .last()
+        {
+            return Some(e);
+        }
+        // The headings above, innermost first: each level's latest one before `at`.
+        let mut stack: Vec<&Heading> = Vec::new();
+        for h in headings.iter().take_while(|h| h.start < at) {
+            if h.start <= at && at < h.end {
+                break;
+            }
+            while stack.last().is_some_and(|p| p.level >= h.level) {
+                stack.pop();
+            }
+            stack.push(h);
+        }
+        stack
+            .iter()
+            .rev()
+            .find_map(|h| events_in(h.start, h.end).filter_map(label_of).last())
     }
 
     fn line_span(&self, number: usize) -> FactSpan {
