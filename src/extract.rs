@@ -354,6 +354,9 @@ struct Extractor<'a> {
 /// A relation found by a rule, before promotion: (subject, relation, object, rule id,
 /// confidence, evidence start, evidence end, line).
 /// The rule id is borrowed from the rules: most pending relations are dropped.
+/// The people of a speaker line: each person token with its organisation token.
+type Speakers = Vec<(usize, Option<usize>)>;
+
 type Pending<'r> = (End, Relation, End, &'r str, f64, usize, usize, usize);
 
 /// A relation fact before resolution: token indices, a context talk, or a talk title a
@@ -1922,7 +1925,7 @@ impl<'a> Extractor<'a> {
     /// with an organisation: "Ana Ruiz", "Ana Ruiz & Li Wei, Zylo", "Ana Ruiz (Zylo) and Li
     /// Wei, Principal Engineer, Qorp", "[Ana Ruiz](…) [@ana](…):". Returns each person
     /// token with its organisation token, or `None` when anything else is said.
-    fn speaker_line(&self, u: usize, from: usize) -> Option<Vec<(usize, Option<usize>)>> {
+    fn speaker_line(&self, u: usize, from: usize) -> Option<Speakers> {
         let unit = &self.units[u];
         let text = &self.layout.clean[unit.start..unit.end()];
         let mut toks: Vec<usize> = self.line_toks[u]
@@ -1931,7 +1934,7 @@ impl<'a> Extractor<'a> {
             .filter(|&k| self.toks[k].start >= from)
             .collect();
         toks.sort_by_key(|&k| (self.toks[k].start, std::cmp::Reverse(self.toks[k].end)));
-        let mut out: Vec<(usize, Option<usize>)> = Vec::new();
+        let mut out: Speakers = Vec::new();
         let mut pos = from.max(unit.start) - unit.start;
         // Whether the text since the last person ties what follows to them as an affiliation.
         let mut affiliation = false;
@@ -1985,7 +1988,9 @@ impl<'a> Extractor<'a> {
             match f.as_str() {
                 "and" | "et" | "&" | "with" | "avec" | "feat" | "ft" | "x" | "speaker"
                 | "speakers" | "intervenant" | "intervenante" | "intervenants"
-                | "intervenantes" | "par" | "by" | "presented" | "presente" | "presentee" => {}
+                | "intervenantes" | "par" | "by" | "presented" | "presente" | "presentee"
+                | "moderator" | "moderated" | "moderateur" | "moderatrice" | "host" | "hosted"
+                | "animateur" | "animatrice" | "anime" | "animee" | "panelists" | "panelistes" => {}
                 "from" | "at" | "of" | "de" | "d" | "du" | "chez" | "for" | "pour" => ties = true,
                 _ if self.rules.honorifics.contains(&f)
                     || self.rules.role_words.contains(&f)
@@ -2006,7 +2011,7 @@ impl<'a> Extractor<'a> {
             let Some(title) = h.talk.as_ref().filter(|_| !h.speakers) else {
                 continue;
             };
-            let mut found: Vec<(usize, Vec<(usize, Option<usize>)>)> = Vec::new();
+            let mut found: Vec<(usize, Speakers)> = Vec::new();
             // The heading's own tail, when its title stopped before a speaker.
             if clean_title(&h.text) != *title
                 && let Some(&k) = self.line_toks[h.unit].iter().find(|&&k| {
@@ -2047,33 +2052,101 @@ impl<'a> Extractor<'a> {
                 }
                 u += 1;
             }
-            for (u, people) in found {
-                let unit = &self.units[u];
-                let (es, ee) = trim_span(&self.doc.text, unit.start, unit.end());
-                let line = unit.number;
-                for (p, org) in people {
+            self.push_speakers(title, found, pending);
+        }
+        // "- Title : description" then "- Ana Ruiz - Zylo", "- Li Wei - Qorp" items: the
+        // items that only name people present the item above them.
+        let mut u = 0;
+        while u + 1 < self.units.len() {
+            let item = &self.units[u];
+            let mut v = u + 1;
+            let mut found = Vec::new();
+            while v < self.units.len()
+                && self.units[v].kind == LineKind::ListItem
+                && !is_heading(v)
+                && let Some(people) = self.speaker_line(v, 0)
+            {
+                found.push((v, people));
+                v += 1;
+            }
+            let title = (!found.is_empty()
+                && item.kind == LineKind::ListItem
+                && !is_heading(u)
+                && self.speaker_line(u, 0).is_none())
+            .then(|| item_title(item.trimmed()))
+            .flatten();
+            if let Some((s, e)) = title {
+                let lead = item.clean.len() - item.clean.trim_start().len();
+                let (s, e) = (item.start + lead + s, item.start + lead + e);
+                let title = clean_title(&self.doc.text[s..e]);
+                let line = self.layout.line_of(s);
+                for (w, people) in found {
+                    let unit = &self.units[w];
+                    let (es, ee) = trim_span(&self.doc.text, unit.start, unit.end());
+                    for (p, org) in people {
+                        pending.push((
+                            End::Tok(p),
+                            Relation::Presents,
+                            End::NewTalk(title.clone(), s, e, line),
+                            "structure.speaker_items",
+                            0.75,
+                            es,
+                            ee,
+                            unit.number,
+                        ));
+                        if let Some(o) = org {
+                            pending.push((
+                                End::Tok(p),
+                                Relation::WorksAt,
+                                End::Tok(o),
+                                "structure.speaker_org",
+                                0.8,
+                                es,
+                                ee,
+                                unit.number,
+                            ));
+                        }
+                    }
+                }
+            }
+            u = v.max(u + 1);
+        }
+    }
+
+    /// Presents (and works_at, where the line names an organisation) for the people of
+    /// each speaker line found for the talk `title`.
+    fn push_speakers<'r>(
+        &self,
+        title: &str,
+        found: Vec<(usize, Speakers)>,
+        pending: &mut Vec<Pending<'r>>,
+    ) {
+        for (u, people) in found {
+            let unit = &self.units[u];
+            let (es, ee) = trim_span(&self.doc.text, unit.start, unit.end());
+            let line = unit.number;
+            for (p, org) in people {
+                pending.push((
+                    End::Tok(p),
+                    Relation::Presents,
+                    End::Talk(title.to_string()),
+                    "structure.speaker_line",
+                    0.8,
+                    es,
+                    ee,
+                    line,
+                ));
+                if let Some(o) = org {
                     pending.push((
                         End::Tok(p),
-                        Relation::Presents,
-                        End::Talk(title.clone()),
-                        "structure.speaker_line",
+                        Relation::WorksAt,
+                        End::Tok(o),
+                        "structure.speaker_org",
                         0.8,
                         es,
                         ee,
                         line,
                     ));
-                    if let Some(o) = org {
-                        pending.push((
-                            End::Tok(p),
-                            Relation::WorksAt,
-                            End::Tok(o),
-                            "structure.speaker_org",
-                            0.8,
-                            es,
-                            ee,
-                            line,
-                        ));
-                    }
                 }
             }
         }
@@ -2411,7 +2484,7 @@ impl<'a> Extractor<'a> {
         if let Some(e) = events_in(line.start, line.end())
             .filter(|t| t.end <= at)
             .filter_map(label_of)
-            .last()
+            .next_back()
         {
             return Some(e);
         }
@@ -2429,7 +2502,7 @@ impl<'a> Extractor<'a> {
         stack
             .iter()
             .rev()
-            .find_map(|h| events_in(h.start, h.end).filter_map(label_of).last())
+            .find_map(|h| events_in(h.start, h.end).filter_map(label_of).next_back())
     }
 
     fn line_span(&self, number: usize) -> FactSpan {
@@ -2623,6 +2696,20 @@ fn trim_span(text: &str, s: usize, e: usize) -> (usize, usize) {
 
 /// A title as a label: quotes, emoji, trailing punctuation and "Keynote:" prefixes removed,
 /// white space (including a line break inside a wrapped title) collapsed.
+/// The title of a list item that speakers' items follow: the part before " : " or " – "
+/// when a description follows, else the whole item when it is short. Byte range within
+/// `item`.
+fn item_title(item: &str) -> Option<(usize, usize)> {
+    static SPLIT: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"\s+[:–—-]\s+|\s*:\s+").expect("item title regex"));
+    let end = SPLIT.find(item).map_or(item.len(), |m| m.start());
+    let title = &item[..end];
+    let words = words::words(title).count();
+    let starts_upper = title.chars().next().is_some_and(|c| c.is_uppercase());
+    (starts_upper && (2..=16).contains(&words) && !title.ends_with(['.', ':', ',']))
+        .then_some((0, end))
+}
+
 pub fn clean_title(s: &str) -> String {
     static PREFIX: Lazy<Regex> = Lazy::new(|| {
         Regex::new(r"(?i)^(?:(?:opening|closing)\s+keynote|keynote\s+d[\x27’](?:ouverture|introduction)|keynote\s+de\s+(?:clôture|fin)|keynote|talk|session|workshop|atelier|conférence|lightning talk|quickie|tools[- ]in[- ]action|university|hands[- ]on lab)\s*(?:n°\s*|#\s*)?\d*\s*[:\-–—]\s+").expect("prefix regex")
