@@ -322,6 +322,8 @@ struct Extractor<'a> {
     cues: Cues<'a>,
     doc: &'a Document,
     layout: Layout,
+    /// Where the document's title line starts: its first heading (or front matter title).
+    title_line: Option<usize>,
     toks: Vec<Tok>,
     /// Units of reading: paragraphs (wrapped lines joined), list items, headings, each
     /// as a pseudo-line spanning its lines; with the physical lines each covers.
@@ -374,6 +376,11 @@ impl<'a> Extractor<'a> {
             rules,
             cues: Cues::new(rules),
             doc,
+            title_line: layout
+                .lines
+                .iter()
+                .find(|l| matches!(l.kind, LineKind::Heading(_)))
+                .map(|l| l.start),
             layout,
             toks: Vec::new(),
             units: Vec::new(),
@@ -866,6 +873,19 @@ impl<'a> Extractor<'a> {
             }
         } else if run.len() >= 2 && meet && LEAD.is_match(before) {
             (label(), re)
+        } else if let Some((first, year)) = self.titled_edition(line, words, run.clone(), after) {
+            let rs = words[first].0;
+            let label = format!("{} {}", collapse_ws(&text[rs..re]), year.as_str());
+            return Some(Tok {
+                class: Class::Event,
+                start: rs,
+                end: re + year.end(),
+                line: 0,
+                label,
+                aliases: Vec::new(),
+                person_shape: false,
+                nested: false,
+            });
         } else {
             return None;
         };
@@ -879,6 +899,34 @@ impl<'a> Extractor<'a> {
             person_shape: false,
             nested: false,
         })
+    }
+
+    /// The document's title names its event by a name and a year ("EuRuKo 2019 Unofficial
+    /// Notes", "Retour sur AndroidMakers 2025"), even one no gazetteer lists: the run's
+    /// first name word and the year after it, when the run is on the title line.
+    fn titled_edition<'t>(
+        &self,
+        line: &read::Line,
+        words: &[(usize, usize)],
+        run: std::ops::Range<usize>,
+        after: &'t str,
+    ) -> Option<(usize, words::Word<'t>)> {
+        if self.title_line != Some(line.start) {
+            return None;
+        }
+        let year = words::words(after)
+            .next()
+            .filter(|m| after[..m.start()].trim().is_empty() && YEAR.is_match(m.as_str()))?;
+        let text = &self.doc.text;
+        let is_name = |k: usize| {
+            let f = fold(&text[words[k].0..words[k].1]);
+            !self.rules.not_names.contains(&f)
+                && !self.rules.section_words.contains(&f)
+                && !self.rules.places.contains(&f)
+        };
+        let first = run.clone().find(|&k| is_name(k))?;
+        // "March 2019", "Paris 2024": a date or a place is no event.
+        (is_name(run.end - 1) && run.end - first <= 4).then_some((first, year))
     }
 
     /// Whether capitalised words (byte ranges of `text`) have the shape of a person's full
