@@ -2391,7 +2391,23 @@ impl<'a> Extractor<'a> {
         }
         // Events: the document's main event is the one with a year mentioned most; bare
         // series names and talks point to it.
-        let main_event = self.main_event(&ents);
+        let mut main_event = self.main_event(&ents);
+        // Nothing in the text names a dated event, but the post's metadata does ("Accepted
+        // talks for PyTexas 2024"): that is the event its talks belong to.
+        if main_event.is_none()
+            && !self.talks.is_empty()
+            && let Some(name) = self.metadata_event()
+        {
+            ents.entry((Kind::Event, fold(&name)))
+                .or_insert_with(|| EntityFact {
+                    kind: Kind::Event,
+                    label: name.clone(),
+                    aliases: Vec::new(),
+                    attributes: vec![("source".into(), "metadata".into())],
+                    mentions: Vec::new(),
+                });
+            main_event = Some(name);
+        }
         if let Some(main) = &main_event {
             let series: Vec<(Kind, String)> = ents
                 .keys()
@@ -2551,6 +2567,44 @@ impl<'a> Extractor<'a> {
             .iter()
             .rev()
             .find_map(|h| events_in(h.start, h.end).filter_map(label_of).next_back())
+    }
+
+    /// An event named with a year in the document's metadata (title, description, tags).
+    fn metadata_event(&self) -> Option<String> {
+        static NAMED: Lazy<Regex> = Lazy::new(|| {
+            Regex::new(r"(\p{Lu}[\p{L}\p{N}!.+&-]*(?:\s+\p{Lu}[\p{L}\p{N}!.+&-]*){0,3})\s+(?:in\s+|en\s+)?((?:19|20)\d{2})\b")
+                .expect("metadata event regex")
+        });
+        let l = &self.layout;
+        let texts = l.title.iter().chain(&l.description).chain(&l.tags);
+        for t in texts {
+            for c in NAMED.captures_iter(t) {
+                let words: Vec<&str> = c[1].split_whitespace().collect();
+                let keep = |w: &&str| {
+                    let f = fold(w);
+                    !self.rules.not_names.contains(&f)
+                        && !self.rules.section_words.contains(&f)
+                        && !self.rules.places.contains(&f)
+                        && !self.rules.org_words.contains(&f)
+                };
+                let Some(first) = words.iter().position(|w| keep(w)) else {
+                    continue;
+                };
+                // The last word must not be a month or a place ("March 2019", "Paris 2024").
+                if !words.last().is_some_and(keep) {
+                    continue;
+                }
+                let name: Vec<&str> = words[first..]
+                    .iter()
+                    .copied()
+                    .filter(|w| !matches!(fold(w).as_str(), "conference" | "conf"))
+                    .collect();
+                if !name.is_empty() {
+                    return Some(format!("{} {}", name.join(" "), &c[2]));
+                }
+            }
+        }
+        None
     }
 
     fn line_span(&self, number: usize) -> FactSpan {
