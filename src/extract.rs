@@ -546,6 +546,37 @@ impl<'a> Extractor<'a> {
                     vec![format!("{org}/{repo}"), format!("github.com/{org}/{repo}")],
                 ));
             }
+            // A link to a repository names a project where its text says the repository's
+            // name: "[the dry-validation gem](https://github.com/dry-rb/dry-validation)".
+            let text = &self.doc.text;
+            let first = self.layout.links.partition_point(|l| l.start < line.start);
+            for link in self.layout.links[first..]
+                .iter()
+                .take_while(|l| l.start < line.end())
+            {
+                let Some(c) = GITHUB.captures(&link.url) else {
+                    continue;
+                };
+                let (org, repo) = (&c[1], c[2].trim_end_matches(".git"));
+                let shown = &text[link.start..link.end.min(line.end())];
+                let Some(at) = shown.to_lowercase().find(&repo.to_lowercase()) else {
+                    continue;
+                };
+                // Only where the lower-casing kept byte offsets (ASCII before the name).
+                if !shown.is_char_boundary(at) || !shown[..at].is_ascii() {
+                    continue;
+                }
+                let (s, e) = (link.start + at, link.start + at + repo.len());
+                if e <= line.end() && text.is_char_boundary(e) {
+                    toks.push(mk(
+                        Class::Project,
+                        s,
+                        e,
+                        text[s..e].to_string(),
+                        vec![format!("{org}/{repo}"), format!("github.com/{org}/{repo}")],
+                    ));
+                }
+            }
             // "Josue (Josh) Abreu": a person with a nickname.
             let nick = line.clean.contains(['(', '“', '"']);
             for c in nick
