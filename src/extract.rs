@@ -945,6 +945,16 @@ impl<'a> Extractor<'a> {
         if self.title_line != Some(line.start) {
             return None;
         }
+        // Right after another name ("KubeCon North America 2023") the run only extends it,
+        // which the gazetteer's events already do.
+        let before = self.doc.text[line.start..words[run.start].0].trim_end();
+        if before
+            .split_whitespace()
+            .next_back()
+            .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
+        {
+            return None;
+        }
         let year = words::words(after)
             .next()
             .filter(|m| after[..m.start()].trim().is_empty() && YEAR.is_match(m.as_str()))?;
@@ -955,9 +965,25 @@ impl<'a> Extractor<'a> {
                 && !self.rules.section_words.contains(&f)
                 && !self.rules.places.contains(&f)
         };
-        let first = run.clone().find(|&k| is_name(k))?;
-        // "March 2019", "Paris 2024": a date or a place is no event.
-        (is_name(run.end - 1) && run.end - first <= 4).then_some((first, year))
+        // "My Notes From EuRuKo 2019": the name follows the last function word; a leading
+        // section word ("Recap", "Notes") is no part of it.
+        let after_fn = run
+            .clone()
+            .rev()
+            .find(|&k| is_function_word(&text[words[k].0..words[k].1]))
+            .map_or(run.start, |k| k + 1);
+        let first = (after_fn..run.end).find(|&k| {
+            !self
+                .rules
+                .section_words
+                .contains(&fold(&text[words[k].0..words[k].1]))
+        })?;
+        // "March 2019", "Paris 2024": a date or a place is no event; "Rencontres DevOps
+        // Rennes 2024" is, a series before its place.
+        let last = &text[words[run.end - 1].0..words[run.end - 1].1];
+        let place = self.rules.places.contains(&fold(last));
+        ((is_name(run.end - 1) || place && run.end - 1 > first) && run.end - first <= 4)
+            .then_some((first, year))
     }
 
     /// Whether capitalised words (byte ranges of `text`) have the shape of a person's full
@@ -2610,29 +2636,39 @@ impl<'a> Extractor<'a> {
         let texts = l.title.iter().chain(&l.description).chain(&l.tags);
         for t in texts {
             for c in NAMED.captures_iter(t) {
-                let words: Vec<&str> = c[1].split_whitespace().collect();
+                let mut words: Vec<&str> = c[1].split_whitespace().collect();
+                // "YOW! Brisbane Conference in 2017": the event is "YOW! Brisbane 2017".
+                while words.len() > 1
+                    && words.last().is_some_and(|w| {
+                        matches!(fold(w).as_str(), "conference" | "conf" | "conférence")
+                    })
+                {
+                    words.pop();
+                }
                 let keep = |w: &&str| {
                     let f = fold(w);
                     !self.rules.not_names.contains(&f)
                         && !self.rules.section_words.contains(&f)
                         && !self.rules.places.contains(&f)
-                        && !self.rules.org_words.contains(&f)
                 };
-                let Some(first) = words.iter().position(|w| keep(w)) else {
-                    continue;
-                };
-                // The last word must not be a month or a place ("March 2019", "Paris 2024").
-                if !words.last().is_some_and(keep) {
-                    continue;
-                }
-                let name: Vec<&str> = words[first..]
+                let after_fn = words
                     .iter()
-                    .copied()
-                    .filter(|w| !matches!(fold(w).as_str(), "conference" | "conf"))
-                    .collect();
-                if !name.is_empty() {
-                    return Some(format!("{} {}", name.join(" "), &c[2]));
+                    .rposition(|w| is_function_word(w))
+                    .map_or(0, |i| i + 1);
+                let Some(first) = (after_fn..words.len())
+                    .find(|&i| !self.rules.section_words.contains(&fold(words[i])))
+                else {
+                    continue;
+                };
+                // "March 2019", "Paris 2024" are dates and places, "YOW! Brisbane 2017" an
+                // event: a series name before a place.
+                let place = |w: &&str| self.rules.places.contains(&fold(w));
+                if words.last().is_some_and(|w| !keep(w) && !place(w))
+                    || words[first..].iter().all(place)
+                {
+                    continue;
                 }
+                return Some(format!("{} {}", words[first..].join(" "), &c[2]));
             }
         }
         None
@@ -2685,6 +2721,14 @@ impl<'a> Extractor<'a> {
             .iter()
             .filter(|((k, _), _)| *k == Kind::Event)
             .max_by_key(|(_, e)| e.mentions.len())?;
+        // A year the metadata gives with the series' name beats the post's own date
+        // (written the year after the conference).
+        let first_word = |s: &str| fold(s).split(' ').next().map(str::to_string);
+        if let Some(named) = self.metadata_event()
+            && first_word(&named) == first_word(&series.1.label)
+        {
+            return Some(named);
+        }
         Some(format!("{} {year}", series.1.label))
     }
 }
