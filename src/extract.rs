@@ -1546,11 +1546,17 @@ impl<'a> Extractor<'a> {
             let first = out_first == Some(h.start);
             let doc_title = (h.level == 1 && has_deeper) || (dated && first);
             // "La keynote d'ouverture", "The opening keynote": a description, not a title.
+            // "Les conférences sur l'IA", "Nos autres conférences coup de coeur", "The talks",
+            // "Other talks I liked": a talk noun right after a determiner heads a section
+            // about talks, whatever follows.
             let described = {
-                let mut w = words::words(&title).map(|m| m.as_str().to_lowercase());
-                matches!(
-                    w.next().as_deref(),
-                    Some(
+                let lower: Vec<String> = words::words(&title)
+                    .take(4)
+                    .map(|m| m.as_str().to_lowercase())
+                    .collect();
+                let determiner = |w: &str| {
+                    matches!(
+                        w,
                         "la" | "le"
                             | "les"
                             | "l"
@@ -1561,9 +1567,57 @@ impl<'a> Extractor<'a> {
                             | "une"
                             | "our"
                             | "notre"
+                            | "nos"
+                            | "mes"
+                            | "my"
+                            | "other"
+                            | "autres"
+                            | "more"
+                            | "some"
+                            | "quelques"
+                            | "d"
+                            | "des"
                     )
-                ) && talk_word.is_match(&title)
-                    && words::words(&title).count() <= 5
+                };
+                let talk_noun = |w: &str| {
+                    matches!(
+                        w,
+                        "talk"
+                            | "talks"
+                            | "conférence"
+                            | "conférences"
+                            | "conference"
+                            | "session"
+                            | "sessions"
+                            | "keynote"
+                            | "keynotes"
+                            | "présentations"
+                            | "presentations"
+                            | "lightning"
+                            | "ateliers"
+                            | "workshops"
+                    )
+                };
+                let lead = lower.iter().take_while(|w| determiner(w)).count();
+                let noun_after_determiner =
+                    lead > 0 && lower.get(lead).is_some_and(|w| talk_noun(w));
+                noun_after_determiner
+                    || matches!(
+                        lower.first().map(String::as_str),
+                        Some(
+                            "la" | "le"
+                                | "les"
+                                | "l"
+                                | "the"
+                                | "a"
+                                | "an"
+                                | "un"
+                                | "une"
+                                | "our"
+                                | "notre"
+                        )
+                    ) && talk_word.is_match(&title)
+                        && words::words(&title).count() <= 5
             };
             if !is_section
                 && !described
@@ -1842,8 +1896,17 @@ impl<'a> Extractor<'a> {
                             toks_in("obj").into_iter().map(End::Tok).collect();
                         if let Some((s, e)) = orig("talk") {
                             let (s, e) = trim_span(&self.doc.text, s, e);
+                            let (s, e) = self.title_without_host(li, s, e);
                             let title = clean_title(&self.doc.text[s..e]);
-                            if !title.is_empty() {
+                            // "Ana Ruiz - Zylo" read as "Title - Speaker": a name is no title.
+                            let a_name = self.line_toks[li].iter().any(|&k| {
+                                let t = &self.toks[k];
+                                t.start <= s
+                                    && t.end >= e
+                                    && (t.class == Class::Person
+                                        || t.class == Class::Unknown && t.person_shape)
+                            });
+                            if !title.is_empty() && !a_name {
                                 objects.push(End::NewTalk(title, s, e, self.layout.line_of(s)));
                             }
                         }
@@ -2022,6 +2085,40 @@ impl<'a> Extractor<'a> {
                 evidence,
             });
         }
+    }
+
+    /// An agenda line's title without the organisation or event hosting it in front:
+    /// "BBL Acme – Domain Driven Design", "Meetup X - Title" give the title alone.
+    fn title_without_host(&self, li: usize, mut s: usize, e: usize) -> (usize, usize) {
+        // A date or time first, then "Host –" segments: up to four capitalised words that
+        // hold an organisation or an event, before a dash.
+        static LEAD: Lazy<Regex> = Lazy::new(|| {
+            Regex::new(r"^\s*(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}\s*[:hH]\s*\d{2})\s*[–—:|-]?\s*")
+                .expect("agenda date regex")
+        });
+        static SEGMENT: Lazy<Regex> = Lazy::new(|| {
+            Regex::new(r"^((?:\p{Lu}[\p{L}\p{N}’\x27&.]*\s*){1,4}?)\s*[–—-]\s+")
+                .expect("host segment regex")
+        });
+        let text = &self.doc.text;
+        if let Some(m) = LEAD.find(&text[s..e]) {
+            s += m.end();
+        }
+        while let Some(c) = SEGMENT.captures(&text[s..e]) {
+            let (hs, he) = (s, s + c.get(1).expect("group").end());
+            let next = s + c.get(0).expect("match").end();
+            let hosts = self.line_toks[li].iter().map(|&k| &self.toks[k]).any(|t| {
+                t.start >= hs
+                    && t.end <= he
+                    && matches!(t.class, Class::Company | Class::Event | Class::Unknown)
+                    && !t.person_shape
+            });
+            if !hosts || words::words(&text[next..e]).count() < 2 {
+                break;
+            }
+            s = next;
+        }
+        (s, e)
     }
 
     // ---- speakers by structure -------------------------------------------------------
@@ -2903,6 +3000,11 @@ pub fn clean_title(s: &str) -> String {
             .expect("date regex")
     });
     let s = DATE.replace(&s, "");
+    // "4-) Title", "3. Title", "#2 – Title": an item's number.
+    static NUMBERED: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"^(?:#\s*)?\d{1,2}\s*(?:-\)|[.)]|\s[-–—:])\s+").expect("numbered regex")
+    });
+    let s = NUMBERED.replace(&s, "");
     let s = TIME.replace(&s, "");
     let s = PREFIX.replace(&s, "");
     s.trim_matches(|c: char| {
