@@ -257,7 +257,7 @@ struct Heading {
 
 /// A line that starts by saying it names speakers.
 static SPEAKER_LABEL: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)^\s*(?:par|by|with|avec|présentée?\s+par|presented\s+by|speakers?|intervenante?s?|intervenant\(e\)s?|orat(?:eur|rice)s?)\b\s*:?")
+    Regex::new(r"(?i)^\s*(?:(?:talk|conférence|session|atelier|workshop|keynote)\s+(?:animée?|présentée?|donnée?|given|presented|hosted|led)\s+(?:par|by)|par|by|with|avec|présentée?\s+par|presented\s+by|speakers?|intervenante?s?|intervenant\(e\)s?|orat(?:eur|rice)s?)\b\s*:?")
         .expect("speaker label regex")
 });
 
@@ -1215,7 +1215,9 @@ impl<'a> Extractor<'a> {
                 let g = (gs + lead, gs + lead + raw.trim().len());
                 let title = raw.trim();
                 // "**Speaker: Ana Ruiz**", "*Slides: …*": a label, not a title.
-                if self.cues.label_line.is_some_and(|r| r.is_match(title)) {
+                if self.cues.label_line.is_some_and(|r| r.is_match(title))
+                    || SPEAKER_LABEL.is_match(title)
+                {
                     continue;
                 }
                 let before = &stext[..ctx];
@@ -2148,7 +2150,10 @@ impl<'a> Extractor<'a> {
             let gap = &text[pos..t.start - unit.start];
             let (ok, ties) = self.speaker_gap(gap);
             if !ok {
-                return None;
+                // "Ana Ruiz, Développeuse mobile indépendante", "Li Wei, Android Developer
+                // at Qorp": after a person and a comma or dash, a short tail says who they
+                // are; its organisation, if any, is its last one.
+                return self.speaker_tail(out, &text[pos..], unit.start + pos);
             }
             affiliation |= ties;
             pos = t.end - unit.start;
@@ -2174,7 +2179,47 @@ impl<'a> Extractor<'a> {
             }
         }
         let (ok, _) = self.speaker_gap(&text[pos..]);
-        (ok && !out.is_empty() && out.len() <= 8).then_some(out)
+        if !ok {
+            return self.speaker_tail(out, &text[pos..], unit.start + pos);
+        }
+        (!out.is_empty() && out.len() <= 8).then_some(out)
+    }
+
+    /// The end of a speaker line from byte `at` (`tail` is its text) read as the last
+    /// person's description: it must follow a comma, dash or bracket, be short and hold no
+    /// sentence; its last organisation after "at", "chez", "@", "de" or a comma is theirs.
+    fn speaker_tail(&self, mut out: Speakers, tail: &str, at: usize) -> Option<Speakers> {
+        let lead = tail.trim_start();
+        let ends_sentence = lead
+            .trim_end()
+            .trim_end_matches([')', ':', '*'])
+            .contains(['.', '!', '?', ';']);
+        if out.is_empty()
+            || !lead.starts_with([',', '-', '–', '—', '(', '|'])
+            || ends_sentence
+            || words::words(lead).count() > 8
+            || out.len() > 8
+        {
+            return None;
+        }
+        static TIE: Lazy<Regex> = Lazy::new(|| {
+            Regex::new(r"(?i)(?:\b(?:at|chez|de|d|from|for|pour|of)\b|@|,)\s*[\x27’]?\s*$")
+                .expect("tie regex")
+        });
+        let end = at + tail.len();
+        let org = self
+            .toks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.start >= at && t.end <= end)
+            .filter(|(_, t)| matches!(t.class, Class::Company | Class::Unknown) && !t.person_shape)
+            .filter(|(_, t)| TIE.is_match(&self.doc.text[at..t.start]))
+            .map(|(k, _)| k)
+            .next_back();
+        if let (Some(o), Some(last)) = (org, out.last_mut()) {
+            last.1.get_or_insert(o);
+        }
+        Some(out)
     }
 
     /// Whether text between names on a speaker line says nothing but how they are listed,
@@ -2192,7 +2237,9 @@ impl<'a> Extractor<'a> {
                 | "speakers" | "intervenant" | "intervenante" | "intervenants"
                 | "intervenantes" | "par" | "by" | "presented" | "presente" | "presentee"
                 | "moderator" | "moderated" | "moderateur" | "moderatrice" | "host" | "hosted"
-                | "animateur" | "animatrice" | "anime" | "animee" | "panelists" | "panelistes" => {}
+                | "animateur" | "animatrice" | "anime" | "animee" | "panelists" | "panelistes"
+                | "talk" | "conference" | "session" | "keynote" | "atelier" | "workshop"
+                | "donne" | "donnee" | "given" | "led" => {}
                 "from" | "at" | "of" | "de" | "d" | "du" | "chez" | "for" | "pour" => ties = true,
                 _ if self.rules.honorifics.contains(&f)
                     || self.rules.role_words.contains(&f)
