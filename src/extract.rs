@@ -2479,7 +2479,19 @@ impl<'a> Extractor<'a> {
                 .relations
                 .iter()
                 .any(|r| r.relation == Relation::Presents && &r.to.1 == title);
-            let cue_in_opening = || talk_word.is_match(&opening) || talk_word.is_match(&h.text);
+            // A talk word alone does not make a heading a talk ("Highlights of the day",
+            // then "the talks I liked were…"): someone must be named near it too.
+            let opening_end = body.get(1).or(body.first()).map_or(h.end, |(_, l)| l.end());
+            let someone = || {
+                self.toks.iter().any(|t| {
+                    t.start >= h.start
+                        && t.end <= opening_end
+                        && (t.class == Class::Person || t.class == Class::Unknown && t.person_shape)
+                })
+            };
+            let cue_in_opening = || {
+                (talk_word.is_match(&opening) || talk_word.is_match(&h.text)) && someone()
+            };
             if h.certain || presented || cue_in_opening() {
                 if !self.talks.contains_key(title) {
                     let span = self.span(h.start, h.end, self.layout.lines[h.line_index].number);
@@ -3023,12 +3035,16 @@ fn trim_span(text: &str, s: usize, e: usize) -> (usize, usize) {
 fn item_title(item: &str) -> Option<(usize, usize)> {
     static SPLIT: Lazy<Regex> =
         Lazy::new(|| Regex::new(r"\s+[:–—-]\s+|\s*:\s+").expect("item title regex"));
-    let end = SPLIT.find(item).map_or(item.len(), |m| m.start());
-    let title = &item[..end];
+    static TIME: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"^\d{1,2}\s*[:hH.]\s*\d{0,2}\s*(?:(?:[-–—]|à|to)\s*\d{1,2}\s*[:hH.]\s*\d{0,2}\s*)?[-–—:|]?\s*").expect("item time regex")
+    });
+    let from = TIME.find(item).map_or(0, |m| m.end());
+    let end = from + SPLIT.find(&item[from..]).map_or(item.len() - from, |m| m.start());
+    let title = &item[from..end];
     let words = words::words(title).count();
     let starts_upper = title.chars().next().is_some_and(|c| c.is_uppercase());
     (starts_upper && (2..=16).contains(&words) && !title.ends_with(['.', ':', ',']))
-        .then_some((0, end))
+        .then_some((from, end))
 }
 
 pub fn clean_title(s: &str) -> String {
