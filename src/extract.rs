@@ -284,7 +284,12 @@ pub fn extract(rules: &Rules, doc: &Document) -> Facts {
         };
         (view, layout)
     };
-    Extractor::with_layout(rules, &view, layout).run()
+    let mut facts = Extractor::with_layout(rules, &view, layout).run();
+    // An HTML page's view closes up character references: spans go back to page bytes.
+    if let Some(map) = &view.offsets {
+        facts.map_offsets(|o| map.get(o).map_or(o, |&m| m as usize));
+    }
+    facts
 }
 
 /// The cues the extractor uses, looked up once per document: a lookup hashes the name, and
@@ -1513,9 +1518,15 @@ impl<'a> Extractor<'a> {
             let text = match speaker {
                 Some(t) if t.start > h.start => {
                     let before = &self.layout.clean[h.start..t.start];
+                    // "19:00 – Logical Replication": what stands before a name-shaped run
+                    // must still be a title for the run to be its speaker.
                     match SPEAKER_SEP.find(before) {
-                        Some(m) => before[..m.start()].to_string(),
-                        None => h.text.clone(),
+                        Some(m)
+                            if words::words(&clean_title(&before[..m.start()])).count() >= 2 =>
+                        {
+                            before[..m.start()].to_string()
+                        }
+                        _ => h.text.clone(),
                     }
                 }
                 _ => h.text.clone(),
@@ -2489,9 +2500,8 @@ impl<'a> Extractor<'a> {
                         && (t.class == Class::Person || t.class == Class::Unknown && t.person_shape)
                 })
             };
-            let cue_in_opening = || {
-                (talk_word.is_match(&opening) || talk_word.is_match(&h.text)) && someone()
-            };
+            let cue_in_opening =
+                || (talk_word.is_match(&opening) || talk_word.is_match(&h.text)) && someone();
             if h.certain || presented || cue_in_opening() {
                 if !self.talks.contains_key(title) {
                     let span = self.span(h.start, h.end, self.layout.lines[h.line_index].number);
@@ -3039,7 +3049,10 @@ fn item_title(item: &str) -> Option<(usize, usize)> {
         Regex::new(r"^\d{1,2}\s*[:hH.]\s*\d{0,2}\s*(?:(?:[-–—]|à|to)\s*\d{1,2}\s*[:hH.]\s*\d{0,2}\s*)?[-–—:|]?\s*").expect("item time regex")
     });
     let from = TIME.find(item).map_or(0, |m| m.end());
-    let end = from + SPLIT.find(&item[from..]).map_or(item.len() - from, |m| m.start());
+    let end = from
+        + SPLIT
+            .find(&item[from..])
+            .map_or(item.len() - from, |m| m.start());
     let title = &item[from..end];
     let words = words::words(title).count();
     let starts_upper = title.chars().next().is_some_and(|c| c.is_uppercase());

@@ -333,9 +333,13 @@ pub fn layout(doc: &Document) -> Layout {
 /// one line per block.
 pub fn html_view(doc: &Document) -> (Document, Layout) {
     let page = html::visible_text(&doc.text);
+    // References closed up, so "Ren&eacute;e" reads "Renée"; the view's offsets say where
+    // each byte stands in the page.
+    let (text, map) = close_references(&doc.text, &page.text);
+    let to_view = |at: usize| map.partition_point(|&m| (m as usize) < at);
     let view = Document {
         source: doc.source.clone(),
-        text: page.text,
+        text,
         format: Format::Html,
         offsets: None,
     };
@@ -347,13 +351,17 @@ pub fn html_view(doc: &Document) -> (Document, Layout) {
         author: page.meta.author,
         url: page.meta.url,
         description: page.meta.description,
-        emphasis: page.emphasis,
+        emphasis: page
+            .emphasis
+            .iter()
+            .map(|&(s, e)| (to_view(s), to_view(e)))
+            .collect(),
         links: page
             .links
             .into_iter()
             .map(|l| markdown::Link {
-                start: l.start,
-                end: l.end,
+                start: to_view(l.start),
+                end: to_view(l.end),
                 url: l.href,
             })
             .collect(),
@@ -364,9 +372,11 @@ pub fn html_view(doc: &Document) -> (Document, Layout) {
         .collect();
     let mut page_lines = Vec::new();
     let mut blocks = page.blocks.iter().peekable();
-    for (start, raw) in split_lines(&view.text) {
-        let end = start + raw.len();
-        let lead = raw.len() - raw.trim_start().len();
+    for (view_start, raw) in split_lines(&view.text) {
+        // Blocks are the page's ranges; a line is placed by where it stands in the page.
+        let start = map[view_start] as usize;
+        let end = map[view_start + raw.len()] as usize;
+        let lead = map[view_start + (raw.len() - raw.trim_start().len())] as usize - start;
         while blocks.peek().is_some_and(|b| b.end <= start) {
             blocks.next();
         }
@@ -380,10 +390,47 @@ pub fn html_view(doc: &Document) -> (Document, Layout) {
             _ => LineKind::Text,
         };
         page_lines.push(page_starts.partition_point(|&s| s <= start + lead));
-        push_line(&mut out, start, raw, kind, raw.to_string());
+        push_line(&mut out, view_start, raw, kind, raw.to_string());
     }
     out.page_lines = Some(page_lines);
+    let view = Document {
+        offsets: Some(map),
+        ..view
+    };
     (view, out)
+}
+
+/// `shown` (a page's visible text, the same length as `html`) with each decoded character
+/// reference closed up: `html5gum` leaves the decoded character at the reference's `&` and
+/// spaces over the rest. Returns the text and, for each of its bytes and its end, the byte
+/// of the page it stands for.
+fn close_references(html: &str, shown: &str) -> (String, Vec<u32>) {
+    let (page, seen) = (html.as_bytes(), shown.as_bytes());
+    let mut out = String::with_capacity(shown.len());
+    let mut map = Vec::with_capacity(shown.len() + 1);
+    let mut i = 0;
+    while let Some(c) = shown[i..].chars().next() {
+        let start = i;
+        out.push(c);
+        map.extend((start..start + c.len_utf8()).map(|b| b as u32));
+        i += c.len_utf8();
+        if page.get(start) == Some(&b'&') && c != ' ' {
+            // The rest of the reference: blanked bytes over the page's `amp;`, `#8217;`…
+            while i < seen.len()
+                && seen[i] == b' '
+                && !page[i].is_ascii_whitespace()
+                && page[i] != b'<'
+                && page[i] != b'&'
+            {
+                i += 1;
+                if page[i - 1] == b';' {
+                    break;
+                }
+            }
+        }
+    }
+    map.push(html.len() as u32);
+    (out, map)
 }
 
 /// Lines of `text` with their start offsets (a last line without a line end included).
