@@ -3224,6 +3224,146 @@ mod tests {
             .collect()
     }
 
+    /// (from, relation, to) of every relation, by label, sorted.
+    fn triples(f: &Facts, relation: Relation) -> Vec<(&str, &str)> {
+        let mut out: Vec<(&str, &str)> = f
+            .relations
+            .iter()
+            .filter(|r| r.relation == relation)
+            .map(|r| (r.from.1.as_str(), r.to.1.as_str()))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn the_line_or_sub_heading_under_a_talk_heading_names_its_speakers() {
+        let f = facts(
+            "# Notes\n\n## Taming Flaky Integration Tests\n\n[Ana Ruiz](https://twitter.com/ana):\n\n> A look at retries and waits.\n\n## Scaling Search Clusters Calmly\n\n### [Li Wei](https://x.com/li) and Bo Chen\n\nThey showed their dashboards.\n\n## Ten Years of Plain Text\n\nSome words here.\n\nPar Zoé Martin, Qorp\n",
+            "a.md",
+        );
+        assert_eq!(
+            triples(&f, Relation::Presents),
+            [
+                ("Ana Ruiz", "Taming Flaky Integration Tests"),
+                ("Bo Chen", "Scaling Search Clusters Calmly"),
+                ("Li Wei", "Scaling Search Clusters Calmly"),
+                ("Zoé Martin", "Ten Years of Plain Text"),
+            ]
+        );
+        assert_eq!(triples(&f, Relation::WorksAt), [("Zoé Martin", "Qorp")]);
+        // The speakers' heading is no talk of its own.
+        assert!(!labels(&f, Kind::Talk).iter().any(|t| t.contains("Li Wei")));
+    }
+
+    #[test]
+    fn items_that_only_name_people_present_the_item_above() {
+        let f = facts(
+            "- Infrastructure as code : automation everywhere, and why it matters.\n  - Ana Ruiz - Zylo\n  - Li Wei - kaChing\n  - moderator: Bo Chen\n- Changing culture : people first.\n  - Zoé Martin, Principal Engineer at Qorp\n",
+            "a.md",
+        );
+        assert_eq!(
+            triples(&f, Relation::Presents),
+            [
+                ("Ana Ruiz", "Infrastructure as code"),
+                ("Bo Chen", "Infrastructure as code"),
+                ("Li Wei", "Infrastructure as code"),
+                ("Zoé Martin", "Changing culture"),
+            ]
+        );
+        assert_eq!(
+            triples(&f, Relation::WorksAt),
+            [("Ana Ruiz", "Zylo"), ("Zoé Martin", "Qorp")]
+        );
+    }
+
+    #[test]
+    fn agenda_titles_lose_their_date_and_host() {
+        let f = facts(
+            "- 12/09/2019 – Google – Domain Driven Design Explained (Ana Ruiz)\n\n## 4-) Building Calm Pipelines for Everyone\n\nLi Wei\n",
+            "a.md",
+        );
+        assert_eq!(
+            labels(&f, Kind::Talk),
+            [
+                "Building Calm Pipelines for Everyone",
+                "Domain Driven Design Explained"
+            ]
+        );
+    }
+
+    #[test]
+    fn talks_belong_to_the_event_their_section_names() {
+        let f = facts(
+            "# Notes from my year\n\n## Cloud Native Nantes #12\n\n- Gérer ses certificats sans peine (Ana Ruiz)\n\n## Devoxx France 2024\n\n- Un cluster à la maison (Li Wei)\n- Devoxx France 2024 – Encore un talk ici (Bo Chen)\n",
+            "a.md",
+        );
+        let part_of = triples(&f, Relation::PartOf);
+        assert!(
+            part_of.contains(&(
+                "Gérer ses certificats sans peine",
+                "Cloud Native Nantes #12"
+            )),
+            "{part_of:?}"
+        );
+        assert!(
+            part_of.contains(&("Un cluster à la maison", "Devoxx France 2024")),
+            "{part_of:?}"
+        );
+    }
+
+    #[test]
+    fn the_title_or_the_metadata_names_an_event_no_gazetteer_lists() {
+        let f = facts(
+            "# EuRuKo 2019 Unofficial Notes\n\n## Surrounded by Small Services\n\nSpeaker: Ana Ruiz\n",
+            "a.md",
+        );
+        assert_eq!(labels(&f, Kind::Event), ["EuRuKo 2019"]);
+        assert_eq!(
+            triples(&f, Relation::PartOf),
+            [("Surrounded by Small Services", "EuRuKo 2019")]
+        );
+        let f = facts(
+            "---\ntitle: Accepted Talks\ndescription: Accepted talks for PyTexas 2024.\n---\n\n## Building Efficient Containers\n\nA talk about images.\n\n**Speaker: Ana Ruiz**\n",
+            "b.md",
+        );
+        assert_eq!(labels(&f, Kind::Event), ["PyTexas 2024"]);
+        assert_eq!(
+            triples(&f, Relation::Presents),
+            [("Ana Ruiz", "Building Efficient Containers")]
+        );
+    }
+
+    #[test]
+    fn theme_headings_are_not_talks() {
+        let f = facts(
+            "## Things I noticed this year\n\nThe talks were great and the coffee too.\n\n## Les conférences sur l'IA\n\nAna Ruiz a présenté un talk sur les LLM.\n",
+            "a.md",
+        );
+        assert_eq!(labels(&f, Kind::Talk), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn html_pages_read_their_visible_text_with_spans_into_the_page() {
+        let page = "<html><head><title>x</title></head><body><nav>Menu Alice Martin</nav><article><h1>Rust Night 2024</h1><h3>19:00 &ndash; Zero-Copy Parsing Without Tears</h3><p>Ren&eacute;e Fontaine from Qorp shows parsers.</p><p>By <a href=\"https://twitter.com/r\">Ren&eacute;e Fontaine</a></p></article><footer>Bo Chen</footer></body></html>";
+        let f = facts(page, "p.html");
+        assert_eq!(labels(&f, Kind::Person), ["Renée Fontaine"]);
+        assert_eq!(
+            triples(&f, Relation::Presents),
+            [("Renée Fontaine", "Zero-Copy Parsing Without Tears")]
+        );
+        let person = f
+            .entities
+            .iter()
+            .find(|e| e.kind == Kind::Person)
+            .expect("person");
+        for m in &person.mentions {
+            assert_eq!(&page[m.start..m.end], "Ren&eacute;e Fontaine");
+            assert_eq!(&*m.text, "Renée Fontaine");
+        }
+    }
+
     #[test]
     fn a_series_takes_its_year_from_the_front_matter_date() {
         let f = facts(

@@ -99,7 +99,10 @@ fn same_input_gives_the_same_bytes_whatever_the_order() {
     let mut files: Vec<String> = std::fs::read_dir(root().join("fixtures"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "txt"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e == "md" || e == "txt" || e == "html")
+        })
         .map(|p| format!("fixtures/{}", p.file_name().unwrap().to_string_lossy()))
         .collect();
     files.sort();
@@ -321,4 +324,79 @@ fn a_custom_rule_folder_replaces_the_embedded_rules() {
         !labels(&default, "company").contains(&"Zorblax Industries".to_string()),
         "{default}"
     );
+}
+
+/// A small agenda page: what a reader sees is in the article; the menu and footer are not.
+const PAGE: &str = "<!DOCTYPE html><html><head><title>Rust Night 2024</title></head><body>\n<nav><a href=\"/\">Home</a> Alice Martin</nav>\n<article><h1>Rust Night 2024</h1>\n<h3>19:00 &ndash; Zero-Copy Parsing Without Tears</h3>\n<p>A parser that never copies.</p>\n<p>By <a href=\"https://twitter.com/r\">Ren&eacute;e Fontaine</a>, Qorp</p>\n</article><footer>Bo Chen</footer></body></html>\n";
+
+#[test]
+fn html_pages_are_read_by_name_by_flag_and_in_folders() {
+    let dir = TempDir::new("html-input");
+    std::fs::write(dir.path().join("agenda.html"), PAGE).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "Nothing here.\n").unwrap();
+    let check = |g: &serde_json::Value| {
+        assert_eq!(labels(g, "person"), ["Renée Fontaine"], "{g}");
+        assert!(
+            has_edge(
+                g,
+                "person:renee-fontaine",
+                "presents",
+                "talk:zero-copy-parsing-without-tears"
+            ),
+            "{g}"
+        );
+        assert!(
+            has_edge(g, "person:renee-fontaine", "works_at", "company:qorp"),
+            "{g}"
+        );
+    };
+    // By extension, in a folder walk.
+    let g = graph_json(&["extract", dir.path().to_str().unwrap()], None);
+    check(&g);
+    // From stdin: told by its doctype, or by the flag.
+    check(&graph_json(&["extract", "-"], Some(PAGE)));
+    check(&graph_json(
+        &["extract", "-", "--input-format", "html"],
+        Some(PAGE),
+    ));
+    // Forced to text, the markup is read as words: no talk is found.
+    let g = graph_json(&["extract", "-", "--input-format", "text"], Some(PAGE));
+    assert!(labels(&g, "talk").is_empty(), "{g}");
+    // A mention points into the page's own bytes.
+    let person = g_nodes(&graph_json(&["extract", "-"], Some(PAGE)), "person");
+    let m = &person[0]["mentions"][0];
+    let (s, e) = (
+        m["start"].as_u64().unwrap() as usize,
+        m["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&PAGE[s..e], "Ren&eacute;e Fontaine");
+}
+
+#[test]
+fn an_unknown_input_format_is_a_usage_error() {
+    let o = run(&["extract", "-", "--input-format", "docx"], Some("x"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown input format 'docx': use md, html or text"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn front_matter_is_metadata_not_prose() {
+    let text = "+++\ntitle = \"Rust Meetup 2024\"\ndescription = \"Ana Ruiz from Zylo spoke about Tokio\"\n+++\n\nWelcome to the notes.\n";
+    let g = graph_json(&["extract", "-", "--input-format", "md"], Some(text));
+    assert!(labels(&g, "person").is_empty(), "{g}");
+    assert!(labels(&g, "company").is_empty(), "{g}");
+}
+
+fn g_nodes(g: &serde_json::Value, kind: &str) -> Vec<serde_json::Value> {
+    g["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["type"] == kind)
+        .cloned()
+        .collect()
 }
