@@ -909,6 +909,12 @@ impl<'a> Extractor<'a> {
             }
         } else if run.len() >= 2 && meet && LEAD.is_match(before) {
             (label(), re)
+        } else if run.len() >= 2 && {
+            // "Meetup Rust Paris": a run that starts with the word names the meetup.
+            let first = &text[words[run.start].0..words[run.start].1];
+            first.eq_ignore_ascii_case("meetup") || first.eq_ignore_ascii_case("meet-up")
+        } {
+            (label(), re)
         } else if let Some((first, year)) = self.titled_edition(line, words, run.clone(), after) {
             let rs = words[first].0;
             let label = format!("{} {}", collapse_ws(&text[rs..re]), year.as_str());
@@ -2621,13 +2627,17 @@ impl<'a> Extractor<'a> {
             && !self.talks.is_empty()
             && let Some(name) = self.metadata_event()
         {
+            // Its mention is the document's first line, where the metadata starts: every
+            // node keeps a mention in its source, which incremental runs rely on.
+            let first = self.layout.lines.first().map_or(0, |l| l.end());
+            let mention = self.span_with_text(0, first, 1, &name);
             ents.entry((Kind::Event, fold(&name)))
                 .or_insert_with(|| EntityFact {
                     kind: Kind::Event,
                     label: name.clone(),
                     aliases: Vec::new(),
                     attributes: vec![("source".into(), "metadata".into())],
-                    mentions: Vec::new(),
+                    mentions: vec![mention],
                 });
             main_event = Some(name);
         }
@@ -3332,6 +3342,22 @@ mod tests {
         assert_eq!(
             triples(&f, Relation::Presents),
             [("Ana Ruiz", "Building Efficient Containers")]
+        );
+    }
+
+    #[test]
+    fn ordinal_talk_lines_and_meetup_headings() {
+        let f = facts(
+            "# Meetup Oxyde Lyon\n\nPremier talk : « Les files d'attente sans larmes »\n\nAna Ruiz de chez Qorp nous a présenté Kafka.\n\nDeuxième talk : Un cluster à la maison\n\nLi Wei nous a présenté k3s.\n",
+            "a.txt",
+        );
+        assert_eq!(labels(&f, Kind::Event), ["Meetup Oxyde Lyon"]);
+        assert_eq!(
+            triples(&f, Relation::Presents),
+            [
+                ("Ana Ruiz", "Les files d'attente sans larmes"),
+                ("Li Wei", "Un cluster à la maison"),
+            ]
         );
     }
 

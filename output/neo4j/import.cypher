@@ -95,7 +95,7 @@ MERGE (n:Entity {id: 'event:le-meetup'}) SET n:`Event`, n.type = 'event', n.labe
 MERGE (n:Entity {id: 'event:platform-engineering-day-dublin-2024'}) SET n:`Event`, n.type = 'event', n.label = 'Platform Engineering Day Dublin 2024', n.aliases = ['Platform Engineering Day Dublin'], n.mention_count = 2, n.`year` = '2024';
 MERGE (n:Entity {id: 'event:rencontres-devops-rennes-2024'}) SET n:`Event`, n.type = 'event', n.label = 'Rencontres DevOps Rennes 2024', n.aliases = [], n.mention_count = 1, n.`year` = '2024';
 MERGE (n:Entity {id: 'event:rust-bordeaux-9'}) SET n:`Event`, n.type = 'event', n.label = 'Rust Bordeaux #9', n.aliases = [], n.mention_count = 1;
-MERGE (n:Entity {id: 'event:rust-night-2024'}) SET n:`Event`, n.type = 'event', n.label = 'Rust Night 2024', n.aliases = [], n.mention_count = 0, n.`source` = 'metadata', n.`year` = '2024';
+MERGE (n:Entity {id: 'event:rust-night-2024'}) SET n:`Event`, n.type = 'event', n.label = 'Rust Night 2024', n.aliases = [], n.mention_count = 1, n.`source` = 'metadata', n.`year` = '2024';
 MERGE (n:Entity {id: 'event:srecon-emea'}) SET n:`Event`, n.type = 'event', n.label = 'SREcon EMEA', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'event:the-lakeside-data-engineering-summit-2023'}) SET n:`Event`, n.type = 'event', n.label = 'The Lakeside Data Engineering Summit 2023', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'person:adaeze-whitcombe'}) SET n:`Person`, n.type = 'person', n.label = 'Adaeze Whitcombe', n.aliases = [], n.mention_count = 1;

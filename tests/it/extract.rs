@@ -374,7 +374,7 @@ fn html_pages_are_read_by_name_by_flag_and_in_folders() {
 
 #[test]
 fn an_unknown_input_format_is_a_usage_error() {
-    let o = run(&["extract", "-", "--input-format", "docx"], Some("x"));
+    let o = run(&["extract", "-", "--input-format", "docx"], None);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("unknown input format 'docx': use md, html or text"),

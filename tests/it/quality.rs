@@ -164,3 +164,74 @@ fn eval_agrees_with_the_reference_scorer_on_our_seed_graph() {
         "talkgraph eval and score.py disagree on the seed graph"
     );
 }
+
+/// The real-document corpus is a manifest and gold files (the texts are not committed): each
+/// entry has its gold, each gold names its text and declares every relation end, and the
+/// split keeps at least ten documents for testing.
+#[test]
+fn corpus_manifest_and_golds_are_consistent() {
+    let root = crate::util::root().join("corpus");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("manifest.json")).unwrap())
+            .expect("manifest.json is JSON");
+    let docs = manifest["documents"].as_array().expect("documents");
+    let mut tests = 0;
+    for d in docs {
+        let id = d["id"].as_str().expect("id");
+        for key in [
+            "repo", "path", "commit", "sha256", "language", "layout", "file",
+        ] {
+            assert!(
+                d[key].as_str().is_some_and(|v| !v.is_empty()),
+                "{id}: no {key}"
+            );
+        }
+        assert_eq!(d["commit"].as_str().unwrap().len(), 40, "{id}: commit");
+        match d["split"].as_str() {
+            Some("test") => tests += 1,
+            Some("dev") => {}
+            other => panic!("{id}: split {other:?}"),
+        }
+        let gold: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(root.join("gold").join(format!("{id}.gold.json")))
+                .unwrap_or_else(|e| panic!("{id}: gold: {e}")),
+        )
+        .unwrap_or_else(|e| panic!("{id}: gold is not JSON: {e}"));
+        assert_eq!(
+            gold["document"], d["file"],
+            "{id}: gold names another document"
+        );
+        let names = |key: &str| -> Vec<String> {
+            gold[key]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|e| e["name"].as_str().expect("entity name").to_string())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let declared = names("entities");
+        let all: Vec<String> = declared
+            .iter()
+            .cloned()
+            .chain(names("optional_entities"))
+            .collect();
+        for (key, known) in [("relations", &declared), ("optional_relations", &all)] {
+            for r in gold[key].as_array().into_iter().flatten() {
+                for end in ["source", "target"] {
+                    let name = r[end].as_str().expect("relation end");
+                    assert!(
+                        known.iter().any(|n| n == name),
+                        "{id}: {key}: undeclared {name:?}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(
+        docs.len() >= 30 && tests >= 10,
+        "{} documents, {tests} in test",
+        docs.len()
+    );
+}

@@ -596,8 +596,12 @@ mod fixtures_graph {
             ],
             "p,c,t\n\
              Camille Bouchard-Nguyen,Ouest-France,Rendre Kafka Ennuyeux : Trois Ans d'Exploitation en Production\n\
+             Corentin Pasquier,Brumeau,PostgreSQL sur Kubernetes avec CloudNativePG\n\
              Florian Jacquemin,Zenika,Écrire Son Premier Opérateur Kubernetes en Go\n\
-             Hana Takeda-Moreau,Zalando,\"Forty Clusters, One Upgrade Calendar\"\n",
+             Hana Takeda-Moreau,Zalando,\"Forty Clusters, One Upgrade Calendar\"\n\
+             Léa Nguyen-Tardieu,Ouestflux,PostgreSQL sur Kubernetes avec CloudNativePG\n\
+             Saoirse Delahunt,Tinbridge Payments,Golden Paths on Kubernetes\n\
+             Solène Marchetti-Duval,Brumeau,\"Dix ans de Kubernetes, et maintenant ?\"\n",
         );
     }
 
