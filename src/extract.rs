@@ -907,13 +907,13 @@ impl<'a> Extractor<'a> {
                 Some(m) => (format!("{} {}", label(), m.as_str()), re + m.end()),
                 None => (label(), re),
             }
-        } else if run.len() >= 2 && meet && LEAD.is_match(before) {
-            (label(), re)
-        } else if run.len() >= 2 && {
-            // "Meetup Rust Paris": a run that starts with the word names the meetup.
-            let first = &text[words[run.start].0..words[run.start].1];
-            first.eq_ignore_ascii_case("meetup") || first.eq_ignore_ascii_case("meet-up")
-        } {
+        } else if run.len() >= 2
+            && (meet && LEAD.is_match(before) || {
+                // "Meetup Rust Paris": a run that starts with the word names the meetup.
+                let first = &text[words[run.start].0..words[run.start].1];
+                first.eq_ignore_ascii_case("meetup") || first.eq_ignore_ascii_case("meet-up")
+            })
+        {
             (label(), re)
         } else if let Some((first, year)) = self.titled_edition(line, words, run.clone(), after) {
             let rs = words[first].0;
