@@ -1620,7 +1620,24 @@ impl<'a> Extractor<'a> {
                 let lead = lower.iter().take_while(|w| determiner(w)).count();
                 let noun_after_determiner =
                     lead > 0 && lower.get(lead).is_some_and(|w| talk_noun(w));
+                // "Présentations éclairs", "Lightning talks", "Talks": a plural talk noun
+                // first heads the list of talks.
+                let plural_first = lower.first().is_some_and(|w| {
+                    matches!(
+                        w.as_str(),
+                        "talks"
+                            | "présentations"
+                            | "presentations"
+                            | "sessions"
+                            | "conférences"
+                            | "keynotes"
+                            | "ateliers"
+                            | "workshops"
+                    )
+                }) || lower.first().is_some_and(|w| w == "lightning")
+                    && lower.get(1).is_some_and(|w| w == "talks");
                 noun_after_determiner
+                    || plural_first
                     || matches!(
                         lower.first().map(String::as_str),
                         Some(
@@ -2157,6 +2174,8 @@ impl<'a> Extractor<'a> {
         toks.sort_by_key(|&k| (self.toks[k].start, std::cmp::Reverse(self.toks[k].end)));
         let mut out: Speakers = Vec::new();
         let mut pos = from.max(unit.start) - unit.start;
+        // Where the last person's name ends: a description after it is theirs.
+        let mut after_person = pos;
         // Whether the text since the last person ties what follows to them as an affiliation.
         let mut affiliation = false;
         for k in toks {
@@ -2170,13 +2189,14 @@ impl<'a> Extractor<'a> {
                 // "Ana Ruiz, Développeuse mobile indépendante", "Li Wei, Android Developer
                 // at Qorp": after a person and a comma or dash, a short tail says who they
                 // are; its organisation, if any, is its last one.
-                return self.speaker_tail(out, &text[pos..], unit.start + pos);
+                return self.speaker_tail(out, &text[after_person..], unit.start + after_person);
             }
             affiliation |= ties;
             pos = t.end - unit.start;
             let person = t.class == Class::Person || t.class == Class::Unknown && t.person_shape;
             if person {
                 out.push((k, None));
+                after_person = pos;
                 affiliation = false;
                 continue;
             }
@@ -2197,7 +2217,7 @@ impl<'a> Extractor<'a> {
         }
         let (ok, _) = self.speaker_gap(&text[pos..]);
         if !ok {
-            return self.speaker_tail(out, &text[pos..], unit.start + pos);
+            return self.speaker_tail(out, &text[after_person..], unit.start + after_person);
         }
         (!out.is_empty() && out.len() <= 8).then_some(out)
     }
@@ -2212,7 +2232,7 @@ impl<'a> Extractor<'a> {
             .trim_end_matches([')', ':', '*'])
             .contains(['.', '!', '?', ';']);
         if out.is_empty()
-            || !lead.starts_with([',', '-', '–', '—', '(', '|'])
+            || !lead.starts_with([',', '-', '–', '—', '(', '|', '/'])
             || ends_sentence
             || words::words(lead).count() > 8
             || out.len() > 8
@@ -2230,6 +2250,13 @@ impl<'a> Extractor<'a> {
             .enumerate()
             .filter(|(_, t)| t.start >= at && t.end <= end)
             .filter(|(_, t)| matches!(t.class, Class::Company | Class::Unknown) && !t.person_shape)
+            // "Développeur Fullstack" is what they do, not where.
+            .filter(|(_, t)| {
+                t.class == Class::Company
+                    || !words::words(&t.label)
+                        .next()
+                        .is_some_and(|w| self.rules.role_words.contains(&fold(w.as_str())))
+            })
             .filter(|(_, t)| TIE.is_match(&self.doc.text[at..t.start]))
             .map(|(k, _)| k)
             .next_back();
@@ -2311,6 +2338,10 @@ impl<'a> Extractor<'a> {
             // Further down the section, a line that says it names speakers ("Par Ana Ruiz",
             // "Speakers: …") wherever it stands.
             while u < self.units.len() && !is_heading(u) {
+                // A title in bold below the heading starts a talk of its own.
+                if self.units[u].kind == LineKind::Text && self.all_emphasised(&self.units[u]) {
+                    break;
+                }
                 if SPEAKER_LABEL.is_match(&self.units[u].clean)
                     && let Some(people) = self.speaker_line(u, 0)
                 {
@@ -2327,17 +2358,25 @@ impl<'a> Extractor<'a> {
             let item = &self.units[u];
             let mut v = u + 1;
             let mut found = Vec::new();
+            // A title in bold on a line of its own, then "* Speaker: Ana Ruiz / Lead @Qorp".
+            let bold = item.kind == LineKind::Text && self.all_emphasised(item);
             while v < self.units.len()
-                && self.units[v].kind == LineKind::ListItem
+                && (self.units[v].kind == LineKind::ListItem
+                    || bold && SPEAKER_LABEL.is_match(&self.units[v].clean))
                 && !is_heading(v)
                 && let Some(people) = self.speaker_line(v, 0)
             {
                 found.push((v, people));
                 v += 1;
             }
+            let breaks = |t: &str| {
+                self.cues.scope_break.is_match(t)
+                    || self.cues.label_line.is_some_and(|r| r.is_match(t))
+            };
             let title = (!found.is_empty()
-                && item.kind == LineKind::ListItem
+                && (item.kind == LineKind::ListItem || bold)
                 && !is_heading(u)
+                && !breaks(item.trimmed())
                 && self.speaker_line(u, 0).is_none())
             .then(|| item_title(item.trimmed()))
             .flatten();
@@ -2377,6 +2416,22 @@ impl<'a> Extractor<'a> {
             }
             u = v.max(u + 1);
         }
+    }
+
+    /// Whether a unit's text is all emphasised ("**Title**" on a line of its own).
+    fn all_emphasised(&self, unit: &read::Line) -> bool {
+        let text = unit.clean.trim();
+        if text.is_empty() {
+            return false;
+        }
+        let lead = unit.clean.len() - unit.clean.trim_start().len();
+        let (s, e) = (unit.start + lead, unit.start + lead + text.len());
+        let at = self.layout.emphasis.partition_point(|&(es, _)| es <= s);
+        self.layout.emphasis[..at]
+            .iter()
+            .rev()
+            .take(4)
+            .any(|&(es, ee)| es <= s && ee >= e)
     }
 
     /// Presents (and works_at, where the line names an organisation) for the people of
