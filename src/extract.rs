@@ -255,6 +255,12 @@ struct Heading {
     speakers: bool,
 }
 
+/// An agenda time before a title: "18:30 - ", "19h00 à 19h20 : ", "9.00-9.45 | ".
+static LEADING_TIME: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^\d{1,2}\s*[:hH.]\s*\d{0,2}\s*(?:(?:[-–—]|à|to|until)\s*\d{1,2}\s*[:hH.]\s*\d{0,2}\s*)?(?:[-–—:|,]\s*)?")
+        .expect("leading time regex")
+});
+
 /// A line that starts by saying it names speakers.
 static SPEAKER_LABEL: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?i)^\s*(?:(?:talk|conférence|session|atelier|workshop|keynote)\s+(?:animée?|présentée?|donnée?|given|presented|hosted|led)\s+(?:par|by)|par|by|with|avec|présentée?\s+par|presented\s+by|speakers?|intervenante?s?|intervenant\(e\)s?|orat(?:eur|rice)s?)\b\s*:?")
@@ -2189,7 +2195,7 @@ impl<'a> Extractor<'a> {
                 // "Ana Ruiz, Développeuse mobile indépendante", "Li Wei, Android Developer
                 // at Qorp": after a person and a comma or dash, a short tail says who they
                 // are; its organisation, if any, is its last one.
-                return self.speaker_tail(out, &text[after_person..], unit.start + after_person);
+                return self.speaker_tail(u, out, &text[after_person..], unit.start + after_person);
             }
             affiliation |= ties;
             pos = t.end - unit.start;
@@ -2217,7 +2223,7 @@ impl<'a> Extractor<'a> {
         }
         let (ok, _) = self.speaker_gap(&text[pos..]);
         if !ok {
-            return self.speaker_tail(out, &text[after_person..], unit.start + after_person);
+            return self.speaker_tail(u, out, &text[after_person..], unit.start + after_person);
         }
         (!out.is_empty() && out.len() <= 8).then_some(out)
     }
@@ -2225,7 +2231,7 @@ impl<'a> Extractor<'a> {
     /// The end of a speaker line from byte `at` (`tail` is its text) read as the last
     /// person's description: it must follow a comma, dash or bracket, be short and hold no
     /// sentence; its last organisation after "at", "chez", "@", "de" or a comma is theirs.
-    fn speaker_tail(&self, mut out: Speakers, tail: &str, at: usize) -> Option<Speakers> {
+    fn speaker_tail(&self, u: usize, mut out: Speakers, tail: &str, at: usize) -> Option<Speakers> {
         let lead = tail.trim_start();
         let ends_sentence = lead
             .trim_end()
@@ -2244,10 +2250,9 @@ impl<'a> Extractor<'a> {
                 .expect("tie regex")
         });
         let end = at + tail.len();
-        let org = self
-            .toks
+        let org = self.line_toks[u]
             .iter()
-            .enumerate()
+            .map(|&k| (k, &self.toks[k]))
             .filter(|(_, t)| t.start >= at && t.end <= end)
             .filter(|(_, t)| matches!(t.class, Class::Company | Class::Unknown) && !t.person_shape)
             // "Développeur Fullstack" is what they do, not where.
@@ -2349,7 +2354,12 @@ impl<'a> Extractor<'a> {
                 }
                 u += 1;
             }
-            self.push_speakers(title, found, pending);
+            self.push_speakers(
+                &End::Talk(title.clone()),
+                ("structure.speaker_line", 0.8),
+                found,
+                pending,
+            );
         }
         // "- Title : description" then "- Ana Ruiz - Zylo", "- Li Wei - Qorp" items: the
         // items that only name people present the item above them.
@@ -2385,34 +2395,12 @@ impl<'a> Extractor<'a> {
                 let (s, e) = (item.start + lead + s, item.start + lead + e);
                 let title = clean_title(&self.doc.text[s..e]);
                 let line = self.layout.line_of(s);
-                for (w, people) in found {
-                    let unit = &self.units[w];
-                    let (es, ee) = trim_span(&self.doc.text, unit.start, unit.end());
-                    for (p, org) in people {
-                        pending.push((
-                            End::Tok(p),
-                            Relation::Presents,
-                            End::NewTalk(title.clone(), s, e, line),
-                            "structure.speaker_items",
-                            0.75,
-                            es,
-                            ee,
-                            unit.number,
-                        ));
-                        if let Some(o) = org {
-                            pending.push((
-                                End::Tok(p),
-                                Relation::WorksAt,
-                                End::Tok(o),
-                                "structure.speaker_org",
-                                0.8,
-                                es,
-                                ee,
-                                unit.number,
-                            ));
-                        }
-                    }
-                }
+                self.push_speakers(
+                    &End::NewTalk(title, s, e, line),
+                    ("structure.speaker_items", 0.75),
+                    found,
+                    pending,
+                );
             }
             u = v.max(u + 1);
         }
@@ -2435,10 +2423,11 @@ impl<'a> Extractor<'a> {
     }
 
     /// Presents (and works_at, where the line names an organisation) for the people of
-    /// each speaker line found for the talk `title`.
+    /// each speaker line found for `talk`, by rule `rule`.
     fn push_speakers<'r>(
         &self,
-        title: &str,
+        talk: &End,
+        (rule, confidence): (&'static str, f64),
         found: Vec<(usize, Speakers)>,
         pending: &mut Vec<Pending<'r>>,
     ) {
@@ -2450,9 +2439,9 @@ impl<'a> Extractor<'a> {
                 pending.push((
                     End::Tok(p),
                     Relation::Presents,
-                    End::Talk(title.to_string()),
-                    "structure.speaker_line",
-                    0.8,
+                    talk.clone(),
+                    rule,
+                    confidence,
                     es,
                     ee,
                     line,
@@ -2786,11 +2775,18 @@ impl<'a> Extractor<'a> {
         }
         self.facts.relations.extend(mentions);
         if let Some(main) = &main_event {
+            let mut events: Vec<&Tok> = self
+                .toks
+                .iter()
+                .filter(|t| t.class == Class::Event)
+                .collect();
+            events.sort_by_key(|t| (t.start, t.end));
             for (title, span) in &self.talks {
-                let (event, rule) = match self.section_event(span.start, headings, &ents, main) {
-                    Some(e) if e != *main => (e, "part_of.section_event"),
-                    _ => (main.clone(), "part_of.document_event"),
-                };
+                let (event, rule) =
+                    match self.section_event(span.start, headings, (&events, &ents), main) {
+                        Some(e) if e != *main => (e, "part_of.section_event"),
+                        _ => (main.clone(), "part_of.document_event"),
+                    };
                 self.facts.relations.push(RelationFact {
                     from: (Kind::Talk, title.clone()),
                     relation: Relation::PartOf,
@@ -2813,7 +2809,7 @@ impl<'a> Extractor<'a> {
         &self,
         at: usize,
         headings: &[Heading],
-        ents: &BTreeMap<(Kind, String), EntityFact>,
+        (events, ents): (&[&Tok], &BTreeMap<(Kind, String), EntityFact>),
         main: &str,
     ) -> Option<String> {
         let label_of = |t: &Tok| -> Option<String> {
@@ -2824,10 +2820,14 @@ impl<'a> Extractor<'a> {
                 None => None,
             }
         };
+        // Event tokens sorted by start: those within `s..e`.
         let events_in = |s: usize, e: usize| {
-            self.toks
+            let from = events.partition_point(|t| t.start < s);
+            let to = events.partition_point(|t| t.start < e);
+            events[from..to.max(from)]
                 .iter()
-                .filter(move |t| t.class == Class::Event && t.start >= s && t.end <= e)
+                .copied()
+                .filter(move |t| t.end <= e)
         };
         let line = self
             .layout
@@ -3110,10 +3110,7 @@ fn trim_span(text: &str, s: usize, e: usize) -> (usize, usize) {
 fn item_title(item: &str) -> Option<(usize, usize)> {
     static SPLIT: Lazy<Regex> =
         Lazy::new(|| Regex::new(r"\s+[:–—-]\s+|\s*:\s+").expect("item title regex"));
-    static TIME: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(r"^\d{1,2}\s*[:hH.]\s*\d{0,2}\s*(?:(?:[-–—]|à|to)\s*\d{1,2}\s*[:hH.]\s*\d{0,2}\s*)?[-–—:|]?\s*").expect("item time regex")
-    });
-    let from = TIME.find(item).map_or(0, |m| m.end());
+    let from = LEADING_TIME.find(item).map_or(0, |m| m.end());
     let end = from
         + SPLIT
             .find(&item[from..])
@@ -3131,10 +3128,7 @@ pub fn clean_title(s: &str) -> String {
     });
     let s: String = s.chars().filter(|c| !is_decoration(*c)).collect();
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    static TIME: Lazy<Regex> = Lazy::new(|| {
-        // "18:30 - ", "19h00 à 19h20 : ", "9.00-9.45 | "
-        Regex::new(r"^\d{1,2}\s*[:hH.]\s*\d{0,2}\s*(?:(?:[-–—]|à|to|until)\s*\d{1,2}\s*[:hH.]\s*\d{0,2}\s*)?(?:[-–—:|,]\s*)?").expect("time regex")
-    });
+
     // "22/10/2019 – ", "2019-10-22 - ": an agenda line's date.
     static DATE: Lazy<Regex> = Lazy::new(|| {
         Regex::new(r"^(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}-\d{2}-\d{2})\s*[-–—:|,]?\s*")
@@ -3146,7 +3140,7 @@ pub fn clean_title(s: &str) -> String {
         Regex::new(r"^(?:#\s*)?\d{1,2}\s*(?:-\)|[.)]|\s[-–—:])\s+").expect("numbered regex")
     });
     let s = NUMBERED.replace(&s, "");
-    let s = TIME.replace(&s, "");
+    let s = LEADING_TIME.replace(&s, "");
     let s = PREFIX.replace(&s, "");
     s.trim_matches(|c: char| {
         c.is_whitespace()

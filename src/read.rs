@@ -337,12 +337,7 @@ pub fn html_view(doc: &Document) -> (Document, Layout) {
     // each byte stands in the page.
     let (text, map) = close_references(&doc.text, &page.text);
     let to_view = |at: usize| map.partition_point(|&m| (m as usize) < at);
-    let view = Document {
-        source: doc.source.clone(),
-        text,
-        format: Format::Html,
-        offsets: None,
-    };
+
     let mut out = Layout {
         markdown: true,
         title: page.meta.title,
@@ -372,7 +367,7 @@ pub fn html_view(doc: &Document) -> (Document, Layout) {
         .collect();
     let mut page_lines = Vec::new();
     let mut blocks = page.blocks.iter().peekable();
-    for (view_start, raw) in split_lines(&view.text) {
+    for (view_start, raw) in split_lines(&text) {
         // Blocks are the page's ranges; a line is placed by where it stands in the page.
         let start = map[view_start] as usize;
         let end = map[view_start + raw.len()] as usize;
@@ -394,8 +389,10 @@ pub fn html_view(doc: &Document) -> (Document, Layout) {
     }
     out.page_lines = Some(page_lines);
     let view = Document {
+        source: doc.source.clone(),
+        text,
+        format: Format::Html,
         offsets: Some(map),
-        ..view
     };
     (view, out)
 }
