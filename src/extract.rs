@@ -1527,7 +1527,16 @@ impl<'a> Extractor<'a> {
                 .find(|t| {
                     t.class == Class::Person || (t.class == Class::Unknown && t.person_shape)
                 });
+            // "Title by Lily Mara": a heading that ends with "by" and a name's words.
+            static BY_NAME: Lazy<Regex> = Lazy::new(|| {
+                Regex::new(r"^(.{8,}?)\s+(?:by|par)\s+\p{Lu}[\p{L}\x27’-]+(?:\s+\p{Lu}[\p{L}\x27’-]+){1,2}\s*$")
+                    .expect("by-name regex")
+            });
             let text = match speaker {
+                None if BY_NAME.is_match(&h.text) => BY_NAME
+                    .captures(&h.text)
+                    .and_then(|c| c.get(1))
+                    .map_or_else(|| h.text.clone(), |m| m.as_str().to_string()),
                 Some(t) if t.start > h.start => {
                     let before = &self.layout.clean[h.start..t.start];
                     // "19:00 – Logical Replication": what stands before a name-shaped run
@@ -3109,7 +3118,8 @@ fn trim_span(text: &str, s: usize, e: usize) -> (usize, usize) {
 /// `item`.
 fn item_title(item: &str) -> Option<(usize, usize)> {
     static SPLIT: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r"\s+[:–—-]\s+|\s*:\s+").expect("item title regex"));
+        // "Title : description", "Title – description"; "Title: subtitle" is one title.
+        Lazy::new(|| Regex::new(r"\s+[:–—-]\s+").expect("item title regex"));
     let from = LEADING_TIME.find(item).map_or(0, |m| m.end());
     let end = from
         + SPLIT
