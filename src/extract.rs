@@ -2010,6 +2010,7 @@ impl<'a> Extractor<'a> {
             }
         }
         self.speaker_lines(headings, &mut pending);
+        self.bio_affiliations(headings, &mut pending);
         // Promotions: an unknown run in a typed position becomes that type.
         let promotable = |k: usize, kind: Kind, this: &Self| -> bool {
             let t = &this.toks[k];
@@ -2263,7 +2264,9 @@ impl<'a> Extractor<'a> {
             .iter()
             .map(|&k| (k, &self.toks[k]))
             .filter(|(_, t)| t.start >= at && t.end <= end)
-            .filter(|(_, t)| matches!(t.class, Class::Company | Class::Unknown) && !t.person_shape)
+            .filter(|(_, t)| {
+                t.class == Class::Company || t.class == Class::Unknown && !self.known_person(t)
+            })
             // "Développeur Fullstack" is what they do, not where.
             .filter(|(_, t)| {
                 t.class == Class::Company
@@ -2413,6 +2416,129 @@ impl<'a> Extractor<'a> {
             }
             u = v.max(u + 1);
         }
+    }
+
+    /// A talk's section often holds its speaker's bio: "Avik is a data scientist; he leads
+    /// AIOps at Intuit", "Elle travaille chez Qorp". A sentence whose subject is a presenter's
+    /// first name, or a pronoun when the talk has one presenter, and which says where they
+    /// work ("at", "chez", "for" before an organisation, with a job word) gives works_at.
+    fn bio_affiliations<'r>(&self, headings: &[Heading], pending: &mut Vec<Pending<'r>>) {
+        static WORK: Lazy<Regex> = Lazy::new(|| {
+            Regex::new(r"(?i)\b(?:works?|worked|working|leads?|led|is|was|joined|est|était|travaille|dirige|a rejoint|engineer|developer|manager|architect|scientist|advocate|founder|cto|ceo|ingénieure?|développeu(?:r|se)|architecte)\b")
+                .expect("work cue regex")
+        });
+        static TIE: Lazy<Regex> = Lazy::new(|| {
+            Regex::new(r"(?i)(?:\b(?:at|chez|for|pour|with)|@)\s*$").expect("bio tie regex")
+        });
+        let heading_units: Vec<usize> = headings.iter().map(|h| h.unit).collect();
+        for (hi, h) in headings.iter().enumerate() {
+            let Some(title) = h.talk.as_ref().filter(|_| !h.speakers) else {
+                continue;
+            };
+            let mut presenters: Vec<usize> = pending
+                .iter()
+                .filter(|p| p.1 == Relation::Presents && matches!(&p.2, End::Talk(t) if t == title))
+                .filter_map(|p| match p.0 {
+                    End::Tok(k) => Some(k),
+                    _ => None,
+                })
+                .collect();
+            // People only, each once under their fullest name ("Adaeze" is Adaeze Whitcombe).
+            presenters.retain(|&k| {
+                let t = &self.toks[k];
+                t.class == Class::Person || t.class == Class::Unknown && t.person_shape
+            });
+            presenters.sort_by_key(|&k| std::cmp::Reverse(self.toks[k].label.len()));
+            let mut seen: Vec<String> = Vec::new();
+            presenters.retain(|&k| {
+                let f = fold(&self.toks[k].label);
+                let dup = seen
+                    .iter()
+                    .any(|s| *s == f || s.split(' ').next() == Some(f.as_str()));
+                seen.push(f);
+                !dup
+            });
+            if presenters.is_empty() {
+                continue;
+            }
+            let end = headings[hi + 1..]
+                .iter()
+                .find(|n| !n.speakers)
+                .map_or(self.units.len(), |n| n.unit);
+            let mut found: Vec<(usize, usize, usize, usize, usize)> = Vec::new();
+            for u in h.unit + 1..end {
+                if heading_units.binary_search(&u).is_ok() {
+                    continue;
+                }
+                for sent in self.sentences_of(&self.units[u]) {
+                    let text = &self.doc.text[sent.start..sent.end];
+                    let Some(first) = words::words(text).next() else {
+                        continue;
+                    };
+                    let f = fold(first.as_str());
+                    // "He leads…", "Currently she works…", "Aujourd'hui il dirige…".
+                    let pronoun = words::words(text)
+                        .take(3)
+                        .any(|w| matches!(fold(w.as_str()).as_str(), "he" | "she" | "il" | "elle"));
+                    let who: Vec<usize> = presenters
+                        .iter()
+                        .copied()
+                        .filter(|&k| {
+                            let label = &self.toks[k].label;
+                            label.split(' ').next().is_some_and(|n| fold(n) == f)
+                                || text.starts_with(label.as_str())
+                        })
+                        .collect();
+                    let person = match (who.as_slice(), pronoun, presenters.as_slice()) {
+                        ([k], _, _) => *k,
+                        ([], true, [k]) => *k,
+                        _ => continue,
+                    };
+                    if !WORK.is_match(text) {
+                        continue;
+                    }
+                    let org = self.line_toks[u]
+                        .iter()
+                        .copied()
+                        .filter(|&k| {
+                            let t = &self.toks[k];
+                            t.start >= sent.start
+                                && t.end <= sent.end
+                                && (t.class == Class::Company
+                                    || t.class == Class::Unknown && !self.known_person(t))
+                                && TIE.is_match(&self.doc.text[sent.start..t.start])
+                        })
+                        .min_by_key(|&k| self.toks[k].start);
+                    if let Some(o) = org {
+                        found.push((person, o, sent.start, sent.end, sent.line));
+                        break;
+                    }
+                }
+            }
+            for (p, o, s, e, line) in found {
+                pending.push((
+                    End::Tok(p),
+                    Relation::WorksAt,
+                    End::Tok(o),
+                    "structure.speaker_bio",
+                    0.7,
+                    s,
+                    e,
+                    line,
+                ));
+            }
+        }
+    }
+
+    /// Whether an unclaimed run is a person's name rather than an organisation's: it has a
+    /// name's shape and starts with a known first name ("at Jane Smith", not "at Corvid
+    /// Freight").
+    fn known_person(&self, t: &Tok) -> bool {
+        t.person_shape
+            && t.label
+                .split(' ')
+                .next()
+                .is_some_and(|w| self.is_first_name(w))
     }
 
     /// Whether a unit's text is all emphasised ("**Title**" on a line of its own).
@@ -3416,6 +3542,21 @@ mod tests {
             [
                 ("Ana Ruiz", "Les files d'attente sans larmes"),
                 ("Li Wei", "Un cluster à la maison"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_speakers_bio_in_the_talk_section_says_where_they_work() {
+        let f = facts(
+            "## Lakehouse Without Tears Today\n\n### [Adaeze Whitcombe](https://twitter.com/a)\n\nAdaeze is a principal engineer at Corvid Freight, and she opened the day.\n\n## Queues at Scale For Everyone\n\nBy Li Wei\n\nA talk about queues. Currently he leads the platform team at Qorp Systems.\n",
+            "a.md",
+        );
+        assert_eq!(
+            triples(&f, Relation::WorksAt),
+            [
+                ("Adaeze Whitcombe", "Corvid Freight"),
+                ("Li Wei", "Qorp Systems")
             ]
         );
     }
