@@ -1528,15 +1528,19 @@ impl<'a> Extractor<'a> {
                     t.class == Class::Person || (t.class == Class::Unknown && t.person_shape)
                 });
             // "Title by Lily Mara": a heading that ends with "by" and a name's words.
+            // The words after "by" must start with a known first name ("Surrounded by
+            // Small Services" keeps its title).
             static BY_NAME: Lazy<Regex> = Lazy::new(|| {
-                Regex::new(r"^(.{8,}?)\s+(?:by|par)\s+\p{Lu}[\p{L}\x27’-]+(?:\s+\p{Lu}[\p{L}\x27’-]+){1,2}\s*$")
+                Regex::new(r"^(.{8,}?)\s+(?:by|par)\s+(\p{Lu}[\p{L}\x27’-]+)(?:\s+\p{Lu}[\p{L}\x27’-]+){1,2}\s*$")
                     .expect("by-name regex")
             });
+            let by_name = BY_NAME
+                .captures(&h.text)
+                .filter(|c| self.is_first_name(&c[2]))
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str().to_string());
             let text = match speaker {
-                None if BY_NAME.is_match(&h.text) => BY_NAME
-                    .captures(&h.text)
-                    .and_then(|c| c.get(1))
-                    .map_or_else(|| h.text.clone(), |m| m.as_str().to_string()),
+                None if by_name.is_some() => by_name.unwrap_or_default(),
                 Some(t) if t.start > h.start => {
                     let before = &self.layout.clean[h.start..t.start];
                     // "19:00 – Logical Replication": what stands before a name-shaped run
