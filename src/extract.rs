@@ -78,6 +78,8 @@ pub struct RelationFact {
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     pub source: String,
+    /// What the document says about itself (front matter, an HTML page's head).
+    pub document: crate::model::DocumentMeta,
     pub entities: Vec<EntityFact>,
     pub relations: Vec<RelationFact>,
 }
@@ -436,6 +438,14 @@ impl<'a> Extractor<'a> {
         self.classify_headings(&mut headings);
         self.apply_rules(&headings);
         self.finish(&headings);
+        let l = &self.layout;
+        self.facts.document = crate::model::DocumentMeta {
+            title: l.title.clone(),
+            date: l.date.clone(),
+            author: l.author.clone(),
+            url: l.url.clone(),
+            tags: l.tags.clone(),
+        };
         // An HTML page's lines are its blocks: spans say the page's own line numbers.
         if let Some(page) = &self.layout.page_lines {
             let spans = self

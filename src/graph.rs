@@ -2,7 +2,7 @@
 //! (type, folded name) so every stage and every document lands on the same node.
 
 use crate::fold::{fold, slug};
-use crate::model::{EdgeDoc, GraphDoc, GraphMeta, NodeDoc};
+use crate::model::{DocumentMeta, EdgeDoc, GraphDoc, GraphMeta, NodeDoc};
 use crate::spans::{Owner, SpanIds, SpanRef, SpanStore, Spans};
 use hashbrown::HashTable;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
@@ -245,6 +245,8 @@ pub struct KnowledgeGraph {
     meta: GraphMeta,
     /// Every source document with its content hash (empty when unknown).
     sources: BTreeMap<String, String>,
+    /// What sources say about themselves (only those that say anything).
+    documents: BTreeMap<String, DocumentMeta>,
     /// Mentions of nodes and evidence of edges.
     spans: SpanStore,
     rule_names: RuleNames,
@@ -384,6 +386,26 @@ impl KnowledgeGraph {
                     .insert(source.to_string(), hash.unwrap_or_default().to_string());
             }
         }
+    }
+
+    /// Records what a source says about itself. When two graphs disagree, the smallest
+    /// wins (so merging stays order-free).
+    pub fn set_document(&mut self, source: &str, meta: &DocumentMeta) {
+        if meta.is_empty() {
+            return;
+        }
+        match self.documents.get_mut(source) {
+            Some(old) if *old <= *meta => {}
+            Some(old) => *old = meta.clone(),
+            None => {
+                self.documents.insert(source.to_string(), meta.clone());
+            }
+        }
+    }
+
+    /// What each source says about itself, by source name.
+    pub fn documents(&self) -> &BTreeMap<String, DocumentMeta> {
+        &self.documents
     }
 
     /// Every source document, sorted, with its content hash if known.
@@ -740,6 +762,11 @@ impl KnowledgeGraph {
                 self.add_source(s, Some(h.as_str()).filter(|h| !h.is_empty()));
             }
         }
+        for (s, m) in &other.documents {
+            if keep_source(s) {
+                self.set_document(s, m);
+            }
+        }
     }
 
     fn absorb_node<'a>(
@@ -826,6 +853,9 @@ impl KnowledgeGraph {
         for (s, h) in &meta.hashes {
             self.add_source(s, Some(h));
         }
+        for (s, m) in &meta.documents {
+            self.set_document(s, m);
+        }
     }
 
     /// Builds a graph straight from graph.json text, one node and one edge at a time,
@@ -910,6 +940,7 @@ impl KnowledgeGraph {
             .filter(|(_, h)| !h.is_empty())
             .map(|(s, h)| (s.clone(), h.clone()))
             .collect();
+        doc.graph.documents = self.documents.clone();
         let order = self.output_order();
         doc.nodes = order.nodes.iter().map(|&ix| self.node_doc(ix)).collect();
         doc.edges = order.edges.iter().map(|&ex| self.edge_doc(ex)).collect();

@@ -24,6 +24,32 @@ pub struct GraphMeta {
     /// Content hash of each source (hex FNV-1a 64), for incremental runs.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub hashes: BTreeMap<String, String>,
+    /// What each source says about itself (front matter, an HTML page's head), for the
+    /// sources that say anything.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub documents: BTreeMap<String, DocumentMeta>,
+}
+
+/// A document's own metadata: its front matter, or an HTML page's head.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DocumentMeta {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+}
+
+impl DocumentMeta {
+    /// Whether it says nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == DocumentMeta::default()
+    }
 }
 
 /// One entity.

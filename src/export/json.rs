@@ -32,6 +32,7 @@ pub(crate) fn write_graph(kg: &KnowledgeGraph, jobs: usize, out: &mut dyn Write)
             meta.hashes.insert(source.to_string(), h.to_string());
         }
     }
+    meta.documents = kg.documents().clone();
     let mut head = Sink {
         buf: Vec::new(),
         out: None,

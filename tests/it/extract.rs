@@ -400,3 +400,50 @@ fn g_nodes(g: &serde_json::Value, kind: &str) -> Vec<serde_json::Value> {
         .cloned()
         .collect()
 }
+
+#[test]
+fn each_source_keeps_what_it_says_about_itself() {
+    let dir = TempDir::new("document-meta");
+    let md = dir.path().join("notes.md");
+    std::fs::write(
+        &md,
+        "---\ntitle: \"Notes from Rust Paris 2024\"\ndate: 2024-03-02\ntags: [rust, meetup]\n---\n\n## Fast Builds Without Tears\n\nBy Ana Ruiz\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("page.html"), PAGE).unwrap();
+    std::fs::write(dir.path().join("plain.txt"), "Nothing to say.\n").unwrap();
+    let graph = dir.path().join("g.json");
+    let o = run(
+        &[
+            "extract",
+            dir.path().to_str().unwrap(),
+            "-o",
+            graph.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let g: serde_json::Value = serde_json::from_str(&read(&graph)).unwrap();
+    let docs = &g["graph"]["documents"];
+    let md_meta = &docs[md.to_str().unwrap()];
+    assert_eq!(md_meta["title"], "Notes from Rust Paris 2024");
+    assert_eq!(md_meta["date"], "2024-03-02");
+    assert_eq!(md_meta["tags"], serde_json::json!(["rust", "meetup"]));
+    let page = dir.path().join("page.html");
+    assert_eq!(docs[page.to_str().unwrap()]["title"], "Rust Night 2024");
+    // A source that says nothing has no entry.
+    assert_eq!(docs.as_object().unwrap().len(), 2, "{docs}");
+    // Loading and writing the graph again keeps it.
+    let again = dir.path().join("again.json");
+    let o = run(
+        &[
+            "merge",
+            graph.to_str().unwrap(),
+            "-o",
+            again.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(read(&graph), read(&again));
+}
