@@ -3657,12 +3657,7 @@ mod tests {
             labels(&f, Kind::Talk),
             ["Async Rust in the Real World", "Embedded Rust Without Fear"]
         );
-        let presents: Vec<(&str, &str)> = f
-            .relations
-            .iter()
-            .filter(|r| r.relation == Relation::Presents)
-            .map(|r| (r.from.1.as_str(), r.to.1.as_str()))
-            .collect();
+        let presents = triples(&f, Relation::Presents);
         assert!(
             presents.contains(&("Priya Nair", "Async Rust in the Real World")),
             "{presents:?}"
