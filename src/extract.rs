@@ -166,8 +166,55 @@ static QUOTED: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r#"[“"«]\s*([^“”"«»\n]{3,200}?(?:\n[^“”"«»\n]{1,200}?)?)\s*[”"»]|(?:^|[\s(])['‘]([^'‘’\n]{3,200}?(?:\n[^'‘’\n]{1,200}?)?)['’](?:[\s,.;:)!?]|$)"#)
         .expect("quote regex")
 });
+/// What joins a quoted title to its presenter: `» par le duo`, `", presented by`.
+static BY_PRESENTER: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r#"^\s*[”"»’']?\s*,?\s*(?i:(?:presented|given|delivered|présentée?|donnée?|animée?|proposée?)\s+)?(?i:by|par)\s+(?i:(?:le|la|les|the|our|notre|nos)\s+(?:duo|trio|binôme|speakers?|speakeuses?|intervenant(?:e|s|es)?|team|équipe)\s+)?"#)
+        .expect("presenter regex")
+});
 static MASK_TOKEN: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"⟦([PCJETX])(\d+)⟧").expect("mask regex"));
+
+/// Whether a capitalised run is a job title ("Responsable Devops", "Mobile Tech Lead"):
+/// every word a role word, or a title's head word at either end. Such a run in an
+/// organisation's place (`Ana (Mobile Tech Lead)`) says what the person does, not where.
+fn is_job_title(label: &str, role_words: &rustc_hash::FxHashSet<String>) -> bool {
+    const HEADS: &[&str] = &[
+        "lead",
+        "engineer",
+        "manager",
+        "developer",
+        "developpeur",
+        "developpeuse",
+        "architect",
+        "architecte",
+        "director",
+        "directeur",
+        "directrice",
+        "officer",
+        "cto",
+        "ceo",
+        "consultant",
+        "consultante",
+        "advocate",
+        "evangelist",
+        "designer",
+        "ingenieur",
+        "ingenieure",
+        "responsable",
+        "chef",
+        "head",
+        "founder",
+        "fondateur",
+        "fondatrice",
+    ];
+    let words: Vec<String> = words::words(label).map(|w| fold(w.as_str())).collect();
+    !words.is_empty()
+        && (words.iter().all(|w| role_words.contains(w))
+            || [words.first(), words.last()]
+                .into_iter()
+                .flatten()
+                .any(|w| HEADS.contains(&w.as_str())))
+}
 
 /// Small closed-class words of English and French titles: neither capitalised nor content.
 const FUNCTION_WORDS: &[&str] = &[
@@ -283,17 +330,28 @@ pub fn extract(rules: &Rules, doc: &Document) -> Facts {
     let (view, layout) = if doc.format == read::Format::Html {
         read::html_view(doc)
     } else {
-        let layout = read::layout(doc);
+        // Character references (posts exported from HTML editors) are decoded before the
+        // Markdown parser reads the text; the view's offsets lead back to the source.
+        let decoded = read::decode_references(&doc.text).map(|(text, map)| {
+            let decoded = Document {
+                source: doc.source.clone(),
+                text,
+                format: doc.format,
+                offsets: None,
+            };
+            (decoded, map)
+        });
+        let layout = read::layout(decoded.as_ref().map_or(doc, |(d, _)| d));
         let view = Document {
             source: doc.source.clone(),
             text: layout.clean.clone(),
             format: doc.format,
-            offsets: None,
+            offsets: decoded.map(|(_, map)| map),
         };
         (view, layout)
     };
     let mut facts = Extractor::with_layout(rules, &view, layout).run();
-    // An HTML page's view closes up character references: spans go back to page bytes.
+    // A view that closes up character references maps its spans back to the source's bytes.
     if let Some(map) = &view.offsets {
         facts.map_offsets(|o| map.get(o).map_or(o, |&m| m as usize));
     }
@@ -1275,13 +1333,39 @@ impl<'a> Extractor<'a> {
                         && (t.class == Class::Person
                             || (t.class == Class::Unknown && t.person_shape))
                 });
-                let sentence_case = (close_cue || (has_cue() && person_here))
+                // "« Title » par le duo Ana Ruiz et …": a presenter right after the quote.
+                let by_person = BY_PRESENTER.find(&stext[ge..]).is_some_and(|m| {
+                    let at = line.start + ss + ge + m.end();
+                    toks.iter().any(|t| {
+                        t.start == at
+                            && (t.class == Class::Person
+                                || (t.class == Class::Unknown && t.person_shape))
+                    })
+                });
+                // "Jon Bodner's "Go Says WAT?"": a person's possessive right before it.
+                let possessive = {
+                    let b = before.trim_end();
+                    let stem = b.strip_suffix("'s").or_else(|| b.strip_suffix("’s"));
+                    stem.is_some_and(|stem| {
+                        let at = line.start + ss + stem.len();
+                        toks.iter().any(|t| {
+                            t.end == at
+                                && (t.class == Class::Person
+                                    || (t.class == Class::Unknown && t.person_shape))
+                        })
+                    })
+                };
+                // A question or exclamation is a title when something ties it to a talk or
+                // its presenter; quoted speech usually has neither.
+                let tied = close_cue || by_person || possessive;
+                let sentence_case = (tied || (has_cue() && person_here))
                     && title
                         .chars()
                         .next()
                         .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
                     && (3..=20).contains(&words)
-                    && !title.ends_with(['.', '!', '?']);
+                    && !title.ends_with('.')
+                    && (tied || !title.ends_with(['!', '?']));
                 if ((has_cue() || titled) && title_like(title, 3)) || sentence_case {
                     titles.push((
                         line.start + ss + g.0,
@@ -2044,6 +2128,7 @@ impl<'a> Extractor<'a> {
                         && !this.rules.not_names.contains(&f)
                         && !this.rules.places.contains(&f)
                         && !this.rules.role_words.contains(&f)
+                        && !is_job_title(&t.label, &this.rules.role_words)
                         // "at Ferncastle Grocers" has a name's shape; a known first name
                         // ("at Jane Smith") does not make an organisation.
                         && !(t.person_shape && this.is_first_name(&first))
@@ -2331,6 +2416,8 @@ impl<'a> Extractor<'a> {
     fn speaker_lines<'r>(&self, headings: &[Heading], pending: &mut Vec<Pending<'r>>) {
         let heading_units: Vec<usize> = headings.iter().map(|h| h.unit).collect();
         let is_heading = |u: usize| heading_units.binary_search(&u).is_ok();
+        // Units read as a talk heading's facets and speakers: not titles of their own.
+        let mut consumed: BTreeSet<usize> = BTreeSet::new();
         for (hi, h) in headings.iter().enumerate() {
             let Some(title) = h.talk.as_ref().filter(|_| !h.speakers) else {
                 continue;
@@ -2359,12 +2446,46 @@ impl<'a> Extractor<'a> {
                 u += 1;
                 next += 1;
             }
-            if u < self.units.len()
-                && !is_heading(u)
-                && let Some(people) = self.speaker_line(u, 0)
-            {
-                found.push((u, people));
-                u += 1;
+            // A programme page lists facets first ("Intermediate", "Conference", "45 min"),
+            // then its speakers one per line, each perhaps followed by a line that holds
+            // only their organisation.
+            let mut v = u;
+            while v < self.units.len() && v < u + 4 && !is_heading(v) && self.facet_line(v) {
+                v += 1;
+            }
+            let mut listed = false;
+            while v < self.units.len() && !is_heading(v) {
+                // Right after a person without one, a name that is no known person's is
+                // their organisation ("Fanny Demey" then "Smart Macadam").
+                let org = self.org_line(v).filter(|_| listed).filter(|_| {
+                    found
+                        .last()
+                        .and_then(|(_, people)| people.last())
+                        .is_some_and(|p| p.1.is_none())
+                });
+                if let Some(org) = org {
+                    if let Some(last) = found.last_mut().and_then(|(_, p)| p.last_mut())
+                        && self.toks[org].class != Class::Project
+                    {
+                        last.1 = Some(org);
+                    }
+                } else if let Some(people) = self.speaker_line(v, 0) {
+                    found.push((v, people));
+                    listed = true;
+                } else {
+                    break;
+                }
+                consumed.extend(u..=v);
+                v += 1;
+                // In prose, one line of names under the heading is all there is.
+                if self.units[v - 1].kind != LineKind::ListItem
+                    && words::words(&self.units[v - 1].clean).count() > 4
+                {
+                    break;
+                }
+            }
+            if listed {
+                u = v;
             }
             // Further down the section, a line that says it names speakers ("Par Ana Ruiz",
             // "Speakers: …") wherever it stands.
@@ -2412,6 +2533,7 @@ impl<'a> Extractor<'a> {
             let title = (!found.is_empty()
                 && (item.kind == LineKind::ListItem || bold)
                 && !is_heading(u)
+                && !consumed.contains(&u)
                 && !breaks(item.trimmed())
                 && self.speaker_line(u, 0).is_none())
             .then(|| item_title(item.trimmed()))
@@ -2547,6 +2669,44 @@ impl<'a> Extractor<'a> {
     /// Whether an unclaimed run is a person's name rather than an organisation's: it has a
     /// name's shape and starts with a known first name ("at Jane Smith", not "at Corvid
     /// Freight").
+    /// Whether a unit is one of a programme entry's facets: a level, a format, a length,
+    /// a language or a room ("Intermediate", "Conference", "45 min", "EN", "Salle 2"),
+    /// with no name in it.
+    fn facet_line(&self, u: usize) -> bool {
+        static FACET: Lazy<Regex> = Lazy::new(|| {
+            Regex::new(r"(?i)^(?:beginners?|intermediate|advanced|expert|all levels|d[ée]butant|interm[ée]diaire|avanc[ée]|confirm[ée]|tous niveaux|(?:niveau|level|format|type|langue|language|durée|duration|room|salle|track)\b.*|\d+\s*(?:min|mn|minutes|h|hours?|heures?)|fr|en|french|english|fran[çc]ais|anglais|room\s+\S+|salle\s+\S+|amphi\S*(?:\s+\S+)?)$")
+                .expect("facet regex")
+        });
+        let text = self.units[u].clean.trim();
+        let text = text.trim_start_matches(['-', '*', '+', '•', ' ']).trim();
+        !text.is_empty()
+            && words::words(text).count() <= 4
+            && !self.line_toks[u].iter().any(|&k| {
+                let t = &self.toks[k];
+                t.class == Class::Person || t.class == Class::Unknown && t.person_shape
+            })
+            && (FACET.is_match(text) || self.cues.talk_word.is_match(text))
+    }
+
+    /// The organisation a unit holds and nothing else ("Saagie", "- Smart Macadam").
+    fn org_line(&self, u: usize) -> Option<usize> {
+        let unit = &self.units[u];
+        let text = unit
+            .clean
+            .trim()
+            .trim_start_matches(['-', '*', '+', '•', ' ']);
+        let mut toks = self.line_toks[u].iter().filter(|&&k| !self.toks[k].nested);
+        let (Some(&k), None) = (toks.next(), toks.next()) else {
+            return None;
+        };
+        let t = &self.toks[k];
+        // A project's name standing there is an organisation's ("Project Reactor"): the
+        // line is read, but only an organisation is tied to the person.
+        let org = matches!(t.class, Class::Company | Class::Project)
+            || t.class == Class::Unknown && !self.known_person(t) && !self.is_first_name(&t.label);
+        (org && t.end - t.start == text.trim_end().len()).then_some(k)
+    }
+
     fn known_person(&self, t: &Tok) -> bool {
         t.person_shape
             && t.label
@@ -2612,6 +2772,54 @@ impl<'a> Extractor<'a> {
     }
 
     // ---- assembling facts -------------------------------------------------------------
+
+    /// One organisation or project written with and without its spaces or hyphens
+    /// ("Voyage Privé" and "VoyagePrivé" in one post) is one entity, named by its spaced
+    /// form; the other spelling stays as its alias.
+    fn join_spellings(&mut self) {
+        let compact = |label: &str| -> String {
+            fold(label)
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect()
+        };
+        let mut names: BTreeMap<(Kind, String), String> = BTreeMap::new();
+        for t in &self.toks {
+            let Some(kind @ (Kind::Company | Kind::Project)) = t.class.kind() else {
+                continue;
+            };
+            let key = compact(&t.label);
+            if key.chars().count() < 4 {
+                continue;
+            }
+            let name = names.entry((kind, key)).or_insert_with(|| t.label.clone());
+            if t.label.contains(' ') && !name.contains(' ') {
+                *name = t.label.clone();
+            }
+        }
+        let mut rename: BTreeMap<(Kind, String), String> = BTreeMap::new();
+        for t in &mut self.toks {
+            let Some(kind @ (Kind::Company | Kind::Project)) = t.class.kind() else {
+                continue;
+            };
+            if let Some(name) = names.get(&(kind, compact(&t.label)))
+                && fold(name) != fold(&t.label)
+            {
+                rename.insert((kind, t.label.clone()), name.clone());
+                t.label = name.clone();
+            }
+        }
+        if rename.is_empty() {
+            return;
+        }
+        for r in &mut self.facts.relations {
+            for end in [&mut r.from, &mut r.to] {
+                if let Some(name) = rename.get(&(end.0, end.1.clone())) {
+                    end.1 = name.clone();
+                }
+            }
+        }
+    }
 
     fn finish(&mut self, headings: &[Heading]) {
         let talk_word = self.cues.talk_word;
@@ -2759,6 +2967,7 @@ impl<'a> Extractor<'a> {
             }
             self.talk_titles.push((t.label.clone(), t.start, t.end));
         }
+        self.join_spellings();
         // Entities.
         let mut ents: BTreeMap<(Kind, String), EntityFact> = BTreeMap::new();
         for t in &self.toks {
@@ -3691,6 +3900,72 @@ mod tests {
             "From docker push to Bytes"
         );
     }
+
+    #[test]
+    fn character_references_in_markdown_read_as_their_characters_with_source_spans() {
+        let text = "# Soirée\n\nLe plat de résistance était &laquo;&nbsp;De l&rsquo;API aux files&nbsp;&raquo; par le duo Ana Ruiz (Responsable Devops) et Li Wei (Mobile Tech Lead) de chez Zylo Systems.\n";
+        let f = facts(text, "a.md");
+        assert_eq!(labels(&f, Kind::Talk), ["De l’API aux files"]);
+        assert_eq!(
+            triples(&f, Relation::Presents),
+            [("Ana Ruiz", "De l’API aux files"), ("Li Wei", "De l’API aux files")]
+        );
+        // A role in brackets is what they do, not an organisation.
+        assert_eq!(
+            triples(&f, Relation::WorksAt),
+            [("Ana Ruiz", "Zylo Systems"), ("Li Wei", "Zylo Systems")]
+        );
+        let talk = f.entities.iter().find(|e| e.kind == Kind::Talk).expect("talk");
+        let m = &talk.mentions[0];
+        assert_eq!(&text[m.start..m.end], "De l&rsquo;API aux files");
+    }
+
+    #[test]
+    fn one_organisation_written_with_and_without_its_space_is_one_entity() {
+        let f = facts(
+            "Ce soir nous étions chez Voyage Privé.\n\nAna Ruiz de chez VoyagePrivé nous a présenté Kafka.\n",
+            "a.md",
+        );
+        assert_eq!(labels(&f, Kind::Company), ["Voyage Privé"]);
+        assert_eq!(triples(&f, Relation::WorksAt), [("Ana Ruiz", "Voyage Privé")]);
+    }
+
+    #[test]
+    fn a_programme_entry_lists_facets_then_speakers_each_with_their_organisation() {
+        let f = facts(
+            "# Programme\n\n## Queues Without Tears in Production\n\n- intermediate\n- Conference\n- Ana Ruiz\n- Zylo Systems\n- Bo Chen\n- Reactor Project\n\n## Typage dynamique des objets\n\n- advanced\n- Li Wei\n- Qorp Labs\n",
+            "a.md",
+        );
+        assert_eq!(
+            triples(&f, Relation::Presents),
+            [
+                ("Ana Ruiz", "Queues Without Tears in Production"),
+                ("Bo Chen", "Queues Without Tears in Production"),
+                ("Li Wei", "Typage dynamique des objets"),
+            ]
+        );
+        assert!(triples(&f, Relation::WorksAt).contains(&("Ana Ruiz", "Zylo Systems")));
+        assert!(triples(&f, Relation::WorksAt).contains(&("Li Wei", "Qorp Labs")));
+        // The organisation lines are no talks and no people of their own.
+        assert_eq!(labels(&f, Kind::Talk).len(), 2);
+        assert!(!labels(&f, Kind::Person).contains(&"Reactor Project"));
+    }
+
+    #[test]
+    fn prose_ties_a_title_to_its_presenter_by_for_and_by_a_possessive() {
+        let f = facts(
+            "I'd give the prize to Kavya Joshi for her talk about the Go scheduler (\"The Scheduler Saga\") and Anthony Starks for \"Go for Information Displays\". There are still sessions, like Jon Bodner's \"Go Says WAT?\" that I have to watch.\n",
+            "a.md",
+        );
+        assert_eq!(
+            triples(&f, Relation::Presents),
+            [
+                ("Anthony Starks", "Go for Information Displays"),
+                ("Jon Bodner", "Go Says WAT?"),
+                ("Kavya Joshi", "The Scheduler Saga"),
+            ]
+        );
+    }
 }
 
 #[cfg(test)]
@@ -3708,7 +3983,7 @@ mod never_panics {
         // Any text, including markup, quotes, masks and odd Unicode, extracts without a panic
         // and every mention span points at the text it claims.
         #[test]
-        fn arbitrary_text(text in r"(?s)(?:[#\-*_ \n“”«»'’()\[\]:,.!?⟦⟧0-9]|[A-Z][a-zé]{1,8}|[a-z]{1,6}|Jean-Paul|van der|K8s|solo\.io|chez|from|at|Talk 1 :|Intervenant :|\u{1F389}|\u{0301}|ł|Ǆ){0,120}") {
+        fn arbitrary_text(text in r"(?s)(?:[#\-*_ \n“”«»'’()\[\]:,.!?⟦⟧0-9]|[A-Z][a-zé]{1,8}|[a-z]{1,6}|Jean-Paul|van der|K8s|solo\.io|&rsquo;|&amp;|&#233;|&laquo;|chez|from|at|Talk 1 :|Intervenant :|\u{1F389}|\u{0301}|ł|Ǆ){0,120}") {
             let rules = crate::rules::default_rules().expect("embedded rules compile");
             let d = doc(text);
             let facts = extract(rules, &d);

@@ -430,6 +430,113 @@ fn close_references(html: &str, shown: &str) -> (String, Vec<u32>) {
     (out, map)
 }
 
+/// Named references that posts exported from HTML editors leave in Markdown and plain text
+/// (WordPress writes `l&rsquo;équipe`, `&laquo;&nbsp;Titre&nbsp;&raquo;`). Markup characters
+/// (`&lt;`, `&gt;`) are left alone: decoded, they would change what the Markdown parser sees.
+const NAMED_REFERENCES: &[(&str, char)] = &[
+    ("nbsp", '\u{a0}'),
+    ("amp", '&'),
+    ("quot", '"'),
+    ("apos", '\''),
+    ("rsquo", '’'),
+    ("lsquo", '‘'),
+    ("rdquo", '”'),
+    ("ldquo", '“'),
+    ("laquo", '«'),
+    ("raquo", '»'),
+    ("hellip", '…'),
+    ("ndash", '–'),
+    ("mdash", '—'),
+    ("bull", '•'),
+    ("middot", '·'),
+    ("copy", '©'),
+    ("reg", '®'),
+    ("trade", '™'),
+    ("euro", '€'),
+    ("deg", '°'),
+    ("eacute", 'é'),
+    ("egrave", 'è'),
+    ("ecirc", 'ê'),
+    ("euml", 'ë'),
+    ("agrave", 'à'),
+    ("aacute", 'á'),
+    ("acirc", 'â'),
+    ("auml", 'ä'),
+    ("atilde", 'ã'),
+    ("aring", 'å'),
+    ("aelig", 'æ'),
+    ("ccedil", 'ç'),
+    ("igrave", 'ì'),
+    ("iacute", 'í'),
+    ("icirc", 'î'),
+    ("iuml", 'ï'),
+    ("ntilde", 'ñ'),
+    ("ograve", 'ò'),
+    ("oacute", 'ó'),
+    ("ocirc", 'ô'),
+    ("otilde", 'õ'),
+    ("ouml", 'ö'),
+    ("oslash", 'ø'),
+    ("oelig", 'œ'),
+    ("ugrave", 'ù'),
+    ("uacute", 'ú'),
+    ("ucirc", 'û'),
+    ("uuml", 'ü'),
+    ("yacute", 'ý'),
+    ("yuml", 'ÿ'),
+    ("szlig", 'ß'),
+    ("Eacute", 'É'),
+    ("Egrave", 'È'),
+    ("Ecirc", 'Ê'),
+    ("Agrave", 'À'),
+    ("Acirc", 'Â'),
+    ("Ccedil", 'Ç'),
+    ("Icirc", 'Î'),
+    ("Ocirc", 'Ô'),
+    ("Ouml", 'Ö'),
+    ("Uuml", 'Ü'),
+    ("Auml", 'Ä'),
+    ("OElig", 'Œ'),
+    ("AElig", 'Æ'),
+    ("Oslash", 'Ø'),
+    ("Aring", 'Å'),
+];
+
+/// `text` (Markdown or plain text) with its HTML character references decoded, and for each
+/// byte of the result and its end, the byte of `text` it stands for; `None` when there is
+/// none. A reference left in place would split words (`n&rsquo;existe`) and hide quotes.
+pub fn decode_references(text: &str) -> Option<(String, Vec<u32>)> {
+    let mut refs = text.match_indices('&').filter_map(|(at, _)| {
+        let rest = &text.as_bytes()[at + 1..];
+        let len = rest.iter().take(12).position(|&b| b == b';')?;
+        let name = &text[at + 1..at + 1 + len];
+        let c = if let Some(num) = name.strip_prefix('#') {
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => num.parse().ok()?,
+            };
+            char::from_u32(code).filter(|c| !c.is_control() && !"<>&*_[]()\\`#|!~".contains(*c))?
+        } else {
+            NAMED_REFERENCES.iter().find(|(n, _)| *n == name)?.1
+        };
+        Some((at, at + len + 2, c))
+    });
+    let first = refs.next()?;
+    let mut out = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len() + 1);
+    let mut copied = 0;
+    for (start, end, c) in std::iter::once(first).chain(refs) {
+        out.push_str(&text[copied..start]);
+        map.extend((copied..start).map(|b| b as u32));
+        out.push(c);
+        map.extend(std::iter::repeat_n(start as u32, c.len_utf8()));
+        copied = end;
+    }
+    out.push_str(&text[copied..]);
+    map.extend((copied..=text.len()).map(|b| b as u32));
+    Some((out, map))
+}
+
 /// Lines of `text` with their start offsets (a last line without a line end included).
 fn split_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut offset = 0;
@@ -673,6 +780,19 @@ mod tests {
 
     fn doc(source: &str, text: &str) -> Document {
         Document::new(source, text)
+    }
+
+    #[test]
+    fn character_references_are_decoded_but_markup_ones_are_not() {
+        assert_eq!(decode_references("no references & here"), None);
+        let src = "l&rsquo;&eacute;t&#233; &lt;b&gt; &bogus; &#42;x&#x2a;";
+        let (text, map) = decode_references(src).expect("references");
+        assert_eq!(text, "l’été &lt;b&gt; &bogus; &#42;x&#x2a;");
+        assert_eq!(map.len(), text.len() + 1);
+        // Each decoded character stands for its whole reference in the source.
+        let at = text.find('é').expect("é");
+        assert_eq!(&src[map[at] as usize..map[at + 2] as usize], "&eacute;");
+        assert_eq!(map[text.len()] as usize, src.len());
     }
 
     #[test]
