@@ -178,6 +178,17 @@ static MASK_TOKEN: Lazy<Regex> =
 /// every word a role word, or a title's head word at either end. Such a run in an
 /// organisation's place (`Ana (Mobile Tech Lead)`) says what the person does, not where.
 fn is_job_title(label: &str, role_words: &rustc_hash::FxHashSet<String>) -> bool {
+    let words: Vec<String> = words::words(label).map(|w| fold(w.as_str())).collect();
+    !words.is_empty()
+        && (words.iter().all(|w| role_words.contains(w))
+            || [words.first(), words.last()]
+                .into_iter()
+                .flatten()
+                .any(|w| is_title_head(w)))
+}
+
+/// Folded words a job title is named after ("Tech Lead", "Senior Architect").
+fn is_title_head(w: &str) -> bool {
     const HEADS: &[&str] = &[
         "lead",
         "engineer",
@@ -193,6 +204,8 @@ fn is_job_title(label: &str, role_words: &rustc_hash::FxHashSet<String>) -> bool
         "officer",
         "cto",
         "ceo",
+        "cio",
+        "vp",
         "consultant",
         "consultante",
         "advocate",
@@ -207,14 +220,58 @@ fn is_job_title(label: &str, role_words: &rustc_hash::FxHashSet<String>) -> bool
         "fondateur",
         "fondatrice",
     ];
-    let words: Vec<String> = words::words(label).map(|w| fold(w.as_str())).collect();
-    !words.is_empty()
-        && (words.iter().all(|w| role_words.contains(w))
-            || [words.first(), words.last()]
-                .into_iter()
-                .flatten()
-                .any(|w| HEADS.contains(&w.as_str())))
+    HEADS.contains(&w)
 }
+
+/// Titles that stand alone before an organisation's name ("CTO Qorp"); others need a
+/// qualifier first ("Tech Lead Qorp", not "Lead Dev London").
+const STRONG_TITLES: &[&str] = &[
+    "cto",
+    "ceo",
+    "cio",
+    "vp",
+    "engineer",
+    "architect",
+    "architecte",
+    "developer",
+    "consultant",
+    "consultante",
+    "manager",
+    "ingenieur",
+    "ingenieure",
+    "developpeur",
+    "developpeuse",
+];
+
+/// Words that qualify a job title ("Senior", "Tech", "Mobile").
+const TITLE_ADJECTIVES: &[&str] = &[
+    "tech",
+    "technical",
+    "senior",
+    "staff",
+    "principal",
+    "lead",
+    "software",
+    "mobile",
+    "backend",
+    "frontend",
+    "fullstack",
+    "cloud",
+    "data",
+    "platform",
+    "solutions",
+    "solution",
+    "product",
+    "engineering",
+    "security",
+    "devops",
+    "qa",
+    "test",
+    "web",
+    "android",
+    "ios",
+    "java",
+];
 
 /// Small closed-class words of English and French titles: neither capitalised nor content.
 const FUNCTION_WORDS: &[&str] = &[
@@ -919,6 +976,22 @@ impl<'a> Extractor<'a> {
             // Keep the whole run unless dropping its lead words leaves a name.
             if !(stripped_person || run.len() == 1) {
                 run = full;
+            }
+            // "Tech Lead Maplr", "Senior Architect Qorp": a job title run into the name of
+            // where it is held.
+            if let Some(n) = (1..=3.min(run.len().saturating_sub(1))).rev().find(|&n| {
+                let head = fold(word(run.start + n - 1));
+                let lead: Vec<String> = (run.start..run.start + n).map(|k| fold(word(k))).collect();
+                let next = fold(word(run.start + n));
+                is_title_head(&head)
+                    && (n >= 2 || STRONG_TITLES.contains(&head.as_str()))
+                    && (lead.iter().all(|w| self.rules.role_words.contains(w))
+                        || self.rules.role_words.contains(&lead.join(" "))
+                        || n >= 2 && TITLE_ADJECTIVES.contains(&lead[0].as_str()))
+                    && !self.rules.role_words.contains(&next)
+                    && !is_title_head(&next)
+            }) {
+                run.start += n;
             }
             let (rs, re) = (words[run.start].0, words[run.end - 1].1);
             let shape = self.person_shape(text, &words[run.clone()]);
@@ -2373,7 +2446,17 @@ impl<'a> Extractor<'a> {
                         .next()
                         .is_some_and(|w| self.rules.role_words.contains(&fold(w.as_str())))
             })
-            .filter(|(_, t)| TIE.is_match(&self.doc.text[at..t.start]))
+            .filter(|(_, t)| {
+                let gap = &self.doc.text[at..t.start];
+                // "/ Tech Lead Qorp": after the person's job title, where it is held.
+                let title = gap.trim_matches(|c: char| {
+                    c.is_whitespace() || matches!(c, '/' | ',' | '-' | '–' | '—' | '|' | '(')
+                });
+                TIE.is_match(gap)
+                    || !title.is_empty()
+                        && !title.contains(['/', ',', '(', '|'])
+                        && is_job_title(title, &self.rules.role_words)
+            })
             .map(|(k, _)| k)
             .next_back();
         if let (Some(o), Some(last)) = (org, out.last_mut()) {
@@ -2945,6 +3028,39 @@ impl<'a> Extractor<'a> {
                     .or_insert_with(|| kind.to_string());
             }
         }
+        // A talk given by a list item owns the paragraphs nested under the item: notes
+        // written as "1. Ana Ruiz: Title" then indented paragraphs about it.
+        for (s, title) in &self.agenda {
+            let li = self.layout.line_of(*s) - 1;
+            let Some(item) = self
+                .layout
+                .lines
+                .get(li)
+                .filter(|l| l.kind == LineKind::ListItem)
+            else {
+                continue;
+            };
+            let indent = |l: &read::Line| {
+                let raw = &self.doc.text[l.start..l.end()];
+                raw.len() - raw.trim_start().len()
+            };
+            let base = indent(item);
+            let mut end = item.end();
+            for l in &self.layout.lines[li + 1..] {
+                match l.kind {
+                    LineKind::Blank | LineKind::Skip => continue,
+                    // The view blanks the item's marker: its text and the paragraphs
+                    // nested under it start in the same column.
+                    LineKind::Text if base > 0 && indent(l) >= base => end = l.end(),
+                    _ => break,
+                }
+            }
+            // Read like an inline title's paragraph: the item's unit is claimed by its own
+            // line, which keeps section talks out of it.
+            if end > item.end() {
+                self.inline_scopes.push((title.clone(), item.end(), end));
+            }
+        }
         // An inline title owns the rest of its paragraph, up to the next inline title.
         for (ui, unit) in self.units.iter().enumerate() {
             let mut titles: Vec<&Tok> = self.line_toks[ui]
@@ -3476,7 +3592,11 @@ fn item_title(item: &str) -> Option<(usize, usize)> {
             .map_or(item.len() - from, |m| m.start());
     let title = &item[from..end];
     let words = words::words(title).count();
-    let starts_upper = title.chars().next().is_some_and(|c| c.is_uppercase());
+    // "gRPC : une autre manière…", "eBPF in practice": a name with an inner capital counts.
+    let starts_upper = title.chars().next().is_some_and(|c| c.is_uppercase())
+        || words::words(title)
+            .next()
+            .is_some_and(|w| w.start() == 0 && w.as_str().chars().skip(1).any(char::is_uppercase));
     (starts_upper && (2..=16).contains(&words) && !title.ends_with(['.', ':', ',']))
         .then_some((from, end))
 }
@@ -3908,14 +4028,21 @@ mod tests {
         assert_eq!(labels(&f, Kind::Talk), ["De l’API aux files"]);
         assert_eq!(
             triples(&f, Relation::Presents),
-            [("Ana Ruiz", "De l’API aux files"), ("Li Wei", "De l’API aux files")]
+            [
+                ("Ana Ruiz", "De l’API aux files"),
+                ("Li Wei", "De l’API aux files")
+            ]
         );
         // A role in brackets is what they do, not an organisation.
         assert_eq!(
             triples(&f, Relation::WorksAt),
             [("Ana Ruiz", "Zylo Systems"), ("Li Wei", "Zylo Systems")]
         );
-        let talk = f.entities.iter().find(|e| e.kind == Kind::Talk).expect("talk");
+        let talk = f
+            .entities
+            .iter()
+            .find(|e| e.kind == Kind::Talk)
+            .expect("talk");
         let m = &talk.mentions[0];
         assert_eq!(&text[m.start..m.end], "De l&rsquo;API aux files");
     }
@@ -3927,7 +4054,10 @@ mod tests {
             "a.md",
         );
         assert_eq!(labels(&f, Kind::Company), ["Voyage Privé"]);
-        assert_eq!(triples(&f, Relation::WorksAt), [("Ana Ruiz", "Voyage Privé")]);
+        assert_eq!(
+            triples(&f, Relation::WorksAt),
+            [("Ana Ruiz", "Voyage Privé")]
+        );
     }
 
     #[test]
@@ -3963,6 +4093,38 @@ mod tests {
                 ("Anthony Starks", "Go for Information Displays"),
                 ("Jon Bodner", "Go Says WAT?"),
                 ("Kavya Joshi", "The Scheduler Saga"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_job_title_run_into_an_organisation_name_leaves_the_organisation() {
+        let f = facts(
+            "## Talks\n\n__gRPC: une autre manière de faire des APIs__\n\n* Speaker: Hugo Marchand / Tech Lead Qorvane\n\n__Déléguez votre recherche__\n\n* Speaker: Ana Ruiz / Senior Architect @Zylo\n",
+            "a.md",
+        );
+        assert_eq!(
+            triples(&f, Relation::Presents),
+            [
+                ("Ana Ruiz", "Déléguez votre recherche"),
+                ("Hugo Marchand", "gRPC: une autre manière de faire des APIs"),
+            ]
+        );
+        assert!(triples(&f, Relation::WorksAt).contains(&("Hugo Marchand", "Qorvane")));
+        assert!(!labels(&f, Kind::Company).iter().any(|c| c.contains("Lead")));
+    }
+
+    #[test]
+    fn paragraphs_nested_under_a_talk_item_are_its_part_of_the_text() {
+        let f = facts(
+            "# Lightning talks\n\n1. Ana Ruiz: Faster Builds for Everyone\n\n   Kubernetes jobs run the builds here.\n\n2. Li Wei: Calm Queues for Everyone\n\n   All about RabbitMQ.\n\nPostgreSQL was discussed over drinks.\n",
+            "a.md",
+        );
+        assert_eq!(
+            triples(&f, Relation::Mentions),
+            [
+                ("Calm Queues for Everyone", "RabbitMQ"),
+                ("Faster Builds for Everyone", "Kubernetes"),
             ]
         );
     }
