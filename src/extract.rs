@@ -2635,6 +2635,114 @@ impl<'a> Extractor<'a> {
             }
             u = v.max(u + 1);
         }
+        // Lines that open with their speakers: one such line could be a sentence, a run of
+        // them in a document is a programme.
+        let firsts: Vec<(usize, Speakers, usize, usize)> = (0..self.units.len())
+            .filter(|&u| !is_heading(u) && !consumed.contains(&u))
+            .filter_map(|u| self.speaker_first(u).map(|(p, s, e)| (u, p, s, e)))
+            .collect();
+        if firsts.len() >= 2 {
+            for (u, people, s, e) in firsts {
+                let title = clean_title(&self.doc.text[s..e]);
+                let line = self.layout.line_of(s);
+                self.push_speakers(
+                    &End::NewTalk(title, s, e, line),
+                    ("structure.speaker_first", 0.75),
+                    vec![(u, people)],
+                    pending,
+                );
+            }
+        }
+    }
+
+    /// "🗣 Ana Ruiz - Managing Groups of Goroutines", "Li Wei & Bo Chen (Qorp): Calm
+    /// Queues": a line that opens with its speakers, then a dash or a colon and the title.
+    /// Returns the speakers and the title's byte range.
+    fn speaker_first(&self, u: usize) -> Option<(Speakers, usize, usize)> {
+        static SEP: Lazy<Regex> =
+            Lazy::new(|| Regex::new(r"^(?:\s+[-–—|]|\s*:)\s+").expect("separator regex"));
+        static AND: Lazy<Regex> =
+            Lazy::new(|| Regex::new(r"^\s*(?:,|&|\+|\band\b|\bet\b)\s*").expect("and regex"));
+        static PAREN: Lazy<Regex> =
+            Lazy::new(|| Regex::new(r"^\s*\(([^()\n]{1,60})\)").expect("paren regex"));
+        let unit = &self.units[u];
+        if !matches!(unit.kind, LineKind::ListItem | LineKind::Text) {
+            return None;
+        }
+        let text = &self.doc.text[unit.start..unit.end()];
+        let body = text.trim_end();
+        if body.contains('\n') {
+            return None;
+        }
+        let lead = body.find(|c: char| c.is_alphanumeric())?;
+        let mut toks: Vec<usize> = self.line_toks[u]
+            .iter()
+            .copied()
+            .filter(|&k| !self.toks[k].nested)
+            .collect();
+        toks.sort_by_key(|&k| self.toks[k].start);
+        let tok_at = |at: usize| toks.iter().copied().find(|&k| self.toks[k].start == at);
+        let person =
+            |t: &Tok| t.class == Class::Person || t.class == Class::Unknown && t.person_shape;
+        let mut people: Speakers = Vec::new();
+        let mut pos = lead;
+        loop {
+            let k = tok_at(unit.start + pos).filter(|&k| person(&self.toks[k]))?;
+            pos = self.toks[k].end - unit.start;
+            let mut org = None;
+            if let Some(c) = PAREN.captures(&body[pos..]) {
+                let inner = c.get(1).expect("group");
+                let (s, e) = (
+                    unit.start + pos + inner.start(),
+                    unit.start + pos + inner.end(),
+                );
+                org = toks.iter().copied().find(|&k| {
+                    let t = &self.toks[k];
+                    t.start >= s
+                        && t.end <= e
+                        && (t.class == Class::Company || t.class == Class::Unknown && !person(t))
+                });
+                pos += c.get(0).expect("match").end();
+            }
+            people.push((k, org));
+            match AND.find(&body[pos..]) {
+                Some(m) if tok_at(unit.start + pos + m.end()).is_some() => pos += m.end(),
+                _ => break,
+            }
+        }
+        let sep = SEP.find(&body[pos..])?;
+        let from = pos + sep.end();
+        let title = body[from..].trim();
+        let first = words::words(title).next()?;
+        let opens = title
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+            || first.start() == 0 && first.as_str().chars().skip(1).any(char::is_uppercase);
+        let n = words::words(title).count();
+        // "Ana Ruiz - Staff Engineer at Qorp" describes the person, not a talk.
+        static WHERE: Lazy<Regex> =
+            Lazy::new(|| Regex::new(r"(?i)\b(?:at|chez|from|@)\s").expect("where regex"));
+        let is_bio = self.rules.role_words.contains(&fold(first.as_str()))
+            || is_job_title(title, &self.rules.role_words)
+            || WHERE.is_match(title) && n <= 6;
+        let (s, e) = (unit.start + from, unit.start + from + title.len());
+        // "Luke Kanies - Puppet Labs", "Jay Lyman - The 451 Group": where they work.
+        let only_org = toks.iter().any(|&k| {
+            let t = &self.toks[k];
+            t.start >= s
+                && t.end == e
+                && t.class != Class::Talk
+                && matches!(
+                    self.doc.text[s..t.start].trim(),
+                    "" | "The" | "the" | "La" | "Le" | "Les" | "L'"
+                )
+        }) || words::words(title)
+            .last()
+            .is_some_and(|w| self.rules.org_words.contains(&fold(w.as_str())))
+            && n <= 4;
+        (opens && (2..=20).contains(&n) && !title.ends_with('.') && !is_bio && !only_org)
+            .then_some((people, s, e))
     }
 
     /// A talk's section often holds its speaker's bio: "Avik is a data scientist; he leads
@@ -4127,6 +4235,24 @@ mod tests {
                 ("Faster Builds for Everyone", "Kubernetes"),
             ]
         );
+    }
+
+    #[test]
+    fn a_run_of_lines_that_open_with_their_speakers_is_a_programme() {
+        let text = "## March 2019 at Qorp\n\n🗣 [Ana Ruiz - Managing Groups of Workers](https://example.org/a)\n\n🗣 Li Wei & Bo Chen (Zylo Systems): Calm Queues for Everyone\n\n🗣 Zoé Martin - Staff Engineer at Qorp\n\n🗣 Tom Reyes - Puppet Labs\n";
+        let f = facts(text, "a.md");
+        assert_eq!(
+            triples(&f, Relation::Presents),
+            [
+                ("Ana Ruiz", "Managing Groups of Workers"),
+                ("Bo Chen", "Calm Queues for Everyone"),
+                ("Li Wei", "Calm Queues for Everyone"),
+            ]
+        );
+        assert!(triples(&f, Relation::WorksAt).contains(&("Bo Chen", "Zylo Systems")));
+        // One such line alone is no programme.
+        let one = facts("🗣 Ana Ruiz - Managing Groups of Workers\n", "b.md");
+        assert!(triples(&one, Relation::Presents).is_empty());
     }
 }
 
