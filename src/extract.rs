@@ -361,6 +361,12 @@ struct Heading {
     speakers: bool,
 }
 
+/// A date with its day and year: "September 18 2019", "12 mars 2024", "2024-03-12".
+static FULL_DATE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2}\b|\b\d{1,2}(?:st|nd|rd|th|er)?\s+(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|january|february|march|april|may|june|july|august|september|october|november|december)\s+(?:19|20)\d{2}\b|\b(?:19|20)\d{2}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/(?:19|20)\d{2}\b")
+        .expect("date regex")
+});
+
 /// An agenda time before a title: "18:30 - ", "19h00 à 19h20 : ", "9.00-9.45 | ".
 static LEADING_TIME: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^\d{1,2}\s*[:hH.]\s*\d{0,2}\s*(?:(?:[-–—]|à|to|until)\s*\d{1,2}\s*[:hH.]\s*\d{0,2}\s*)?(?:[-–—:|,]\s*)?")
@@ -1173,6 +1179,10 @@ impl<'a> Extractor<'a> {
         if count < 2 {
             return false;
         }
+        // "Managing Groups", "Scaling Teams": a title's gerund, unless a known first name.
+        if names[0].len() >= 6 && names[0].ends_with("ing") && !self.is_first_name(names[0]) {
+            return false;
+        }
         names[..count].iter().all(|p| {
             let f = fold(p);
             Self::is_name_word(p)
@@ -1841,7 +1851,27 @@ impl<'a> Extractor<'a> {
                     ) && talk_word.is_match(&title)
                         && words::words(&title).count() <= 5
             };
+            // "September 18 2019 - Qorp", "12 mars 2024 chez Zylo": a meetup's date and
+            // host, not a talk.
+            let date_and_host = FULL_DATE.find(&h.text).is_some_and(|m| {
+                let rest = format!("{} {}", &h.text[..m.start()], &h.text[m.end()..]);
+                let named: Vec<String> = self.line_toks[li]
+                    .iter()
+                    .map(|&k| &self.toks[k])
+                    .filter(|t| !matches!(t.class, Class::Person | Class::Talk))
+                    .flat_map(|t| words::words(&t.label).map(|w| fold(w.as_str())))
+                    .collect();
+                let rest: Vec<String> = words::words(&rest)
+                    .map(|w| fold(w.as_str()))
+                    .filter(|w| !matches!(w.as_str(), "at" | "chez" | "a" | "au" | "hosted" | "by"))
+                    .collect();
+                rest.len() <= 4
+                    && rest
+                        .iter()
+                        .all(|w| named.contains(w) || self.rules.places.contains(w))
+            });
             if !is_section
+                && !date_and_host
                 && !described
                 && !only_event_or_person
                 && !has_event
@@ -2182,6 +2212,22 @@ impl<'a> Extractor<'a> {
         }
         self.speaker_lines(headings, &mut pending);
         self.bio_affiliations(headings, &mut pending);
+        // A name inside a title the structure found ("Ana Ruiz - Managing Groups of
+        // Workers") is what the talk is about, not where its speaker works.
+        let titles: Vec<(usize, usize)> = pending
+            .iter()
+            .filter_map(|p| match &p.2 {
+                End::NewTalk(_, s, e, _) if p.3 == "structure.speaker_first" => Some((*s, *e)),
+                _ => None,
+            })
+            .collect();
+        pending.retain(|p| match (&p.1, &p.2) {
+            (Relation::WorksAt, End::Tok(o)) => {
+                let t = &self.toks[*o];
+                !titles.iter().any(|&(s, e)| t.start >= s && t.end <= e)
+            }
+            _ => true,
+        });
         // Promotions: an unknown run in a typed position becomes that type.
         let promotable = |k: usize, kind: Kind, this: &Self| -> bool {
             let t = &this.toks[k];
@@ -2964,6 +3010,56 @@ impl<'a> Extractor<'a> {
 
     // ---- assembling facts -------------------------------------------------------------
 
+    /// A page of past meetups, one dated heading each ("### September 18 2019 - Qorp",
+    /// "## Soirée du 12 mars 2024") with its talks under it: each heading names an edition,
+    /// the event its talks belong to. One dated heading alone is the post's own date.
+    fn dated_heading_events(&mut self, headings: &[Heading]) {
+        let talk_starts: Vec<usize> = self.talks.values().map(|s| s.start).collect();
+        let mut found: Vec<(usize, usize, usize, String)> = Vec::new();
+        for (i, h) in headings.iter().enumerate() {
+            let is_talk = h.talk.as_ref().is_some_and(|t| self.talks.contains_key(t));
+            let has_event = self.line_toks[h.unit]
+                .iter()
+                .any(|&k| self.toks[k].class == Class::Event);
+            if is_talk || has_event || h.speakers || !FULL_DATE.is_match(&h.text) {
+                continue;
+            }
+            // Its part runs to the next heading of its level or above.
+            let end = headings[i + 1..]
+                .iter()
+                .find(|n| n.level <= h.level)
+                .map_or(self.doc.text.len(), |n| n.start);
+            if !talk_starts.iter().any(|&s| s >= h.end && s < end) {
+                continue;
+            }
+            let raw = &self.doc.text[h.start..h.end];
+            let keep = |c: char| c.is_alphanumeric() || matches!(c, ')' | '\'' | '’');
+            let (Some(a), Some((b, c))) =
+                (raw.find(keep), raw.char_indices().rfind(|&(_, c)| keep(c)))
+            else {
+                continue;
+            };
+            let b = b + c.len_utf8();
+            let line = self.layout.lines[h.line_index].number;
+            found.push((h.start + a, h.start + b, line, collapse_ws(&raw[a..b])));
+        }
+        if found.len() < 2 {
+            return;
+        }
+        for (start, end, line, label) in found {
+            self.toks.push(Tok {
+                class: Class::Event,
+                start,
+                end,
+                line,
+                label,
+                aliases: Vec::new(),
+                person_shape: false,
+                nested: false,
+            });
+        }
+    }
+
     /// One organisation or project written with and without its spaces or hyphens
     /// ("Voyage Privé" and "VoyagePrivé" in one post) is one entity, named by its spaced
     /// form; the other spelling stays as its alias.
@@ -3192,6 +3288,7 @@ impl<'a> Extractor<'a> {
             self.talk_titles.push((t.label.clone(), t.start, t.end));
         }
         self.join_spellings();
+        self.dated_heading_events(headings);
         // Entities.
         let mut ents: BTreeMap<(Kind, String), EntityFact> = BTreeMap::new();
         for t in &self.toks {
@@ -4253,6 +4350,30 @@ mod tests {
         // One such line alone is no programme.
         let one = facts("🗣 Ana Ruiz - Managing Groups of Workers\n", "b.md");
         assert!(triples(&one, Relation::Presents).is_empty());
+    }
+
+    #[test]
+    fn each_dated_heading_of_a_page_of_meetups_is_the_event_of_its_talks() {
+        let text = "## Past meetups\n\n### September 18 2019 - Qorp\n\n🗣 Ana Ruiz - Managing Groups of Workers\n\n🗣 Li Wei - Calm Queues for Everyone\n\n### July 17 2019 - Zylo\n\n🗣 Bo Chen - Faster Builds for Everyone\n";
+        let f = facts(text, "a.md");
+        assert_eq!(
+            triples(&f, Relation::PartOf),
+            [
+                ("Calm Queues for Everyone", "September 18 2019 - Qorp"),
+                ("Faster Builds for Everyone", "July 17 2019 - Zylo"),
+                ("Managing Groups of Workers", "September 18 2019 - Qorp"),
+            ]
+        );
+        // A title's gerund is no person, and the title names nobody's employer.
+        assert_eq!(labels(&f, Kind::Person), ["Ana Ruiz", "Bo Chen", "Li Wei"]);
+        assert!(triples(&f, Relation::WorksAt).is_empty());
+        let ev = f
+            .entities
+            .iter()
+            .find(|e| e.label == "July 17 2019 - Zylo")
+            .expect("event");
+        let m = &ev.mentions[0];
+        assert_eq!(&text[m.start..m.end], "July 17 2019 - Zylo");
     }
 }
 
