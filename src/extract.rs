@@ -2681,6 +2681,67 @@ impl<'a> Extractor<'a> {
             }
             u = v.max(u + 1);
         }
+        // "**Pipelines de données** (Romain Clement)", "*Calm Queues* - Li Wei, Qorp": a
+        // paragraph that opens with an emphasised title and then only names its speakers.
+        for u in 0..self.units.len() {
+            let unit = &self.units[u];
+            if is_heading(u)
+                || consumed.contains(&u)
+                || !matches!(unit.kind, LineKind::Text | LineKind::ListItem)
+            {
+                continue;
+            }
+            let text = &self.doc.text[unit.start..unit.end()];
+            let Some(lead) = text.find(|c: char| c.is_alphanumeric()) else {
+                continue;
+            };
+            let Some(&(es, ee)) = self
+                .layout
+                .emphasis
+                .iter()
+                .find(|&&(es, _)| es == unit.start + lead)
+            else {
+                continue;
+            };
+            if ee >= unit.end() {
+                continue;
+            }
+            let rest = self.doc.text[ee..unit.end()].trim();
+            if rest.is_empty() || rest.contains('\n') || words::words(rest).count() > 12 {
+                continue;
+            }
+            // "**Ana Ruiz** (Qorp)" names a person, not a title.
+            let names_person = self.line_toks[u].iter().any(|&k| {
+                let t = &self.toks[k];
+                t.start <= es + 1
+                    && t.end + 1 >= ee
+                    && (t.class == Class::Person || t.class == Class::Unknown && t.person_shape)
+            });
+            if names_person {
+                continue;
+            }
+            let Some(people) = self.speaker_line(u, ee) else {
+                continue;
+            };
+            let title = clean_title(&self.doc.text[es..ee]);
+            let n = words::words(&title).count();
+            let opens = title
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                || words::words(&title)
+                    .next()
+                    .is_some_and(|w| w.as_str().chars().skip(1).any(char::is_uppercase));
+            if opens && (2..=20).contains(&n) && !title.ends_with(['.', ':']) {
+                let line = self.layout.line_of(es);
+                self.push_speakers(
+                    &End::NewTalk(title, es, ee, line),
+                    ("structure.emphasised_title", 0.75),
+                    vec![(u, people)],
+                    pending,
+                );
+            }
+        }
         // Lines that open with their speakers: one such line could be a sentence, a run of
         // them in a document is a programme.
         let firsts: Vec<(usize, Speakers, usize, usize)> = (0..self.units.len())
@@ -3234,8 +3295,47 @@ impl<'a> Extractor<'a> {
         }
         // A talk given by a list item owns the paragraphs nested under the item: notes
         // written as "1. Ana Ruiz: Title" then indented paragraphs about it.
+        let mut starts: Vec<usize> = self.agenda.iter().map(|(s, _)| *s).collect();
+        starts.sort_unstable();
         for (s, title) in &self.agenda {
             let li = self.layout.line_of(*s) - 1;
+            // "**Title** (Ana Ruiz)" then paragraphs about it: they run to the next such
+            // title, the next heading or a line that ends a talk's part.
+            if self
+                .layout
+                .lines
+                .get(li)
+                .is_some_and(|l| l.kind == LineKind::Text)
+                && self.layout.emphasis.iter().any(|&(es, _)| es == *s)
+            {
+                let next = starts[starts.partition_point(|&x| x <= *s)..]
+                    .first()
+                    .copied()
+                    .unwrap_or(self.doc.text.len());
+                let from = self.layout.lines[li].end();
+                let mut end = from;
+                for l in &self.layout.lines[li + 1..] {
+                    if l.start >= next
+                        || matches!(l.kind, LineKind::Heading(_))
+                        || scope_break.is_match(l.trimmed())
+                        || self.cues.label_line.is_some_and(|r| {
+                            r.is_match(
+                                l.trimmed()
+                                    .trim_start_matches(|c: char| !c.is_alphanumeric()),
+                            )
+                        })
+                    {
+                        break;
+                    }
+                    if l.kind == LineKind::Text || l.kind == LineKind::ListItem {
+                        end = l.end();
+                    }
+                }
+                if end > from {
+                    self.inline_scopes.push((title.clone(), from, end));
+                }
+                continue;
+            }
             let Some(item) = self
                 .layout
                 .lines
@@ -4374,6 +4474,24 @@ mod tests {
             .expect("event");
         let m = &ev.mentions[0];
         assert_eq!(&text[m.start..m.end], "July 17 2019 - Zylo");
+    }
+
+    #[test]
+    fn an_emphasised_title_then_its_speaker_owns_the_paragraphs_below() {
+        let text = "## Résumé\n\n**Pipelines de données sans douleur** (Romain Duval)\n\nNous verrons Airflow et Dagster.\n\n**Ana Ruiz** (Qorp)\n\n**Construire des cours avec Jupyter** (Li Wei)\n\nAvec JupyterHub.\n\n📍 Lieu : locaux de Kubernetes Labs\n";
+        let f = facts(text, "a.md");
+        assert_eq!(
+            triples(&f, Relation::Presents),
+            [
+                ("Li Wei", "Construire des cours avec Jupyter"),
+                ("Romain Duval", "Pipelines de données sans douleur"),
+            ]
+        );
+        let mentions = triples(&f, Relation::Mentions);
+        assert!(mentions.contains(&("Pipelines de données sans douleur", "Apache Airflow")));
+        assert!(mentions.contains(&("Construire des cours avec Jupyter", "JupyterHub")));
+        // The venue line ends the last talk's part.
+        assert!(!mentions.iter().any(|(_, m)| m.contains("Kubernetes")));
     }
 }
 
