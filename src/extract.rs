@@ -375,7 +375,7 @@ static LEADING_TIME: Lazy<Regex> = Lazy::new(|| {
 
 /// A line that starts by saying it names speakers.
 static SPEAKER_LABEL: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)^\s*(?:(?:talk|conférence|session|atelier|workshop|keynote)\s+(?:animée?|présentée?|donnée?|given|presented|hosted|led)\s+(?:par|by)|par|by|with|avec|présentée?\s+par|presented\s+by|speakers?|intervenante?s?|intervenant\(e\)s?|orat(?:eur|rice)s?)\b\s*:?")
+    Regex::new(r"(?i)^\s*(?:(?:talk|conférence|session|atelier|workshop|keynote)\s+(?:animée?|présentée?|donnée?|given|presented|hosted|led)\s+(?:par|by)|par|by|with|avec|présentée?\s+par|(?:presented|shared|given|delivered|told)\s+by|speakers?|intervenante?s?|intervenant\(e\)s?|orat(?:eur|rice)s?)\b\s*:?")
         .expect("speaker label regex")
 });
 
@@ -2528,7 +2528,7 @@ impl<'a> Extractor<'a> {
                 | "moderator" | "moderated" | "moderateur" | "moderatrice" | "host" | "hosted"
                 | "animateur" | "animatrice" | "anime" | "animee" | "panelists" | "panelistes"
                 | "talk" | "conference" | "session" | "keynote" | "atelier" | "workshop"
-                | "donne" | "donnee" | "given" | "led" => {}
+                | "donne" | "donnee" | "given" | "led" | "shared" | "delivered" => {}
                 "from" | "at" | "of" | "de" | "d" | "du" | "chez" | "for" | "pour" => ties = true,
                 _ if self.rules.honorifics.contains(&f)
                     || self.rules.role_words.contains(&f)
@@ -4492,6 +4492,18 @@ mod tests {
         assert!(mentions.contains(&("Construire des cours avec Jupyter", "JupyterHub")));
         // The venue line ends the last talk's part.
         assert!(!mentions.iter().any(|(_, m)| m.contains("Kubernetes")));
+    }
+
+    #[test]
+    fn a_quoted_shared_by_line_names_the_speaker_of_the_heading_above() {
+        let f = facts(
+            "## Qorvane - From MVP to Market Fit\n\n> Shared by: Jeremy Hon\n\nJeremy leads the engineering team.\n",
+            "a.md",
+        );
+        assert_eq!(
+            triples(&f, Relation::Presents),
+            [("Jeremy Hon", "Qorvane - From MVP to Market Fit")]
+        );
     }
 }
 
