@@ -2742,6 +2742,7 @@ impl<'a> Extractor<'a> {
                 );
             }
         }
+        self.table_programme(pending);
         // Lines that open with their speakers: one such line could be a sentence, a run of
         // them in a document is a programme.
         let firsts: Vec<(usize, Speakers, usize, usize)> = (0..self.units.len())
@@ -2759,6 +2760,192 @@ impl<'a> Extractor<'a> {
                     pending,
                 );
             }
+        }
+    }
+
+    /// A table whose header names its columns ("Talk Title | Speaker | Company",
+    /// "Sujet | Intervenant"): each row below is a talk, its speakers and their organisation.
+    fn table_programme<'r>(&self, pending: &mut Vec<Pending<'r>>) {
+        #[derive(PartialEq)]
+        enum Col {
+            Title,
+            Speaker,
+            Org,
+            Other,
+        }
+        let column = |cell: &str| -> Col {
+            let words: Vec<String> = words::words(cell).map(|w| fold(w.as_str())).collect();
+            let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+            if words.is_empty() || words.len() > 3 {
+                Col::Other
+            } else if has(&[
+                "speaker",
+                "speakers",
+                "intervenant",
+                "intervenants",
+                "intervenante",
+                "intervenantes",
+                "orateur",
+                "oratrice",
+                "orateurs",
+                "presenter",
+                "presenters",
+                "presentateur",
+                "who",
+                "qui",
+                "conferencier",
+                "conferenciere",
+                "auteur",
+                "author",
+            ]) {
+                Col::Speaker
+            } else if has(&[
+                "title",
+                "titre",
+                "sujet",
+                "subject",
+                "topic",
+                "talk",
+                "talks",
+                "session",
+                "conference",
+                "presentation",
+            ]) {
+                Col::Title
+            } else if has(&[
+                "company",
+                "entreprise",
+                "societe",
+                "organisation",
+                "organization",
+                "affiliation",
+                "employer",
+                "org",
+            ]) {
+                Col::Org
+            } else {
+                Col::Other
+            }
+        };
+        // A row's cells as byte ranges of the document.
+        let cells = |line: &read::Line| -> Vec<(usize, usize)> {
+            let text = &self.doc.text[line.start..line.end()];
+            let text = text.trim_end_matches(['\n', '\r']);
+            let mut out = Vec::new();
+            let mut from = 0;
+            for (i, c) in text.char_indices() {
+                if c == '|' {
+                    out.push((line.start + from, line.start + i));
+                    from = i + 1;
+                }
+            }
+            out.push((line.start + from, line.start + text.len()));
+            // A leading or trailing pipe leaves an empty cell at an end.
+            let blank = |&(s, e): &(usize, usize)| self.doc.text[s..e].trim().is_empty();
+            if out.first().is_some_and(blank) {
+                out.remove(0);
+            }
+            if out.last().is_some_and(blank) {
+                out.pop();
+            }
+            out
+        };
+        let person =
+            |t: &Tok| t.class == Class::Person || t.class == Class::Unknown && t.person_shape;
+        let lines = &self.layout.lines;
+        let has_pipe = |l: &read::Line| self.doc.text[l.start..l.end()].contains('|');
+        // Tokens by start, to find a cell's without scanning them all.
+        let mut by_start: Vec<(usize, usize)> = Vec::new();
+        let mut li = 0;
+        while li < lines.len() {
+            if !has_pipe(&lines[li]) {
+                li += 1;
+                continue;
+            }
+            let head: Vec<Col> = cells(&lines[li])
+                .iter()
+                .map(|&(s, e)| column(&self.doc.text[s..e]))
+                .collect();
+            let (Some(ti), Some(si)) = (
+                head.iter().position(|c| *c == Col::Title),
+                head.iter().position(|c| *c == Col::Speaker),
+            ) else {
+                li += 1;
+                continue;
+            };
+            if by_start.is_empty() {
+                by_start = (0..self.toks.len())
+                    .filter(|&k| !self.toks[k].nested)
+                    .map(|k| (self.toks[k].start, k))
+                    .collect();
+                by_start.sort_unstable();
+            }
+            let in_cell = |(s, e): (usize, usize)| -> Vec<usize> {
+                let from = by_start.partition_point(|&(st, _)| st < s);
+                by_start[from..]
+                    .iter()
+                    .take_while(|&&(st, _)| st < e)
+                    .map(|&(_, k)| k)
+                    .filter(|&k| self.toks[k].end <= e)
+                    .collect()
+            };
+            let oi = head.iter().position(|c| *c == Col::Org);
+            let mut v = li + 1;
+            // The delimiter row is blanked by the reader.
+            while v < lines.len()
+                && (lines[v].kind == LineKind::Blank && v == li + 1 || has_pipe(&lines[v]))
+            {
+                let line = &lines[v];
+                v += 1;
+                let row = cells(line);
+                if row.len() != head.len() {
+                    continue;
+                }
+                let (ts, te) = trim_span(&self.doc.text, row[ti].0, row[ti].1);
+                let title = clean_title(&self.doc.text[ts..te]);
+                if title.is_empty() || words::words(&title).count() > 25 {
+                    continue;
+                }
+                let org = oi.and_then(|oi| {
+                    in_cell(row[oi])
+                        .into_iter()
+                        .find(|&k| matches!(self.toks[k].class, Class::Company | Class::Unknown))
+                });
+                let people: Vec<usize> = in_cell(row[si])
+                    .into_iter()
+                    .filter(|&k| person(&self.toks[k]))
+                    .collect();
+                if people.is_empty() {
+                    continue;
+                }
+                let (es, ee) = trim_span(&self.doc.text, line.start, line.end());
+                let talk = End::NewTalk(title, ts, te, line.number);
+                for p in people {
+                    pending.push((
+                        End::Tok(p),
+                        Relation::Presents,
+                        talk.clone(),
+                        "structure.table_columns",
+                        0.8,
+                        es,
+                        ee,
+                        line.number,
+                    ));
+                    if let Some(o) = org {
+                        pending.push((
+                            End::Tok(p),
+                            Relation::WorksAt,
+                            End::Tok(o),
+                            "structure.table_columns",
+                            0.8,
+                            es,
+                            ee,
+                            line.number,
+                        ));
+                    }
+                }
+            }
+            li = v.max(li + 1);
         }
     }
 
@@ -4503,6 +4690,25 @@ mod tests {
         assert_eq!(
             triples(&f, Relation::Presents),
             [("Jeremy Hon", "Qorvane - From MVP to Market Fit")]
+        );
+    }
+
+    #[test]
+    fn a_table_whose_header_names_its_columns_gives_talks_speakers_and_employers() {
+        let f = facts(
+            "## Day one\n\nTalk Title | Speaker | Company | Notes\n---- | --- | --- | ---\nAccessibility and Forms | [Felipe de Albuquerque](https://x.com/f) | Qorvane | great\nKnitting for Coders | Mariko Kosakawa | | fun\n\n| Mois | Lieu |\n|---|---|\n| Ana Ruiz | Zylo Systems |\n",
+            "a.md",
+        );
+        assert_eq!(
+            triples(&f, Relation::Presents),
+            [
+                ("Felipe de Albuquerque", "Accessibility and Forms"),
+                ("Mariko Kosakawa", "Knitting for Coders"),
+            ]
+        );
+        assert_eq!(
+            triples(&f, Relation::WorksAt),
+            [("Felipe de Albuquerque", "Qorvane")]
         );
     }
 }
