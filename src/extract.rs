@@ -2248,6 +2248,8 @@ impl<'a> Extractor<'a> {
                         && !this.rules.places.contains(&f)
                         && !this.rules.role_words.contains(&f)
                         && !is_job_title(&t.label, &this.rules.role_words)
+                        // "Ana Ruiz (@AnaRuiz)": a person's handle, not where they work.
+                        && !this.doc.text[..t.start].trim_end().ends_with("(@")
                         // "at Ferncastle Grocers" has a name's shape; a known first name
                         // ("at Jane Smith") does not make an organisation.
                         && !(t.person_shape && this.is_first_name(&first))
@@ -4710,6 +4712,19 @@ mod tests {
             triples(&f, Relation::WorksAt),
             [("Felipe de Albuquerque", "Qorvane")]
         );
+    }
+
+    #[test]
+    fn a_handle_in_brackets_after_a_person_is_no_employer_and_no_obstacle() {
+        let f = facts(
+            "Éamonn Corrigan (@EamonnCorrigan), ingénieur logiciel chez Qorvane nous a parlé de Kafka.\n",
+            "a.md",
+        );
+        assert_eq!(
+            triples(&f, Relation::WorksAt),
+            [("Éamonn Corrigan", "Qorvane")]
+        );
+        assert!(!labels(&f, Kind::Company).contains(&"EamonnCorrigan"));
     }
 }
 
