@@ -16,11 +16,21 @@ pub enum Exit {
     NoMatch,
     /// Ran fine but a score is below the minimum asked for (exit 1, like score.py).
     BelowThreshold,
+    /// Wrote its output, but some inputs could not be read and were left out (exit 3).
+    Partial,
 }
+
+/// The exit codes, for `--help` (the README lists the same).
+const EXIT_CODES: &str = "Exit status:
+  0  success
+  1  no result (query, neighbors, path, show, explain), or a score below its minimum (eval)
+  2  error: nothing was written
+  3  partial: the output was written, but some inputs could not be read and were left out
+     (each is named on stderr)";
 
 /// talkgraph: turn tech write-ups into a knowledge graph and ask it questions.
 #[derive(Debug, Parser)]
-#[command(name = "talkgraph", version, about, long_about = None)]
+#[command(name = "talkgraph", version, about, long_about = None, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -239,7 +249,7 @@ fn extract(
         return Err(Error::Usage("--jobs needs at least 1".into()));
     }
     let mut bar = crate::progress::Bar::new(err_is_terminal);
-    let corpus = crate::pipeline::extract_corpus(
+    let mut corpus = crate::pipeline::extract_corpus(
         rules,
         &args.inputs,
         crate::pipeline::Options {
@@ -252,6 +262,13 @@ fn extract(
     bar.finish(err);
     for w in &corpus.warnings {
         let _ = writeln!(err, "talkgraph: warning: {}", w.0);
+    }
+    if corpus.status.is_empty() && !corpus.failures.is_empty() {
+        // Nothing could be read: an empty graph written over the output would lose it.
+        return Err(corpus.failures.swap_remove(0).error);
+    }
+    for f in &corpus.failures {
+        let _ = writeln!(err, "talkgraph: warning: {}: skipped", f.error);
     }
     let graph = match base.take() {
         None => corpus.graph,
@@ -267,7 +284,7 @@ fn extract(
             let mut removed = 0;
             if args.prune {
                 for (s, _) in base.sources() {
-                    if !corpus.status.contains_key(s) {
+                    if !corpus.status.contains_key(s) && !corpus.failed_under(s) {
                         gone.insert(s.to_string());
                         removed += 1;
                     }
@@ -294,7 +311,17 @@ fn extract(
         jobs,
         output.as_deref(),
         out,
-    )
+    )?;
+    if corpus.failures.is_empty() {
+        return Ok(Exit::Ok);
+    }
+    let _ = writeln!(
+        err,
+        "talkgraph: partial run: {} of {} inputs could not be read and were left out (exit 3); fix or remove them and run again",
+        corpus.failures.len(),
+        corpus.failures.len() + corpus.status.len()
+    );
+    Ok(Exit::Partial)
 }
 
 fn write_graph(

@@ -6,13 +6,13 @@
 
 use crate::error::{Error, Result};
 use crate::graph::KnowledgeGraph;
-use crate::read::{self, Warning};
+use crate::read::{self, Failure, Warning};
 use crate::rules::Rules;
 use crate::{extract, resolve};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 /// Reads one input (`-` is stdin) into bytes, with the name used for it in output.
@@ -112,8 +112,23 @@ pub struct Corpus {
     pub graph: KnowledgeGraph,
     /// What happened to each document, by source name.
     pub status: BTreeMap<String, Status>,
-    /// In input order.
+    /// Folder walking's first, then each document's, in input order.
     pub warnings: Vec<Warning>,
+    /// Inputs that could not be read, in input order: the graph is made without them.
+    pub failures: Vec<Failure>,
+}
+
+impl Corpus {
+    /// Whether a source of an older graph lies where reading failed, so that `--prune`
+    /// must keep it: its file may well be there still.
+    pub fn failed_under(&self, source: &str) -> bool {
+        self.failures.iter().any(|f| {
+            source == f.source
+                || source
+                    .strip_prefix(f.source.as_str())
+                    .is_some_and(|rest| rest.starts_with('/') || f.source.ends_with('/'))
+        })
+    }
 }
 
 /// One document's result, sent from a worker to the merging thread.
@@ -161,17 +176,24 @@ pub fn extract_corpus(
     options: Options<'_>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Corpus> {
-    let paths = read::discover(inputs)?;
+    let found = read::discover(inputs)?;
+    let paths = found.paths;
     let total = paths.len();
-    let mut corpus = Corpus::default();
+    let mut corpus = Corpus {
+        warnings: found.warnings,
+        failures: found.failures,
+        ..Corpus::default()
+    };
     let mut warnings: Vec<(usize, Vec<Warning>)> = Vec::new();
-    let mut first_error: Option<(usize, Error)> = None;
+    let mut failures: Vec<(usize, Failure)> = Vec::new();
     let mut state = Progress {
         done: 0,
         total,
         bytes: 0,
     };
-    let mut sink = |i: usize, r: Result<Done>| -> bool {
+    // A document that cannot be read is left out and the others still make the graph;
+    // the caller says the run was partial.
+    let mut sink = |i: usize, r: Result<Done>| {
         match r {
             Ok(d) => {
                 if let Some(g) = &d.graph {
@@ -181,38 +203,34 @@ pub fn extract_corpus(
                 if !d.warnings.is_empty() {
                     warnings.push((i, d.warnings));
                 }
-                state.done += 1;
                 state.bytes += d.bytes;
-                progress(state);
-                true
             }
-            Err(e) => {
-                // Report the error of the first failing input, whatever the timing.
-                if first_error.as_ref().is_none_or(|(j, _)| i < *j) {
-                    first_error = Some((i, e));
-                }
-                false
-            }
+            Err(error) => failures.push((
+                i,
+                Failure {
+                    source: source_name(&paths[i]),
+                    error,
+                },
+            )),
         }
+        state.done += 1;
+        progress(state);
     };
     let jobs = options.jobs.clamp(1, total.max(1));
     if jobs == 1 {
         for (i, p) in paths.iter().enumerate() {
-            if !sink(i, process(rules, p, options)) {
-                break;
-            }
+            sink(i, process(rules, p, options));
         }
     } else {
         let next = AtomicUsize::new(0);
-        let stop = AtomicBool::new(false);
         // A few documents in flight per worker: enough to keep them busy, never the corpus.
         let (tx, rx) = mpsc::sync_channel::<(usize, Result<Done>)>(jobs * 2);
         std::thread::scope(|scope| {
             for _ in 0..jobs {
                 let tx = tx.clone();
-                let (next, stop, paths) = (&next, &stop, &paths);
+                let (next, paths) = (&next, &paths);
                 scope.spawn(move || {
-                    while !stop.load(Ordering::Relaxed) {
+                    loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(p) = paths.get(i) else { break };
                         if tx.send((i, process(rules, p, options))).is_err() {
@@ -223,22 +241,23 @@ pub fn extract_corpus(
             }
             drop(tx);
             for (i, r) in rx {
-                if !sink(i, r) {
-                    stop.store(true, Ordering::Relaxed);
-                }
+                sink(i, r);
             }
         });
     }
-    if let Some((_, e)) = first_error {
-        return Err(e);
-    }
     corpus.graph.compact();
     warnings.sort_by_key(|(i, _)| *i);
-    corpus.warnings = warnings.into_iter().flat_map(|(_, w)| w).collect();
+    corpus
+        .warnings
+        .extend(warnings.into_iter().flat_map(|(_, w)| w));
+    failures.sort_by_key(|(i, _)| *i);
+    corpus.failures.extend(failures.into_iter().map(|(_, f)| f));
     Ok(corpus)
 }
 
-/// Extracts every document named by `inputs` into one graph, on one thread.
+/// Extracts every document named by `inputs` into one graph, on one thread. Unlike
+/// `extract`, an input that cannot be read is an error: a question is answered from the
+/// whole corpus or not at all.
 pub fn extract_paths(
     rules: &Rules,
     inputs: &[PathBuf],
@@ -254,6 +273,9 @@ pub fn extract_paths(
         },
         &mut |_| {},
     )?;
+    if let Some(f) = corpus.failures.into_iter().next() {
+        return Err(f.error);
+    }
     warnings.extend(corpus.warnings);
     Ok(corpus.graph)
 }

@@ -1,0 +1,156 @@
+//! Bad input never breaks a run or loses a graph: folders with loops, dangling links and
+//! pipes, unreadable files, unsafe writes, huge inputs, damaged graph JSON, hostile labels.
+
+use crate::util::{TempDir, run, stderr, stdout};
+use std::path::Path;
+
+fn write(path: &Path, text: &str) {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+fn sources(json: &[u8]) -> Vec<String> {
+    let g: serde_json::Value = serde_json::from_slice(json).expect("a graph JSON");
+    g["graph"]["sources"]
+        .as_array()
+        .expect("sources")
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().expect("UTF-8 temp path")
+}
+
+const ONE: &str = "Meetup Cloud Lyon\n\nAïcha Benali de chez Quillbyte a présenté Kafka.\n";
+const TWO: &str = "Kim Schlesinger from DigitalOcean presented Kubernetes.\n";
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo").arg(path).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", path.display());
+}
+
+/// A file every read of which fails, even for root (who reads a mode-000 file anyway):
+/// offset 0 of a process's memory is never mapped.
+#[cfg(target_os = "linux")]
+fn unreadable(path: &Path) {
+    std::os::unix::fs::symlink("/proc/self/mem", path).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn folder_walk_reads_each_file_once_and_skips_loops_links_pipes_and_tooling() {
+    use std::os::unix::fs::symlink;
+    let dir = TempDir::new("bad-walk");
+    let c = dir.path().join("c");
+    write(&c.join("a.md"), ONE);
+    write(&c.join("sub/b.txt"), TWO);
+    write(&c.join(".git/x.md"), ONE);
+    write(&c.join("node_modules/pkg/y.md"), ONE);
+    symlink("..", c.join("sub/loop")).unwrap();
+    symlink("sub", c.join("z-link")).unwrap();
+    symlink("user@host.1234", c.join(".#post.md")).unwrap();
+    mkfifo(&c.join("fifo.md"));
+    let o = run(&["extract", p(&c)], None);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let c = p(&c);
+    assert_eq!(
+        sources(&o.stdout),
+        [format!("{c}/a.md"), format!("{c}/sub/b.txt")]
+    );
+    for want in [
+        format!("{c}/.#post.md: skipped: a symbolic link to nothing"),
+        format!("{c}/fifo.md: skipped: not a regular file"),
+        format!("{c}/sub/loop: skipped: a symbolic link back to {c} (a loop)"),
+        format!("{c}/z-link/b.txt: the same file as {c}/sub/b.txt: read once"),
+    ] {
+        assert!(err.contains(&want), "no `{want}` in:\n{err}");
+    }
+}
+
+#[test]
+fn the_same_file_named_twice_is_read_once() {
+    let dir = TempDir::new("bad-twice");
+    let a = dir.path().join("a.md");
+    write(&a, ONE);
+    let again = format!("{}/./a.md", p(dir.path()));
+    let o = run(&["extract", p(&a), &again], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(sources(&o.stdout), [p(&a)]);
+    assert!(stderr(&o).contains("the same file as"), "{}", stderr(&o));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unreadable_file_is_skipped_and_the_run_exits_3() {
+    let dir = TempDir::new("bad-unreadable");
+    let c = dir.path().join("c");
+    write(&c.join("a.md"), ONE);
+    write(&c.join("c.txt"), TWO);
+    unreadable(&c.join("b.md"));
+    let out = dir.path().join("g.json");
+    for jobs in ["1", "2"] {
+        let o = run(&["extract", p(&c), "-o", p(&out), "--jobs", jobs], None);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(3), "{err}");
+        assert!(
+            err.contains(&format!("warning: {}/b.md: ", p(&c))),
+            "the bad file is named: {err}"
+        );
+        assert!(
+            err.contains("partial run: 1 of 3 inputs could not be read"),
+            "{err}"
+        );
+        let c = p(&c);
+        assert_eq!(
+            sources(&std::fs::read(&out).unwrap()),
+            [format!("{c}/a.md"), format!("{c}/c.txt")]
+        );
+    }
+    // Alone, it makes no graph at all: an error, and nothing is written.
+    std::fs::remove_file(&out).unwrap();
+    let o = run(&["extract", p(&c.join("b.md")), "-o", p(&out)], None);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with(&format!("talkgraph: {}/b.md: ", p(&c))));
+    assert!(!out.exists());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn prune_keeps_the_documents_it_could_not_read() {
+    let dir = TempDir::new("bad-prune");
+    let c = dir.path().join("c");
+    write(&c.join("a.md"), ONE);
+    write(&c.join("b.md"), TWO);
+    let g = dir.path().join("g.json");
+    let o = run(&["extract", p(&c), "--into", p(&g)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::remove_file(c.join("b.md")).unwrap();
+    unreadable(&c.join("b.md"));
+    let o = run(&["extract", p(&c), "--into", p(&g), "--prune"], None);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let c = p(&c);
+    assert_eq!(
+        sources(&std::fs::read(&g).unwrap()),
+        [format!("{c}/a.md"), format!("{c}/b.md")]
+    );
+}
+
+#[test]
+fn help_documents_every_exit_code() {
+    let o = run(&["--help"], None);
+    let help = stdout(&o);
+    for code in [
+        "  0  success",
+        "  1  no result",
+        "  2  error",
+        "  3  partial",
+    ] {
+        assert!(help.contains(code), "no `{code}` in --help:\n{help}");
+    }
+}
