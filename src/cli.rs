@@ -256,6 +256,7 @@ fn extract(
             jobs,
             known: known.as_ref(),
             format: args.input_format,
+            output: output.as_deref(),
         },
         &mut |p| bar.update(p, err),
     )?;
@@ -340,6 +341,7 @@ fn write_graph(
 fn merge(args: &MergeArgs, out: &mut dyn Write) -> Result<Exit> {
     let (format, output) =
         crate::export::cli::choose_format(args.out.format, args.out.output.clone())?;
+    crate::export::cli::refuse_overwriting_inputs(output.as_deref(), &args.graphs)?;
     let mut graph = KnowledgeGraph::new();
     for path in &args.graphs {
         // One part in memory at a time, besides the merged graph.

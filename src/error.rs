@@ -101,6 +101,15 @@ impl Error {
         }
     }
 
+    /// `-o` names one of the run's inputs.
+    pub fn overwrites_input(output: &std::path::Path, input: &std::path::Path) -> Error {
+        Error::Usage(format!(
+            "-o '{}' would overwrite the input '{}'; write the output to another file",
+            output.display(),
+            input.display()
+        ))
+    }
+
     /// Whether this error is a closed stdout (`talkgraph … | head`), which is not a failure.
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)

@@ -95,6 +95,9 @@ pub struct Options<'a> {
     pub known: Option<&'a BTreeMap<String, String>>,
     /// Read every input as this format instead of telling it by name and content.
     pub format: Option<read::Format>,
+    /// Where the result will be written: an input that is this file stops the run before
+    /// any document is read.
+    pub output: Option<&'a Path>,
 }
 
 /// How far a run is, for a progress display.
@@ -177,6 +180,11 @@ pub fn extract_corpus(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Corpus> {
     let found = read::discover(inputs)?;
+    if let Some(out) = options.output
+        && let Some(input) = found.paths.iter().find(|p| read::is_same_file(p, out))
+    {
+        return Err(Error::overwrites_input(out, input));
+    }
     let paths = found.paths;
     let total = paths.len();
     let mut corpus = Corpus {
@@ -270,6 +278,7 @@ pub fn extract_paths(
             jobs: 1,
             known: None,
             format: None,
+            output: None,
         },
         &mut |_| {},
     )?;

@@ -124,7 +124,7 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Discovered> {
         if meta.is_dir() {
             walk(input, &mut found, &mut seen);
         } else if let Some(first) = seen.first_name(input, &meta) {
-            found.warnings.push(same_file(input, &first));
+            found.warnings.push(same_file_warning(input, &first));
         } else {
             // Whatever its kind: a pipe (`<(…)`) or a device named on the command line is
             // meant to be read; the size limit guards against endless ones.
@@ -170,12 +170,23 @@ fn file_id(path: &Path, _: &std::fs::Metadata) -> Option<(u64, u64)> {
     Some((0, h.finish()))
 }
 
-fn same_file(path: &Path, first: &Path) -> Warning {
+fn same_file_warning(path: &Path, first: &Path) -> Warning {
     Warning(format!(
         "{}: the same file as {}: read once",
         path.display(),
         first.display()
     ))
+}
+
+/// Whether two paths name one existing file (through links, or the same file twice).
+pub fn is_same_file(a: &Path, b: &Path) -> bool {
+    let id = |p: &Path| {
+        std::fs::metadata(p)
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .and_then(|m| file_id(p, &m))
+    };
+    id(a).is_some_and(|x| id(b) == Some(x))
 }
 
 /// Folders that hold tooling, not write-ups, and can be huge.
@@ -212,7 +223,7 @@ fn walk(dir: &Path, found: &mut Discovered, seen: &mut Seen) {
         }
         match entry.metadata() {
             Ok(meta) => match seen.first_name(path, &meta) {
-                Some(first) => found.warnings.push(same_file(path, &first)),
+                Some(first) => found.warnings.push(same_file_warning(path, &first)),
                 None => found.paths.push(path.to_path_buf()),
             },
             Err(e) => walk_problem(dir, e, found),

@@ -154,3 +154,123 @@ fn help_documents_every_exit_code() {
         assert!(help.contains(code), "no `{code}` in --help:\n{help}");
     }
 }
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rewritten_graph_keeps_its_mode_and_a_new_one_gets_the_usual_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("bad-mode");
+    let a = dir.path().join("a.md");
+    write(&a, ONE);
+    let g = dir.path().join("g.json");
+    let o = run(&["extract", p(&a), "-o", p(&g)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // What any program creating a file gets under the test's umask.
+    let reference = dir.path().join("reference");
+    write(&reference, "");
+    assert_eq!(mode(&g), mode(&reference));
+    std::fs::set_permissions(&g, std::fs::Permissions::from_mode(0o600)).unwrap();
+    write(&a, TWO);
+    let o = run(&["extract", p(&a), "--into", p(&g)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(mode(&g), 0o600, "--into kept the graph private");
+    let merged = dir.path().join("m.json");
+    write(&merged, "");
+    std::fs::set_permissions(&merged, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let o = run(&["merge", p(&g), "-o", p(&merged)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(mode(&merged), 0o640);
+    // Nothing is left beside the outputs.
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["a.md", "g.json", "m.json", "reference"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn dev_null_stays_a_device() {
+    use std::os::unix::fs::FileTypeExt;
+    let o = run(
+        &["extract", "fixtures", "-o", "/dev/null", "--format", "json"],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let meta = std::fs::symlink_metadata("/dev/null").unwrap();
+    assert!(meta.file_type().is_char_device());
+}
+
+#[test]
+fn a_missing_output_folder_is_reported_before_any_work() {
+    let dir = TempDir::new("bad-nofolder");
+    let out = dir.path().join("no/such/folder/g.json");
+    // The rule folder is missing too: the output is checked first, before rules or text.
+    let o = run(
+        &[
+            "extract",
+            "fixtures",
+            "--rules",
+            "no/such/rules",
+            "-o",
+            p(&out),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "talkgraph: {}: cannot write there: the folder '{}' does not exist; create it first (mkdir -p '{}')\n",
+            p(&out),
+            p(out.parent().unwrap()),
+            p(out.parent().unwrap())
+        )
+    );
+    for args in [
+        vec!["convert", "output/graph.json", "-o", p(&out)],
+        vec!["merge", "output/graph.json", "-o", p(&out)],
+    ] {
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains("does not exist; create it first"));
+    }
+}
+
+#[test]
+fn output_never_overwrites_an_input() {
+    let dir = TempDir::new("bad-overwrite");
+    let c = dir.path().join("c");
+    let a = c.join("a.md");
+    write(&a, ONE);
+    let g = dir.path().join("g.json");
+    let o = run(&["extract", p(&a), "-o", p(&g)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let graph = std::fs::read(&g).unwrap();
+    let cases: [(Vec<&str>, &Path, &Path); 4] = [
+        (
+            vec!["extract", p(&c), "-o", p(&a), "--format", "json"],
+            &a,
+            &a,
+        ),
+        (vec!["merge", p(&g), "-o", p(&g)], &g, &g),
+        (vec!["convert", p(&g), "-o", p(&g)], &g, &g),
+        (vec!["subgraph", p(&g), "Aïcha Benali", "-o", p(&g)], &g, &g),
+    ];
+    for (args, output, input) in cases {
+        let before = std::fs::read(input).unwrap();
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let want = format!("-o '{}' would overwrite the input", p(output));
+        assert!(stderr(&o).contains(&want), "{args:?}: {}", stderr(&o));
+        assert_eq!(std::fs::read(input).unwrap(), before, "{args:?}");
+    }
+    assert_eq!(std::fs::read(&g).unwrap(), graph);
+}
