@@ -123,6 +123,10 @@ pub struct ExtractArgs {
     /// With --into: also remove the documents the graph has that the inputs no longer do.
     #[arg(long, requires = "into")]
     pub prune: bool,
+    /// Refuse input files larger than this (bytes, or with K, M, G); a larger file is named
+    /// and left out.
+    #[arg(long, value_name = "SIZE", default_value = "100M", value_parser = crate::pipeline::parse_size)]
+    pub max_file_size: u64,
 }
 
 fn parse_input_format(s: &str) -> std::result::Result<crate::read::Format, String> {
@@ -257,6 +261,7 @@ fn extract(
             known: known.as_ref(),
             format: args.input_format,
             output: output.as_deref(),
+            max_bytes: args.max_file_size,
         },
         &mut |p| bar.update(p, err),
     )?;
@@ -366,5 +371,14 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_size_limit_flag_defaults_to_the_pipeline_default() {
+        let cli = Cli::try_parse_from(["talkgraph", "extract", "x.md"]).unwrap();
+        let Command::Extract(args) = cli.command else {
+            panic!("not extract")
+        };
+        assert_eq!(args.max_file_size, crate::pipeline::DEFAULT_MAX_FILE_SIZE);
     }
 }

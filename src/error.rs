@@ -19,8 +19,8 @@ pub enum Error {
         column: usize,
         message: String,
     },
-    /// A JSON input parses but cannot be used, and serde_json has no position for the problem
-    /// (a graph without node and edge lists, a gold relation naming no gold entity).
+    /// An input cannot be used, and there is no position for the problem (a graph without
+    /// node and edge lists, a gold relation naming no gold entity, a file over the size limit).
     Invalid { path: PathBuf, message: String },
     /// The command line asked for something impossible.
     Usage(String),

@@ -15,17 +15,78 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-/// Reads one input (`-` is stdin) into bytes, with the name used for it in output.
-pub fn read_input(path: &Path) -> Result<(String, Vec<u8>)> {
+/// The largest input read by default: far above any write-up, well below what would
+/// exhaust memory; `--max-file-size` raises it.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 100 << 20;
+
+/// Reads one input (`-` is stdin) into bytes, with the name used for it in output. An
+/// input over `max` bytes is refused: a regular file by its size, before reading; a pipe
+/// or device (`/dev/zero`) after `max` bytes, never whole.
+pub fn read_input(path: &Path, max: u64) -> Result<(String, Vec<u8>)> {
+    let source = source_name(path);
+    let too_large = || Error::Invalid {
+        path: PathBuf::from(&source),
+        message: format!(
+            "larger than the input size limit ({}); raise it with --max-file-size (e.g. {}), or leave the file out",
+            show_size(max),
+            show_size(max.saturating_mul(2))
+        ),
+    };
+    let mut buf = Vec::new();
     if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
         std::io::stdin()
+            .lock()
+            .take(max.saturating_add(1))
             .read_to_end(&mut buf)
             .map_err(|e| Error::io("<stdin>", e))?;
-        return Ok(("<stdin>".to_string(), buf));
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+        if meta.is_file() && meta.len() > max {
+            return Err(too_large());
+        }
+        file.take(max.saturating_add(1))
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::io(path, e))?;
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    Ok((source_name(path), bytes))
+    if buf.len() as u64 > max {
+        return Err(too_large());
+    }
+    Ok((source, buf))
+}
+
+/// A byte count as `--max-file-size` takes it back: `100M`, `1G`, `512K`, or bytes.
+pub fn show_size(n: u64) -> String {
+    for (unit, shift) in [("G", 30), ("M", 20), ("K", 10)] {
+        if n >= 1 << shift && n.is_multiple_of(1 << shift) {
+            return format!("{}{unit}", n >> shift);
+        }
+    }
+    n.to_string()
+}
+
+/// Parses a size: bytes, or a number with `K`, `M` or `G` (powers of 1024; a trailing
+/// `B` or `iB` is allowed).
+pub fn parse_size(s: &str) -> std::result::Result<u64, String> {
+    let t = s.trim();
+    let t = t
+        .strip_suffix("iB")
+        .or_else(|| t.strip_suffix('B'))
+        .unwrap_or(t);
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&t[..i], 10),
+        Some((i, 'M' | 'm')) => (&t[..i], 20),
+        Some((i, 'G' | 'g')) => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .filter(|n| *n > 0)
+        .ok_or_else(|| {
+            format!("'{s}' is not a size: write bytes or a number with K, M or G (e.g. 200M)")
+        })
 }
 
 /// The name a file gets in output: its path as given, with `/` separators.
@@ -98,6 +159,8 @@ pub struct Options<'a> {
     /// Where the result will be written: an input that is this file stops the run before
     /// any document is read.
     pub output: Option<&'a Path>,
+    /// Inputs larger than this are refused ([`read_input`]).
+    pub max_bytes: u64,
 }
 
 /// How far a run is, for a progress display.
@@ -145,7 +208,7 @@ struct Done {
 
 fn process(rules: &Rules, path: &Path, options: Options<'_>) -> Result<Done> {
     let known = options.known;
-    let (source, bytes) = read_input(path)?;
+    let (source, bytes) = read_input(path, options.max_bytes)?;
     let len = bytes.len() as u64;
     let status = match known.and_then(|k| k.get(&source)) {
         None => Status::Added,
@@ -279,6 +342,7 @@ pub fn extract_paths(
             known: None,
             format: None,
             output: None,
+            max_bytes: DEFAULT_MAX_FILE_SIZE,
         },
         &mut |_| {},
     )?;
@@ -287,4 +351,34 @@ pub fn extract_paths(
     }
     warnings.extend(corpus.warnings);
     Ok(corpus.graph)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_and_show_back() {
+        let ok = [
+            ("100", 100),
+            ("1K", 1024),
+            ("4KiB", 4096),
+            ("100M", 100 << 20),
+            ("2g", 2 << 30),
+            ("5MB", 5 << 20),
+        ];
+        for (s, n) in ok {
+            assert_eq!(parse_size(s), Ok(n), "{s}");
+        }
+        for bad in ["", "0", "-1", "M", "1.5G", "1T", "99999999999G"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+        assert_eq!(show_size(100 << 20), "100M");
+        assert_eq!(show_size(1536), "1536");
+        assert_eq!(show_size(3 << 30), "3G");
+        assert_eq!(
+            parse_size(&show_size(DEFAULT_MAX_FILE_SIZE)),
+            Ok(DEFAULT_MAX_FILE_SIZE)
+        );
+    }
 }

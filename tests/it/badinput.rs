@@ -274,3 +274,61 @@ fn output_never_overwrites_an_input() {
     }
     assert_eq!(std::fs::read(&g).unwrap(), graph);
 }
+
+#[cfg(unix)]
+#[test]
+fn an_endless_device_is_refused_not_read_whole() {
+    let o = run(&["extract", "/dev/zero"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "talkgraph: /dev/zero: larger than the input size limit (100M); raise it with --max-file-size (e.g. 200M), or leave the file out\n"
+    );
+}
+
+#[test]
+fn a_huge_file_in_a_folder_is_left_out_by_its_size() {
+    let dir = TempDir::new("bad-huge");
+    let c = dir.path().join("c");
+    write(&c.join("a.md"), ONE);
+    // Sparse: 3 GB that take no disk, and would take 3 GB of memory if read.
+    let huge = std::fs::File::create(c.join("huge.md")).unwrap();
+    huge.set_len(3 << 30).unwrap();
+    let o = run(&["extract", p(&c)], None);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains(&format!(
+            "warning: {}/huge.md: larger than the input size limit (100M)",
+            p(&c)
+        )),
+        "{err}"
+    );
+    assert_eq!(sources(&o.stdout), [format!("{}/a.md", p(&c))]);
+}
+
+#[test]
+fn max_file_size_lowers_and_raises_the_limit() {
+    let dir = TempDir::new("bad-limit");
+    let a = dir.path().join("a.md");
+    write(&a, &ONE.repeat(40)); // about 2.5 KB
+    let o = run(&["extract", p(&a), "--max-file-size", "1K"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("(1K); raise it with --max-file-size (e.g. 2K)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["extract", p(&a), "--max-file-size", "4KiB"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&["extract", "-", "--max-file-size", "10"], Some(ONE));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with("talkgraph: <stdin>: larger than"));
+    let o = run(&["extract", p(&a), "--max-file-size", "lots"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("'lots' is not a size: write bytes or a number with K, M or G"),
+        "{}",
+        stderr(&o)
+    );
+}
