@@ -181,7 +181,9 @@ pub fn load_graph(inputs: &[PathBuf], rules: Option<&Path>) -> Result<KnowledgeG
 /// Reads a graph JSON file.
 pub fn read_graph(path: &Path) -> Result<KnowledgeGraph> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    KnowledgeGraph::from_json_str(&text).map_err(|e| Error::json(path, &e))
+    // Editors on Windows save UTF-8 with a byte order mark, which JSON parsers refuse.
+    let json = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    KnowledgeGraph::from_json_str(json).map_err(|e| Error::json(path, &e))
 }
 
 /// Runs one parsed command, writing results to `out` and warnings to `err`.

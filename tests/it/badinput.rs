@@ -332,3 +332,20 @@ fn max_file_size_lowers_and_raises_the_limit() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_graph_saved_with_a_byte_order_mark_is_read() {
+    let dir = TempDir::new("bad-bom");
+    let g = dir.path().join("g.json");
+    let mut bytes = b"\xef\xbb\xbf".to_vec();
+    bytes.extend(std::fs::read(crate::util::root().join("output/graph.json")).unwrap());
+    std::fs::write(&g, bytes).unwrap();
+    let o = run(&["stats", p(&g)], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&["merge", p(&g)], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        o.stdout,
+        std::fs::read(crate::util::root().join("output/graph.json")).unwrap()
+    );
+}
