@@ -16,11 +16,21 @@ pub enum Exit {
     NoMatch,
     /// Ran fine but a score is below the minimum asked for (exit 1, like score.py).
     BelowThreshold,
+    /// Wrote its output, but some inputs could not be read and were left out (exit 3).
+    Partial,
 }
+
+/// The exit codes, for `--help` (the README lists the same).
+const EXIT_CODES: &str = "Exit status:
+  0  success
+  1  no result (query, neighbors, path, show, explain), or a score below its minimum (eval)
+  2  error: nothing was written
+  3  partial: the output was written, but some inputs could not be read and were left out
+     (each is named on stderr)";
 
 /// talkgraph: turn tech write-ups into a knowledge graph and ask it questions.
 #[derive(Debug, Parser)]
-#[command(name = "talkgraph", version, about, long_about = None)]
+#[command(name = "talkgraph", version, about, long_about = None, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -113,6 +123,10 @@ pub struct ExtractArgs {
     /// With --into: also remove the documents the graph has that the inputs no longer do.
     #[arg(long, requires = "into")]
     pub prune: bool,
+    /// Refuse input files larger than this (bytes, or with K, M, G); a larger file is named
+    /// and left out.
+    #[arg(long, value_name = "SIZE", default_value = "100M", value_parser = crate::pipeline::parse_size)]
+    pub max_file_size: u64,
 }
 
 fn parse_input_format(s: &str) -> std::result::Result<crate::read::Format, String> {
@@ -167,7 +181,9 @@ pub fn load_graph(inputs: &[PathBuf], rules: Option<&Path>) -> Result<KnowledgeG
 /// Reads a graph JSON file.
 pub fn read_graph(path: &Path) -> Result<KnowledgeGraph> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    KnowledgeGraph::from_json_str(&text).map_err(|e| Error::json(path, &e))
+    // Editors on Windows save UTF-8 with a byte order mark, which JSON parsers refuse.
+    let json = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    KnowledgeGraph::from_json_str(json).map_err(|e| Error::json(path, &e))
 }
 
 /// Runs one parsed command, writing results to `out` and warnings to `err`.
@@ -239,19 +255,28 @@ fn extract(
         return Err(Error::Usage("--jobs needs at least 1".into()));
     }
     let mut bar = crate::progress::Bar::new(err_is_terminal);
-    let corpus = crate::pipeline::extract_corpus(
+    let mut corpus = crate::pipeline::extract_corpus(
         rules,
         &args.inputs,
         crate::pipeline::Options {
             jobs,
             known: known.as_ref(),
             format: args.input_format,
+            output: output.as_deref(),
+            max_bytes: args.max_file_size,
         },
         &mut |p| bar.update(p, err),
     )?;
     bar.finish(err);
     for w in &corpus.warnings {
         let _ = writeln!(err, "talkgraph: warning: {}", w.0);
+    }
+    if corpus.status.is_empty() && !corpus.failures.is_empty() {
+        // Nothing could be read: an empty graph written over the output would lose it.
+        return Err(corpus.failures.swap_remove(0).error);
+    }
+    for f in &corpus.failures {
+        let _ = writeln!(err, "talkgraph: warning: {}: skipped", f.error);
     }
     let graph = match base.take() {
         None => corpus.graph,
@@ -267,7 +292,7 @@ fn extract(
             let mut removed = 0;
             if args.prune {
                 for (s, _) in base.sources() {
-                    if !corpus.status.contains_key(s) {
+                    if !corpus.status.contains_key(s) && !corpus.failed_under(s) {
                         gone.insert(s.to_string());
                         removed += 1;
                     }
@@ -294,7 +319,17 @@ fn extract(
         jobs,
         output.as_deref(),
         out,
-    )
+    )?;
+    if corpus.failures.is_empty() {
+        return Ok(Exit::Ok);
+    }
+    let _ = writeln!(
+        err,
+        "talkgraph: partial run: {} of {} inputs could not be read and were left out (exit 3); fix or remove them and run again",
+        corpus.failures.len(),
+        corpus.failures.len() + corpus.status.len()
+    );
+    Ok(Exit::Partial)
 }
 
 fn write_graph(
@@ -313,6 +348,7 @@ fn write_graph(
 fn merge(args: &MergeArgs, out: &mut dyn Write) -> Result<Exit> {
     let (format, output) =
         crate::export::cli::choose_format(args.out.format, args.out.output.clone())?;
+    crate::export::cli::refuse_overwriting_inputs(output.as_deref(), &args.graphs)?;
     let mut graph = KnowledgeGraph::new();
     for path in &args.graphs {
         // One part in memory at a time, besides the merged graph.
@@ -337,5 +373,14 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_size_limit_flag_defaults_to_the_pipeline_default() {
+        let cli = Cli::try_parse_from(["talkgraph", "extract", "x.md"]).unwrap();
+        let Command::Extract(args) = cli.command else {
+            panic!("not extract")
+        };
+        assert_eq!(args.max_file_size, crate::pipeline::DEFAULT_MAX_FILE_SIZE);
     }
 }

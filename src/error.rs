@@ -19,8 +19,8 @@ pub enum Error {
         column: usize,
         message: String,
     },
-    /// A JSON input parses but cannot be used, and serde_json has no position for the problem
-    /// (a graph without node and edge lists, a gold relation naming no gold entity).
+    /// An input cannot be used, and there is no position for the problem (a graph without
+    /// node and edge lists, a gold relation naming no gold entity, a file over the size limit).
     Invalid { path: PathBuf, message: String },
     /// The command line asked for something impossible.
     Usage(String),
@@ -99,6 +99,15 @@ impl Error {
                 }
             },
         }
+    }
+
+    /// `-o` names one of the run's inputs.
+    pub fn overwrites_input(output: &std::path::Path, input: &std::path::Path) -> Error {
+        Error::Usage(format!(
+            "-o '{}' would overwrite the input '{}'; write the output to another file",
+            output.display(),
+            input.display()
+        ))
     }
 
     /// Whether this error is a closed stdout (`talkgraph … | head`), which is not a failure.

@@ -1,5 +1,5 @@
 //! The thin binary: parse, run, map the outcome to an exit code (0 ok, 1 no match or a score
-//! below its minimum, 2 error).
+//! below its minimum, 2 error, 3 partial: some inputs left out).
 use clap::Parser;
 use std::process::ExitCode;
 
@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Ok(talkgraph::cli::Exit::NoMatch | talkgraph::cli::Exit::BelowThreshold) => {
             ExitCode::from(1)
         }
+        Ok(talkgraph::cli::Exit::Partial) => ExitCode::from(3),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("talkgraph: {e}");

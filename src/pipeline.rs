@@ -6,26 +6,87 @@
 
 use crate::error::{Error, Result};
 use crate::graph::KnowledgeGraph;
-use crate::read::{self, Warning};
+use crate::read::{self, Failure, Warning};
 use crate::rules::Rules;
 use crate::{extract, resolve};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-/// Reads one input (`-` is stdin) into bytes, with the name used for it in output.
-pub fn read_input(path: &Path) -> Result<(String, Vec<u8>)> {
+/// The largest input read by default: far above any write-up, well below what would
+/// exhaust memory; `--max-file-size` raises it.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 100 << 20;
+
+/// Reads one input (`-` is stdin) into bytes, with the name used for it in output. An
+/// input over `max` bytes is refused: a regular file by its size, before reading; a pipe
+/// or device (`/dev/zero`) after `max` bytes, never whole.
+pub fn read_input(path: &Path, max: u64) -> Result<(String, Vec<u8>)> {
+    let source = source_name(path);
+    let too_large = || Error::Invalid {
+        path: PathBuf::from(&source),
+        message: format!(
+            "larger than the input size limit ({}); raise it with --max-file-size (e.g. {}), or leave the file out",
+            show_size(max),
+            show_size(max.saturating_mul(2))
+        ),
+    };
+    let mut buf = Vec::new();
     if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
         std::io::stdin()
+            .lock()
+            .take(max.saturating_add(1))
             .read_to_end(&mut buf)
             .map_err(|e| Error::io("<stdin>", e))?;
-        return Ok(("<stdin>".to_string(), buf));
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+        if meta.is_file() && meta.len() > max {
+            return Err(too_large());
+        }
+        file.take(max.saturating_add(1))
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::io(path, e))?;
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    Ok((source_name(path), bytes))
+    if buf.len() as u64 > max {
+        return Err(too_large());
+    }
+    Ok((source, buf))
+}
+
+/// A byte count as `--max-file-size` takes it back: `100M`, `1G`, `512K`, or bytes.
+pub fn show_size(n: u64) -> String {
+    for (unit, shift) in [("G", 30), ("M", 20), ("K", 10)] {
+        if n >= 1 << shift && n.is_multiple_of(1 << shift) {
+            return format!("{}{unit}", n >> shift);
+        }
+    }
+    n.to_string()
+}
+
+/// Parses a size: bytes, or a number with `K`, `M` or `G` (powers of 1024; a trailing
+/// `B` or `iB` is allowed).
+pub fn parse_size(s: &str) -> std::result::Result<u64, String> {
+    let t = s.trim();
+    let t = t
+        .strip_suffix("iB")
+        .or_else(|| t.strip_suffix('B'))
+        .unwrap_or(t);
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&t[..i], 10),
+        Some((i, 'M' | 'm')) => (&t[..i], 20),
+        Some((i, 'G' | 'g')) => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .filter(|n| *n > 0)
+        .ok_or_else(|| {
+            format!("'{s}' is not a size: write bytes or a number with K, M or G (e.g. 200M)")
+        })
 }
 
 /// The name a file gets in output: its path as given, with `/` separators.
@@ -95,6 +156,11 @@ pub struct Options<'a> {
     pub known: Option<&'a BTreeMap<String, String>>,
     /// Read every input as this format instead of telling it by name and content.
     pub format: Option<read::Format>,
+    /// Where the result will be written: an input that is this file stops the run before
+    /// any document is read.
+    pub output: Option<&'a Path>,
+    /// Inputs larger than this are refused ([`read_input`]).
+    pub max_bytes: u64,
 }
 
 /// How far a run is, for a progress display.
@@ -112,8 +178,23 @@ pub struct Corpus {
     pub graph: KnowledgeGraph,
     /// What happened to each document, by source name.
     pub status: BTreeMap<String, Status>,
-    /// In input order.
+    /// Folder walking's first, then each document's, in input order.
     pub warnings: Vec<Warning>,
+    /// Inputs that could not be read, in input order: the graph is made without them.
+    pub failures: Vec<Failure>,
+}
+
+impl Corpus {
+    /// Whether a source of an older graph lies where reading failed, so that `--prune`
+    /// must keep it: its file may well be there still.
+    pub fn failed_under(&self, source: &str) -> bool {
+        self.failures.iter().any(|f| {
+            source == f.source
+                || source
+                    .strip_prefix(f.source.as_str())
+                    .is_some_and(|rest| rest.starts_with('/') || f.source.ends_with('/'))
+        })
+    }
 }
 
 /// One document's result, sent from a worker to the merging thread.
@@ -127,7 +208,7 @@ struct Done {
 
 fn process(rules: &Rules, path: &Path, options: Options<'_>) -> Result<Done> {
     let known = options.known;
-    let (source, bytes) = read_input(path)?;
+    let (source, bytes) = read_input(path, options.max_bytes)?;
     let len = bytes.len() as u64;
     let status = match known.and_then(|k| k.get(&source)) {
         None => Status::Added,
@@ -161,17 +242,29 @@ pub fn extract_corpus(
     options: Options<'_>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Corpus> {
-    let paths = read::discover(inputs)?;
+    let found = read::discover(inputs)?;
+    if let Some(out) = options.output
+        && let Some(input) = found.paths.iter().find(|p| read::is_same_file(p, out))
+    {
+        return Err(Error::overwrites_input(out, input));
+    }
+    let paths = found.paths;
     let total = paths.len();
-    let mut corpus = Corpus::default();
+    let mut corpus = Corpus {
+        warnings: found.warnings,
+        failures: found.failures,
+        ..Corpus::default()
+    };
     let mut warnings: Vec<(usize, Vec<Warning>)> = Vec::new();
-    let mut first_error: Option<(usize, Error)> = None;
+    let mut failures: Vec<(usize, Failure)> = Vec::new();
     let mut state = Progress {
         done: 0,
         total,
         bytes: 0,
     };
-    let mut sink = |i: usize, r: Result<Done>| -> bool {
+    // A document that cannot be read is left out and the others still make the graph;
+    // the caller says the run was partial.
+    let mut sink = |i: usize, r: Result<Done>| {
         match r {
             Ok(d) => {
                 if let Some(g) = &d.graph {
@@ -181,38 +274,34 @@ pub fn extract_corpus(
                 if !d.warnings.is_empty() {
                     warnings.push((i, d.warnings));
                 }
-                state.done += 1;
                 state.bytes += d.bytes;
-                progress(state);
-                true
             }
-            Err(e) => {
-                // Report the error of the first failing input, whatever the timing.
-                if first_error.as_ref().is_none_or(|(j, _)| i < *j) {
-                    first_error = Some((i, e));
-                }
-                false
-            }
+            Err(error) => failures.push((
+                i,
+                Failure {
+                    source: source_name(&paths[i]),
+                    error,
+                },
+            )),
         }
+        state.done += 1;
+        progress(state);
     };
     let jobs = options.jobs.clamp(1, total.max(1));
     if jobs == 1 {
         for (i, p) in paths.iter().enumerate() {
-            if !sink(i, process(rules, p, options)) {
-                break;
-            }
+            sink(i, process(rules, p, options));
         }
     } else {
         let next = AtomicUsize::new(0);
-        let stop = AtomicBool::new(false);
         // A few documents in flight per worker: enough to keep them busy, never the corpus.
         let (tx, rx) = mpsc::sync_channel::<(usize, Result<Done>)>(jobs * 2);
         std::thread::scope(|scope| {
             for _ in 0..jobs {
                 let tx = tx.clone();
-                let (next, stop, paths) = (&next, &stop, &paths);
+                let (next, paths) = (&next, &paths);
                 scope.spawn(move || {
-                    while !stop.load(Ordering::Relaxed) {
+                    loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(p) = paths.get(i) else { break };
                         if tx.send((i, process(rules, p, options))).is_err() {
@@ -223,22 +312,23 @@ pub fn extract_corpus(
             }
             drop(tx);
             for (i, r) in rx {
-                if !sink(i, r) {
-                    stop.store(true, Ordering::Relaxed);
-                }
+                sink(i, r);
             }
         });
     }
-    if let Some((_, e)) = first_error {
-        return Err(e);
-    }
     corpus.graph.compact();
     warnings.sort_by_key(|(i, _)| *i);
-    corpus.warnings = warnings.into_iter().flat_map(|(_, w)| w).collect();
+    corpus
+        .warnings
+        .extend(warnings.into_iter().flat_map(|(_, w)| w));
+    failures.sort_by_key(|(i, _)| *i);
+    corpus.failures.extend(failures.into_iter().map(|(_, f)| f));
     Ok(corpus)
 }
 
-/// Extracts every document named by `inputs` into one graph, on one thread.
+/// Extracts every document named by `inputs` into one graph, on one thread. Unlike
+/// `extract`, an input that cannot be read is an error: a question is answered from the
+/// whole corpus or not at all.
 pub fn extract_paths(
     rules: &Rules,
     inputs: &[PathBuf],
@@ -251,9 +341,44 @@ pub fn extract_paths(
             jobs: 1,
             known: None,
             format: None,
+            output: None,
+            max_bytes: DEFAULT_MAX_FILE_SIZE,
         },
         &mut |_| {},
     )?;
+    if let Some(f) = corpus.failures.into_iter().next() {
+        return Err(f.error);
+    }
     warnings.extend(corpus.warnings);
     Ok(corpus.graph)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_and_show_back() {
+        let ok = [
+            ("100", 100),
+            ("1K", 1024),
+            ("4KiB", 4096),
+            ("100M", 100 << 20),
+            ("2g", 2 << 30),
+            ("5MB", 5 << 20),
+        ];
+        for (s, n) in ok {
+            assert_eq!(parse_size(s), Ok(n), "{s}");
+        }
+        for bad in ["", "0", "-1", "M", "1.5G", "1T", "99999999999G"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+        assert_eq!(show_size(100 << 20), "100M");
+        assert_eq!(show_size(1536), "1536");
+        assert_eq!(show_size(3 << 30), "3G");
+        assert_eq!(
+            parse_size(&show_size(DEFAULT_MAX_FILE_SIZE)),
+            Ok(DEFAULT_MAX_FILE_SIZE)
+        );
+    }
 }

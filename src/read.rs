@@ -87,39 +87,180 @@ impl Document {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning(pub String);
 
-/// Lists the documents named by `inputs`: files as given, folders recursively
-/// (`.txt`, `.md`, `.markdown`, sorted), `-` for stdin.
-pub fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
+/// An input that was meant to be read and could not be: the run goes on without it and
+/// says it was partial.
+#[derive(Debug)]
+pub struct Failure {
+    /// The name of the file or folder, as in output.
+    pub source: String,
+    pub error: Error,
+}
+
+/// The documents a run reads, and what walking the folders had to say.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Files as given, folders' files in sorted order, `-` for stdin; never one file twice.
+    pub paths: Vec<PathBuf>,
+    /// Entries passed over that lose nothing: a link loop, a second name of a file already
+    /// listed, a dangling link (an editor's lock file), a folder entry that is not a file.
+    pub warnings: Vec<Warning>,
+    /// Entries that may hold documents but could not be listed (an unreadable folder).
+    pub failures: Vec<Failure>,
+}
+
+/// Lists the documents named by `inputs`: files as given, folders recursively (the files
+/// [`is_text_name`] accepts, sorted; `.git` and `node_modules` left out), `-` for stdin.
+/// A path named on the command line that does not exist is an error: it is a typo, and
+/// nothing should run before it is fixed.
+pub fn discover(inputs: &[PathBuf]) -> Result<Discovered> {
+    let mut found = Discovered::default();
+    let mut seen = Seen::default();
     for input in inputs {
         if input.as_os_str() == "-" {
-            out.push(input.clone());
+            found.paths.push(input.clone());
             continue;
         }
         let meta = std::fs::metadata(input).map_err(|e| Error::io(input, e))?;
         if meta.is_dir() {
-            walk(input, &mut out)?;
+            walk(input, &mut found, &mut seen);
+        } else if let Some(first) = seen.first_name(input, &meta) {
+            found.warnings.push(same_file_warning(input, &first));
         } else {
-            out.push(input.clone());
+            // Whatever its kind: a pipe (`<(…)`) or a device named on the command line is
+            // meant to be read; the size limit guards against endless ones.
+            found.paths.push(input.clone());
         }
     }
-    Ok(out)
+    Ok(found)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
-        .map(|e| e.map(|e| e.path()).map_err(|e| Error::io(dir, e)))
-        .collect::<Result<_>>()?;
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if is_text_name(&path) {
-            out.push(path);
+/// Regular files already listed, by identity, so a file reached through a link (or
+/// named twice) is read once, under the first name met in sorted order.
+#[derive(Default)]
+struct Seen(std::collections::HashMap<(u64, u64), PathBuf>);
+
+impl Seen {
+    /// The name the file was first listed under, or `None` (and now it is listed).
+    fn first_name(&mut self, path: &Path, meta: &std::fs::Metadata) -> Option<PathBuf> {
+        if !meta.is_file() {
+            return None;
+        }
+        let id = file_id(path, meta)?;
+        match self.0.entry(id) {
+            std::collections::hash_map::Entry::Occupied(e) => Some(e.get().clone()),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(path.to_path_buf());
+                None
+            }
         }
     }
-    Ok(())
+}
+
+#[cfg(unix)]
+fn file_id(_: &Path, meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(path: &Path, _: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::fs::canonicalize(path).ok()?.hash(&mut h);
+    Some((0, h.finish()))
+}
+
+fn same_file_warning(path: &Path, first: &Path) -> Warning {
+    Warning(format!(
+        "{}: the same file as {}: read once",
+        path.display(),
+        first.display()
+    ))
+}
+
+/// Whether two paths name one existing file (through links, or the same file twice).
+pub fn is_same_file(a: &Path, b: &Path) -> bool {
+    let id = |p: &Path| {
+        std::fs::metadata(p)
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .and_then(|m| file_id(p, &m))
+    };
+    id(a).is_some_and(|x| id(b) == Some(x))
+}
+
+/// Folders that hold tooling, not write-ups, and can be huge.
+const SKIPPED_DIRS: [&str; 2] = [".git", "node_modules"];
+
+fn walk(dir: &Path, found: &mut Discovered, seen: &mut Seen) {
+    let entries = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !(e.file_type().is_dir() && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d))
+        });
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                walk_problem(dir, e, found);
+                continue;
+            }
+        };
+        let path = entry.path();
+        if entry.file_type().is_dir() || !is_text_name(path) {
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            // A named pipe would block the run, a device would never end.
+            found.warnings.push(Warning(format!(
+                "{}: skipped: not a regular file",
+                path.display()
+            )));
+            continue;
+        }
+        match entry.metadata() {
+            Ok(meta) => match seen.first_name(path, &meta) {
+                Some(first) => found.warnings.push(same_file_warning(path, &first)),
+                None => found.paths.push(path.to_path_buf()),
+            },
+            Err(e) => walk_problem(dir, e, found),
+        }
+    }
+}
+
+fn walk_problem(dir: &Path, e: walkdir::Error, found: &mut Discovered) {
+    let path = e.path().unwrap_or(dir).to_path_buf();
+    if let Some(ancestor) = e.loop_ancestor() {
+        found.warnings.push(Warning(format!(
+            "{}: skipped: a symbolic link back to {} (a loop); its files are read under that name",
+            path.display(),
+            ancestor.display()
+        )));
+        return;
+    }
+    let dangling = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
+        && std::fs::metadata(&path).is_err();
+    if dangling {
+        found.warnings.push(Warning(format!(
+            "{}: skipped: a symbolic link to nothing (an editor's lock file, or a moved target)",
+            path.display()
+        )));
+        return;
+    }
+    let source = io_error(e);
+    found.failures.push(Failure {
+        source: path.to_string_lossy().replace('\\', "/"),
+        error: Error::io(path, source),
+    });
+}
+
+fn io_error(e: walkdir::Error) -> std::io::Error {
+    let message = e.to_string();
+    e.into_io_error()
+        .unwrap_or_else(|| std::io::Error::other(message))
 }
 
 /// Whether a file name is one we read when walking a folder.

@@ -6,7 +6,7 @@ use crate::cli::{Exit, load_graph};
 use crate::error::{Error, Result};
 use clap::Args;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Arguments of `talkgraph convert`.
 #[derive(Debug, Args)]
@@ -79,11 +79,39 @@ pub fn choose_format(
             "the {format} format writes a folder: give one with -o DIR"
         )));
     }
+    if let Some(path) = &output {
+        // Checked before any work: a run of minutes should not end in "no such folder".
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+        if let Some(folder) = folder
+            && !folder.is_dir()
+        {
+            return Err(Error::Usage(format!(
+                "{}: cannot write there: the folder '{}' does not exist; create it first (mkdir -p '{}')",
+                path.display(),
+                folder.display(),
+                folder.display()
+            )));
+        }
+    }
     Ok((format, output))
+}
+
+/// Refuses an output that is one of the run's inputs: the input would be lost if the run
+/// went wrong, and a graph written over its own source is rarely what was meant.
+pub fn refuse_overwriting_inputs(output: Option<&Path>, inputs: &[PathBuf]) -> Result<()> {
+    let Some(output) = output else { return Ok(()) };
+    match inputs.iter().find(|i| crate::read::is_same_file(i, output)) {
+        Some(input) => Err(Error::overwrites_input(output, input)),
+        None => Ok(()),
+    }
 }
 
 pub fn run(args: ConvertArgs, out: &mut dyn Write) -> Result<Exit> {
     let config = args.config()?;
+    refuse_overwriting_inputs(
+        config.output.as_deref(),
+        std::slice::from_ref(&config.graph),
+    )?;
     let doc = load_graph(std::slice::from_ref(&config.graph), None)?.to_doc();
     match &config.output {
         Some(path) => super::write_to_path(&doc, config.format, &config.options, path)?,

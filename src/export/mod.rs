@@ -18,7 +18,7 @@ use crate::model::{GraphDoc, NodeDoc, Span};
 use std::fmt;
 use std::fs;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 
 /// An output format.
@@ -244,6 +244,11 @@ pub fn write_to_path(
 /// followed, so the file it points to is replaced, not the link. What is not a regular
 /// file (`/dev/null`, a named pipe, a terminal) is written straight to: renaming over it
 /// would replace the device with a file.
+///
+/// The temporary file gets a random name, created exclusively (a link planted at a
+/// guessable name would make us write through it), and the mode of the file it replaces
+/// (a private graph stays private). The file and then its folder are synced, so after a
+/// crash the name holds the old bytes or the new ones.
 fn atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
     if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
         let result = (|| -> io::Result<()> {
@@ -259,19 +264,65 @@ fn atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>)
         .then(|| fs::canonicalize(path).ok())
         .flatten();
     let path = linked.as_deref().unwrap_or(path);
-    let tmp = sibling(path, "tmp");
+    let old_mode = fs::metadata(path).ok().map(|m| m.permissions());
     let result = (|| -> io::Result<()> {
-        let file = fs::File::create(&tmp)?;
-        let mut w = io::BufWriter::new(file);
+        let tmp = temp_builder(&temp_prefix(path), false).tempfile_in(folder_of(path))?;
+        if let Some(mode) = old_mode {
+            tmp.as_file().set_permissions(mode)?;
+        }
+        let mut w = io::BufWriter::new(tmp);
         write(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
+        let tmp = w.into_inner().map_err(|e| e.into_error())?;
+        tmp.as_file().sync_all()?;
+        // On failure the temporary file is removed when `e.file` drops.
+        tmp.persist(path).map_err(|e| e.error)?;
+        sync_folder(folder_of(path))
     })();
-    result.map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
+    result.map_err(|e| Error::io(path, e))
+}
+
+/// The folder a path lives in (`.` for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// The start of a temporary name beside `path`: hidden and recognisable; tempfile adds
+/// the random part.
+fn temp_prefix(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "talkgraph".into());
+    format!(".{name}.")
+}
+
+/// Creates a temporary file or folder beside `path`, with the usual mode (0666 or 0777
+/// less the umask) rather than tempfile's private 0600/0700: the result is renamed into
+/// place and must be readable as a file made the ordinary way would be.
+fn temp_builder(prefix: &str, folder: bool) -> tempfile::Builder<'_, 'static> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(prefix).suffix(".tmp");
+    #[cfg(unix)]
+    b.permissions(std::os::unix::fs::PermissionsExt::from_mode(if folder {
+        0o777
+    } else {
+        0o666
+    }));
+    #[cfg(not(unix))]
+    let _ = folder;
+    b
+}
+
+/// Makes a rename in `dir` durable.
+fn sync_folder(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 /// The files of a Neo4j folder; an existing folder is replaced only if it holds nothing else.
@@ -295,43 +346,46 @@ fn write_folder(doc: &GraphDoc, path: &Path) -> Result<()> {
             }
         }
     }
-    let tmp = sibling(path, "tmp");
-    let old = sibling(path, "old");
+    let prefix = temp_prefix(path);
     let result = (|| -> io::Result<()> {
-        let _ = fs::remove_dir_all(&tmp);
-        fs::create_dir(&tmp)?;
+        let tmp = temp_builder(&prefix, true).tempdir_in(folder_of(path))?;
         let writers: [(&str, FileWriter); 3] = [
             (NEO4J_FILES[0], neo4j::write_nodes),
             (NEO4J_FILES[1], neo4j::write_relationships),
             (NEO4J_FILES[2], neo4j::write_cypher),
         ];
         for (name, writer) in writers {
-            let file = fs::File::create(tmp.join(name))?;
+            // create_new: the folder is ours, and nothing may be written through a link.
+            let file = fs::File::options()
+                .write(true)
+                .create_new(true)
+                .open(tmp.path().join(name))?;
             let mut w = io::BufWriter::new(file);
             writer(doc, &mut w)?;
             w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         }
-        if path.exists() {
-            fs::rename(path, &old)?;
-            fs::rename(&tmp, path)?;
-            fs::remove_dir_all(&old)
-        } else {
-            fs::rename(&tmp, path)
+        sync_folder(tmp.path())?;
+        // The old folder moves onto a fresh empty folder of our own (a rename may replace
+        // an empty folder), so that it is there to put back if the new one cannot move in.
+        let old = match path.exists() {
+            true => Some(temp_builder(&prefix, true).tempdir_in(folder_of(path))?),
+            false => None,
+        };
+        if let Some(old) = &old {
+            fs::rename(path, old.path())?;
         }
+        let new = tmp.keep();
+        if let Err(e) = fs::rename(&new, path) {
+            let _ = fs::remove_dir_all(&new);
+            if let Some(old) = old {
+                let _ = fs::rename(old.keep(), path);
+            }
+            return Err(e);
+        }
+        drop(old);
+        sync_folder(folder_of(path))
     })();
-    result.map_err(|e| {
-        let _ = fs::remove_dir_all(&tmp);
-        Error::io(path, e)
-    })
-}
-
-/// A hidden name beside `path` for a temporary file or folder.
-fn sibling(path: &Path, what: &str) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "talkgraph".into());
-    path.with_file_name(format!(".{name}.{what}-{}", std::process::id()))
+    result.map_err(|e| Error::io(path, e))
 }
 
 /// Fill colour per entity type, shared by DOT, Mermaid and HTML so every view agrees.
@@ -471,6 +525,31 @@ mod tests {
                 .is_symlink()
         );
         assert_eq!(fs::read(&file).unwrap(), want);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_planted_at_the_old_temporary_name_is_not_written_through() {
+        let dir =
+            std::env::temp_dir().join(format!("talkgraph-export-plant-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let victim = dir.join("victim");
+        fs::write(&victim, "precious").unwrap();
+        // The name the writer once used, `.NAME.tmp-PID`, was guessable from outside.
+        let planted = dir.join(format!(".g.json.tmp-{}", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        let g = dir.join("g.json");
+        write_to_path(
+            &testdoc::sample(),
+            Format::Json,
+            &ExportOptions::default(),
+            &g,
+        )
+        .unwrap();
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "precious");
+        assert!(fs::read_to_string(&g).unwrap().starts_with('{'));
         let _ = fs::remove_dir_all(&dir);
     }
 

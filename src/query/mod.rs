@@ -79,8 +79,7 @@ pub struct QueryArgs {
 /// (large graphs load several times faster), anything else through `cli::load_graph`.
 pub(crate) fn load(graph: &Path, rules: Option<&Path>) -> Result<KnowledgeGraph> {
     if graph.extension().is_some_and(|e| e == "json") && graph.is_file() {
-        let text = std::fs::read_to_string(graph).map_err(|e| Error::io(graph, e))?;
-        return KnowledgeGraph::from_json_str(&text).map_err(|e| Error::json(graph, &e));
+        return crate::cli::read_graph(graph);
     }
     crate::cli::load_graph(std::slice::from_ref(&graph.to_path_buf()), rules)
 }

@@ -284,6 +284,10 @@ pub fn subgraph_doc(
 /// `talkgraph subgraph`.
 pub fn run_subgraph(args: SubgraphArgs, out: &mut dyn Write) -> Result<Exit> {
     let (format, output) = crate::export::cli::choose_format(args.format, args.output.clone())?;
+    crate::export::cli::refuse_overwriting_inputs(
+        output.as_deref(),
+        std::slice::from_ref(&args.graph),
+    )?;
     let kg = load(&args.graph, args.rules.as_deref())?;
     let seeds: Vec<NodeIndex> = args
         .names

@@ -6,6 +6,9 @@ mod extract;
 mod quality;
 mod util;
 
+// Bad input: hostile folders, unreadable files, safe writes, limits, damaged graphs.
+mod badinput;
+
 // `talkgraph eval` agrees line for line with ../shared/eval/score.py.
 mod eval;
 // Every export format loaded by the tool it is meant for.
