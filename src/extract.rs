@@ -2685,6 +2685,8 @@ impl<'a> Extractor<'a> {
         }
         // "**Pipelines de données** (Romain Clement)", "*Calm Queues* - Li Wei, Qorp": a
         // paragraph that opens with an emphasised title and then only names its speakers.
+        let mut emphasis = self.layout.emphasis.clone();
+        emphasis.sort_unstable();
         for u in 0..self.units.len() {
             let unit = &self.units[u];
             if is_heading(u)
@@ -2697,11 +2699,8 @@ impl<'a> Extractor<'a> {
             let Some(lead) = text.find(|c: char| c.is_alphanumeric()) else {
                 continue;
             };
-            let Some(&(es, ee)) = self
-                .layout
-                .emphasis
-                .iter()
-                .find(|&&(es, _)| es == unit.start + lead)
+            let at = emphasis.partition_point(|&(es, _)| es < unit.start + lead);
+            let Some(&(es, ee)) = emphasis.get(at).filter(|&&(es, _)| es == unit.start + lead)
             else {
                 continue;
             };
@@ -2749,7 +2748,18 @@ impl<'a> Extractor<'a> {
         // them in a document is a programme.
         let firsts: Vec<(usize, Speakers, usize, usize)> = (0..self.units.len())
             .filter(|&u| !is_heading(u) && !consumed.contains(&u))
-            .filter_map(|u| self.speaker_first(u).map(|(p, s, e)| (u, p, s, e)))
+            .flat_map(|u| {
+                let unit = &self.units[u];
+                let mut at = unit.start;
+                self.doc.text[unit.start..unit.end()]
+                    .split_inclusive('\n')
+                    .filter_map(move |l| {
+                        let span = (at, at + l.trim_end_matches(['\n', '\r']).len());
+                        at += l.len();
+                        self.speaker_first(u, span).map(|(p, s, e)| (u, p, s, e))
+                    })
+                    .collect::<Vec<_>>()
+            })
             .collect();
         if firsts.len() >= 2 {
             for (u, people, s, e) in firsts {
@@ -2954,7 +2964,11 @@ impl<'a> Extractor<'a> {
     /// "🗣 Ana Ruiz - Managing Groups of Goroutines", "Li Wei & Bo Chen (Qorp): Calm
     /// Queues": a line that opens with its speakers, then a dash or a colon and the title.
     /// Returns the speakers and the title's byte range.
-    fn speaker_first(&self, u: usize) -> Option<(Speakers, usize, usize)> {
+    fn speaker_first(
+        &self,
+        u: usize,
+        (from, to): (usize, usize),
+    ) -> Option<(Speakers, usize, usize)> {
         static SEP: Lazy<Regex> =
             Lazy::new(|| Regex::new(r"^(?:\s+[-–—|]|\s*:)\s+").expect("separator regex"));
         static AND: Lazy<Regex> =
@@ -2965,33 +2979,38 @@ impl<'a> Extractor<'a> {
         if !matches!(unit.kind, LineKind::ListItem | LineKind::Text) {
             return None;
         }
-        let text = &self.doc.text[unit.start..unit.end()];
-        let body = text.trim_end();
-        if body.contains('\n') {
+        // One line of the unit: a hard-wrapped paragraph may hold several.
+        let base = from;
+        let body = self.doc.text[from..to].trim_end();
+        let lead = body.find(|c: char| c.is_alphanumeric())?;
+        let person =
+            |t: &Tok| t.class == Class::Person || t.class == Class::Unknown && t.person_shape;
+        // Most lines do not open with a name: decided before anything is gathered.
+        if !self.line_toks[u].iter().any(|&k| {
+            let t = &self.toks[k];
+            t.start == base + lead && person(t)
+        }) {
             return None;
         }
-        let lead = body.find(|c: char| c.is_alphanumeric())?;
         let mut toks: Vec<usize> = self.line_toks[u]
             .iter()
             .copied()
-            .filter(|&k| !self.toks[k].nested)
+            .filter(|&k| {
+                let t = &self.toks[k];
+                !t.nested && t.start >= from && t.end <= to
+            })
             .collect();
         toks.sort_by_key(|&k| self.toks[k].start);
         let tok_at = |at: usize| toks.iter().copied().find(|&k| self.toks[k].start == at);
-        let person =
-            |t: &Tok| t.class == Class::Person || t.class == Class::Unknown && t.person_shape;
         let mut people: Speakers = Vec::new();
         let mut pos = lead;
         loop {
-            let k = tok_at(unit.start + pos).filter(|&k| person(&self.toks[k]))?;
-            pos = self.toks[k].end - unit.start;
+            let k = tok_at(base + pos).filter(|&k| person(&self.toks[k]))?;
+            pos = self.toks[k].end - base;
             let mut org = None;
             if let Some(c) = PAREN.captures(&body[pos..]) {
                 let inner = c.get(1).expect("group");
-                let (s, e) = (
-                    unit.start + pos + inner.start(),
-                    unit.start + pos + inner.end(),
-                );
+                let (s, e) = (base + pos + inner.start(), base + pos + inner.end());
                 org = toks.iter().copied().find(|&k| {
                     let t = &self.toks[k];
                     t.start >= s
@@ -3002,7 +3021,7 @@ impl<'a> Extractor<'a> {
             }
             people.push((k, org));
             match AND.find(&body[pos..]) {
-                Some(m) if tok_at(unit.start + pos + m.end()).is_some() => pos += m.end(),
+                Some(m) if tok_at(base + pos + m.end()).is_some() => pos += m.end(),
                 _ => break,
             }
         }
@@ -3022,7 +3041,7 @@ impl<'a> Extractor<'a> {
         let is_bio = self.rules.role_words.contains(&fold(first.as_str()))
             || is_job_title(title, &self.rules.role_words)
             || WHERE.is_match(title) && n <= 6;
-        let (s, e) = (unit.start + from, unit.start + from + title.len());
+        let (s, e) = (base + from, base + from + title.len());
         // "Luke Kanies - Puppet Labs", "Jay Lyman - The 451 Group": where they work.
         let only_org = toks.iter().any(|&k| {
             let t = &self.toks[k];
@@ -3314,40 +3333,49 @@ impl<'a> Extractor<'a> {
     /// ("Voyage Privé" and "VoyagePrivé" in one post) is one entity, named by its spaced
     /// form; the other spelling stays as its alias.
     fn join_spellings(&mut self) {
-        let compact = |label: &str| -> String {
-            fold(label)
+        // Distinct labels first: a post names the same few organisations many times.
+        let labels: BTreeSet<(Kind, &str)> = self
+            .toks
+            .iter()
+            .filter_map(|t| match t.class.kind() {
+                Some(kind @ (Kind::Company | Kind::Project)) => Some((kind, t.label.as_str())),
+                _ => None,
+            })
+            .collect();
+        let mut groups: BTreeMap<(Kind, String), Vec<&str>> = BTreeMap::new();
+        for &(kind, label) in &labels {
+            let key: String = fold(label)
                 .chars()
                 .filter(|c| c.is_alphanumeric())
-                .collect()
-        };
-        let mut names: BTreeMap<(Kind, String), String> = BTreeMap::new();
-        for t in &self.toks {
-            let Some(kind @ (Kind::Company | Kind::Project)) = t.class.kind() else {
-                continue;
-            };
-            let key = compact(&t.label);
-            if key.chars().count() < 4 {
-                continue;
-            }
-            let name = names.entry((kind, key)).or_insert_with(|| t.label.clone());
-            if t.label.contains(' ') && !name.contains(' ') {
-                *name = t.label.clone();
+                .collect();
+            if key.chars().count() >= 4 {
+                groups.entry((kind, key)).or_default().push(label);
             }
         }
         let mut rename: BTreeMap<(Kind, String), String> = BTreeMap::new();
-        for t in &mut self.toks {
-            let Some(kind @ (Kind::Company | Kind::Project)) = t.class.kind() else {
+        for ((kind, _), spellings) in &groups {
+            if spellings.len() < 2 {
                 continue;
-            };
-            if let Some(name) = names.get(&(kind, compact(&t.label)))
-                && fold(name) != fold(&t.label)
-            {
-                rename.insert((kind, t.label.clone()), name.clone());
-                t.label = name.clone();
+            }
+            let name = spellings
+                .iter()
+                .find(|l| l.contains(' '))
+                .unwrap_or(&spellings[0]);
+            for l in spellings {
+                if fold(l) != fold(name) {
+                    rename.insert((*kind, l.to_string()), name.to_string());
+                }
             }
         }
         if rename.is_empty() {
             return;
+        }
+        for t in &mut self.toks {
+            if let Some(kind) = t.class.kind()
+                && let Some(name) = rename.get(&(kind, t.label.clone()))
+            {
+                t.label = name.clone();
+            }
         }
         for r in &mut self.facts.relations {
             for end in [&mut r.from, &mut r.to] {
@@ -3689,6 +3717,14 @@ impl<'a> Extractor<'a> {
             }
         }
         // Mentions: projects and organisations in a talk's title or its part of the text.
+        self.inline_scopes
+            .sort_unstable_by(|a, b| (a.1, a.2, &a.0).cmp(&(b.1, b.2, &b.0)));
+        let longest_inline = self
+            .inline_scopes
+            .iter()
+            .map(|(_, s, e)| e - s)
+            .max()
+            .unwrap_or(0);
         let mut mentions: Vec<RelationFact> = Vec::new();
         // Many mentions share a line: each line's span is made once.
         let mut line_spans: Vec<Option<FactSpan>> = vec![None; self.layout.lines.len() + 1];
@@ -3702,12 +3738,20 @@ impl<'a> Extractor<'a> {
                 .filter(|(_, s, e)| t.start >= *s && t.end <= *e)
                 .map(|(title, ..)| title)
                 .collect();
-            let inline: Vec<&String> = self
-                .inline_scopes
-                .iter()
-                .filter(|(_, s, e)| t.start >= *s && t.end <= *e)
-                .map(|(title, ..)| title)
-                .collect();
+            let inline: Vec<&String> = {
+                // Only scopes that start at most the longest scope's length before the token
+                // can hold it: a search, not a scan of every scope for every token.
+                let upto = self
+                    .inline_scopes
+                    .partition_point(|(_, s, _)| *s <= t.start);
+                let from = self.inline_scopes[..upto]
+                    .partition_point(|(_, s, _)| *s + longest_inline < t.start);
+                self.inline_scopes[from..upto]
+                    .iter()
+                    .filter(|(_, s, e)| t.start >= *s && t.end <= *e)
+                    .map(|(title, ..)| title)
+                    .collect()
+            };
             let (talks, rule, conf): (Vec<&String>, &'static str, f64) = if !in_title.is_empty() {
                 (in_title, "mentions.title", 0.9)
             } else if !inline.is_empty() {
