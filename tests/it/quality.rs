@@ -108,6 +108,21 @@ fn fr_latin1_recap() {
 }
 
 #[test]
+fn en_meetup_archive() {
+    check("en-meetup-archive", "md", 0.86, 0.67);
+}
+
+#[test]
+fn fr_soiree_meetup_emphase() {
+    check("fr-soiree-meetup-emphase", "md", 0.80, 0.62);
+}
+
+#[test]
+fn en_conference_notes_table() {
+    check("en-conference-notes-table", "md", 0.92, 0.87);
+}
+
+#[test]
 fn seed_document_meets_the_issue_floor() {
     let (Some(seed), Some(gold)) = (
         shared("seed/kubecon-eu-2022-day2.txt"),
