@@ -178,13 +178,21 @@ static MASK_TOKEN: Lazy<Regex> =
 /// every word a role word, or a title's head word at either end. Such a run in an
 /// organisation's place (`Ana (Mobile Tech Lead)`) says what the person does, not where.
 fn is_job_title(label: &str, role_words: &rustc_hash::FxHashSet<String>) -> bool {
-    let words: Vec<String> = words::words(label).map(|w| fold(w.as_str())).collect();
-    !words.is_empty()
-        && (words.iter().all(|w| role_words.contains(w))
-            || [words.first(), words.last()]
-                .into_iter()
-                .flatten()
-                .any(|w| is_title_head(w)))
+    // Called for every candidate organisation: no list of words is built.
+    let mut words = words::words(label).map(|w| fold(w.as_str()));
+    let Some(first) = words.next() else {
+        return false;
+    };
+    if is_title_head(&first) {
+        return true;
+    }
+    let mut all_roles = role_words.contains(&first);
+    let mut last = None;
+    for w in words {
+        all_roles &= role_words.contains(&w);
+        last = Some(w);
+    }
+    all_roles || last.is_some_and(|w| is_title_head(&w))
 }
 
 /// Folded words a job title is named after ("Tech Lead", "Senior Architect").
