@@ -59,7 +59,7 @@ pub enum Command {
     /// Work with rule sets.
     #[command(subcommand)]
     Rules(RulesCommand),
-    /// Score graph JSON files against gold annotations, exactly as ../shared/eval/score.py does.
+    /// Score graph JSON files against gold annotations (precision, recall, F1 per type).
     Eval(crate::eval::EvalArgs),
     /// Convert a graph JSON file to another format (dot, graphml, cytoscape, neo4j,
     /// turtle, ntriples, mermaid, html).

@@ -24,8 +24,14 @@ Examples:
   talkgraph eval --min-entity-f1 0.6 --min-relation-f1 0.4 --gold recap.gold.json graph.json
 
 Prints precision, recall and F1 per entity type and per relation, summed over all pairs
-(micro-average); the last line holds the two headline F1 figures. The gold format is
-described in ../shared/eval/GOLD-FORMAT.md; the output agrees with ../shared/eval/score.py.";
+(micro-average); the last line holds the two headline F1 figures.
+
+A gold file is JSON: {\"document\", \"language\", \"entities\": [{\"type\", \"name\", \"aliases\"}],
+\"relations\": [{\"source\", \"relation\", \"target\"}], \"optional_entities\", \"optional_relations\"}
+with types person, company, project, talk, event and relations works_at, presents, mentions,
+part_of, develops. Names match after folding accents and case and collapsing punctuation;
+talk titles also match at a word-set overlap of 0.8. The README's \"Gold files\" section
+has an example; fixtures/*.gold.json are more.";
 
 /// Arguments of `talkgraph eval`, exactly as typed.
 #[derive(Debug, clap::Args)]

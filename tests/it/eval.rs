@@ -458,3 +458,21 @@ fn gold_relation_naming_an_unknown_entity_is_an_error() {
         )
     );
 }
+
+/// Users have no `../shared`: the help describes the gold format itself.
+#[test]
+fn eval_help_describes_gold_files_without_pointing_outside_the_product() {
+    for args in [&["eval", "--help"][..], &["--help"][..]] {
+        let o = util::run(args, None);
+        assert!(o.status.success());
+        let help = util::stdout(&o);
+        assert!(
+            !help.contains("../shared"),
+            "{args:?} help points at ../shared:\n{help}"
+        );
+    }
+    let help = util::stdout(&util::run(&["eval", "--help"], None));
+    for word in ["works_at", "presents", "optional_entities", "aliases"] {
+        assert!(help.contains(word), "eval --help does not describe {word}");
+    }
+}
