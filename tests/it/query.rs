@@ -599,6 +599,7 @@ mod fixtures_graph {
              Corentin Pasquier,Brumeau,PostgreSQL sur Kubernetes avec CloudNativePG\n\
              Florian Jacquemin,Zenika,Écrire Son Premier Opérateur Kubernetes en Go\n\
              Hana Takeda-Moreau,Zalando,\"Forty Clusters, One Upgrade Calendar\"\n\
+             Ingrid Tamura-Wolfe,Qorvane,Ten Years of Shipping on Kubernetes\n\
              Léa Nguyen-Tardieu,Ouestflux,PostgreSQL sur Kubernetes avec CloudNativePG\n\
              Saoirse Delahunt,Tinbridge Payments,Golden Paths on Kubernetes\n\
              Solène Marchetti-Duval,Brumeau,\"Dix ans de Kubernetes, et maintenant ?\"\n",
