@@ -3668,6 +3668,25 @@ impl<'a> Extractor<'a> {
         }
         // Events: the document's main event is the one with a year mentioned most; bare
         // series names and talks point to it.
+        // "[Rétro] Meetup du 6 novembre 2018 chez Qorp": a post titled by its meetup, with
+        // a date or an edition number, is about that meetup.
+        if !self.talks.is_empty()
+            && let Some(name) = self.title_meetup()
+            && !ents.contains_key(&(Kind::Event, fold(&name)))
+        {
+            let first = self.layout.lines.first().map_or(0, |l| l.end());
+            let mention = self.span_with_text(0, first, 1, &name);
+            ents.insert(
+                (Kind::Event, fold(&name)),
+                EntityFact {
+                    kind: Kind::Event,
+                    label: name,
+                    aliases: Vec::new(),
+                    attributes: vec![("source".into(), "metadata".into())],
+                    mentions: vec![mention],
+                },
+            );
+        }
         let mut main_event = self.main_event(&ents);
         // Nothing in the text names a dated event, but the post's metadata does ("Accepted
         // talks for PyTexas 2024"): that is the event its talks belong to.
@@ -3875,6 +3894,35 @@ impl<'a> Extractor<'a> {
             .iter()
             .rev()
             .find_map(|h| events_in(h.start, h.end).filter_map(label_of).next_back())
+    }
+
+    /// The meetup a post's title names: it opens with "Meetup", "Soirée" or "Rencontre"
+    /// (after a "[Rétro]" tag) and holds a year or an edition number.
+    fn title_meetup(&self) -> Option<String> {
+        static TAG: Lazy<Regex> =
+            Lazy::new(|| Regex::new(r"^\s*\[[^\]]{1,20}\]\s*").expect("tag regex"));
+        static EDITION: Lazy<Regex> = Lazy::new(|| {
+            Regex::new(r"(?i)\b(?:19|20)\d{2}\b|\bno\.?\s*\d+|#\s*\d+").expect("edition regex")
+        });
+        let title = self.layout.title.as_deref()?;
+        let title = TAG.replace(title, "");
+        let title = title.trim().trim_end_matches(['.', '!', ':']).trim();
+        // "Meetup Lyon Rust de mars 2025 : le programme": the subtitle is not the name.
+        static SUBTITLE: Lazy<Regex> =
+            Lazy::new(|| Regex::new(r"\s+[:|–—-]\s+").expect("subtitle regex"));
+        let title = SUBTITLE
+            .find(title)
+            .map(|m| &title[..m.start()])
+            .filter(|head| EDITION.is_match(head))
+            .unwrap_or(title);
+        let first = words::words(title).next()?;
+        let opens = first.start() == 0
+            && matches!(
+                fold(first.as_str()).as_str(),
+                "meetup" | "meet-up" | "soiree" | "rencontre"
+            );
+        (opens && EDITION.is_match(title) && words::words(title).count() <= 14)
+            .then(|| collapse_ws(title))
     }
 
     /// An event named with a year in the document's metadata (title, description, tags).
@@ -4777,6 +4825,27 @@ mod tests {
             [("Éamonn Corrigan", "Qorvane")]
         );
         assert!(!labels(&f, Kind::Company).contains(&"EamonnCorrigan"));
+    }
+
+    #[test]
+    fn a_post_titled_by_its_meetup_and_date_is_about_that_meetup() {
+        let f = facts(
+            "---\ntitle: '[Rétro] Meetup du 6 novembre 2018 chez Qorvane'\n---\n\nTandis que le plat de résistance était « Des bots pour nos process » par Ana Ruiz et Li Wei de chez Qorvane.\n",
+            "a.md",
+        );
+        assert_eq!(
+            triples(&f, Relation::PartOf),
+            [(
+                "Des bots pour nos process",
+                "Meetup du 6 novembre 2018 chez Qorvane"
+            )]
+        );
+        // A title that names no meetup adds no event.
+        let g = facts(
+            "---\ntitle: 'Notes de lecture 2018'\n---\n\n« Des bots pour nos process » par Ana Ruiz.\n",
+            "b.md",
+        );
+        assert!(labels(&g, Kind::Event).is_empty());
     }
 }
 

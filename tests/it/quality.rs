@@ -114,7 +114,7 @@ fn en_meetup_archive() {
 
 #[test]
 fn fr_soiree_meetup_emphase() {
-    check("fr-soiree-meetup-emphase", "md", 0.80, 0.62);
+    check("fr-soiree-meetup-emphase", "md", 0.84, 0.76);
 }
 
 #[test]
