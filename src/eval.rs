@@ -50,12 +50,20 @@ pub struct EvalArgs {
     /// Also list every false positive (FP) and false negative (FN), before the last line.
     #[arg(long)]
     pub explain: bool,
-    /// Exit with code 1 when the overall entity F1 is below X.
-    #[arg(long, value_name = "X", default_value_t = 0.0)]
+    /// Exit with code 1 when the overall entity F1 is below X (from 0 to 1).
+    #[arg(long, value_name = "X", default_value_t = 0.0, value_parser = floor)]
     pub min_entity_f1: f64,
-    /// Exit with code 1 when the overall relation F1 is below Y.
-    #[arg(long, value_name = "Y", default_value_t = 0.0)]
+    /// Exit with code 1 when the overall relation F1 is below Y (from 0 to 1).
+    #[arg(long, value_name = "Y", default_value_t = 0.0, value_parser = floor)]
     pub min_relation_f1: f64,
+}
+
+/// An F1 floor: a number from 0 to 1 (NaN would make every comparison false and pass).
+fn floor(s: &str) -> std::result::Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("`{s}` is not a number from 0 to 1")),
+    }
 }
 
 /// Scores every (gold, graph) pair and writes the report to `out`.
@@ -363,6 +371,20 @@ struct Gold {
 
 impl Gold {
     fn parse(path: &Path, text: &str) -> Result<Gold> {
+        // serde would read `[]` as a struct of defaults: an empty gold that scores anything 0.
+        if !text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with('{')
+        {
+            return Err(Error::Invalid {
+                path: path.to_path_buf(),
+                message:
+                    "a gold file is a JSON object {\"entities\": [...], \"relations\": [...]}; \
+                          see `talkgraph eval --help`"
+                        .into(),
+            });
+        }
         let file: GoldFile = serde_json::from_str(text).map_err(|e| Error::json(path, &e))?;
         let mut gold = Gold {
             keys: BTreeMap::new(),

@@ -196,19 +196,33 @@ fn json_string(s: &str) -> String {
     serde_json::to_string(s).expect("strings always serialize")
 }
 
-/// RFC 4180: quote a field holding a comma, quote, CR or LF; double inner quotes.
+/// RFC 4180: quote a field holding a comma, quote, CR or LF; double inner quotes. A field a
+/// spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) starts with a `'`.
 pub(crate) fn csv_field(s: &str) -> Cow<'_, str> {
+    let s = neutralised(s);
     if s.contains([',', '"', '\r', '\n']) {
         Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
     } else {
-        Cow::Borrowed(s)
+        s
     }
 }
 
-/// TSV cannot quote: tabs and line breaks inside a field become spaces.
+/// TSV cannot quote: tabs and line breaks inside a field become spaces; formulas are
+/// neutralised as in CSV.
 pub(crate) fn tsv_field(s: &str) -> Cow<'_, str> {
+    let s = neutralised(s);
     if s.contains(['\t', '\r', '\n']) {
         Cow::Owned(s.replace(['\t', '\r', '\n'], " "))
+    } else {
+        s
+    }
+}
+
+/// A label from a crafted document (`=HYPERLINK(…)`) must not run when the table is opened
+/// in a spreadsheet.
+fn neutralised(s: &str) -> Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@']) {
+        Cow::Owned(format!("'{s}"))
     } else {
         Cow::Borrowed(s)
     }
@@ -217,6 +231,14 @@ pub(crate) fn tsv_field(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_neutralised() {
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(tsv_field("+1\tcell"), "'+1 cell");
+        assert_eq!(csv_field("C++"), "C++");
+    }
 
     #[test]
     fn csv_quotes_only_when_needed() {

@@ -476,3 +476,34 @@ fn eval_help_describes_gold_files_without_pointing_outside_the_product() {
         assert!(help.contains(word), "eval --help does not describe {word}");
     }
 }
+
+/// A floor that is no number from 0 to 1 would let every score pass; a gold file that is
+/// not an object would score everything against nothing.
+#[test]
+fn bad_floors_and_non_object_golds_are_refused() {
+    let dir = TempDir::new("eval-bad");
+    let gold = dir.path().join("g.gold.json");
+    std::fs::write(&gold, "[]").expect("write gold");
+    let graph = util::root().join("tests/data/sample-graph.json");
+    let (gold, graph) = (
+        gold.to_str().expect("utf-8"),
+        graph.to_str().expect("utf-8"),
+    );
+    let o = util::run(&["eval", "--gold", gold, graph], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        util::stderr(&o).contains("a gold file is a JSON object"),
+        "{}",
+        util::stderr(&o)
+    );
+    for floor in ["NaN", "1.5", "-0.1", "x"] {
+        let arg = format!("--min-entity-f1={floor}");
+        let o = util::run(&["eval", &arg, "--gold", gold, graph], None);
+        assert_eq!(o.status.code(), Some(2), "--min-entity-f1 {floor} accepted");
+        assert!(
+            util::stderr(&o).contains("not a number from 0 to 1"),
+            "{}",
+            util::stderr(&o)
+        );
+    }
+}
