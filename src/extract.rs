@@ -151,6 +151,13 @@ struct Tok {
     nested: bool,
 }
 
+impl Tok {
+    /// A person, or a capitalised run with a name's shape that a rule may make one.
+    fn may_be_person(&self) -> bool {
+        self.class == Class::Person || self.class == Class::Unknown && self.person_shape
+    }
+}
+
 static GITHUB: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
         r"(?:https?://)?(?:www\.)?github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+[A-Za-z0-9_-])",
@@ -1418,20 +1425,13 @@ impl<'a> Extractor<'a> {
                 let words = words::words(title).count();
                 // Or a quoted phrase in a sentence that has a talk cue and names a person.
                 let abs = (line.start + ss, line.start + se);
-                let person_here = toks.iter().any(|t| {
-                    t.start >= abs.0
-                        && t.end <= abs.1
-                        && (t.class == Class::Person
-                            || (t.class == Class::Unknown && t.person_shape))
-                });
+                let person_here = toks
+                    .iter()
+                    .any(|t| t.start >= abs.0 && t.end <= abs.1 && t.may_be_person());
                 // "« Title » par le duo Ana Ruiz et …": a presenter right after the quote.
                 let by_person = BY_PRESENTER.find(&stext[ge..]).is_some_and(|m| {
                     let at = line.start + ss + ge + m.end();
-                    toks.iter().any(|t| {
-                        t.start == at
-                            && (t.class == Class::Person
-                                || (t.class == Class::Unknown && t.person_shape))
-                    })
+                    toks.iter().any(|t| t.start == at && t.may_be_person())
                 });
                 // "Jon Bodner's "Go Says WAT?"": a person's possessive right before it.
                 let possessive = {
@@ -1439,11 +1439,7 @@ impl<'a> Extractor<'a> {
                     let stem = b.strip_suffix("'s").or_else(|| b.strip_suffix("’s"));
                     stem.is_some_and(|stem| {
                         let at = line.start + ss + stem.len();
-                        toks.iter().any(|t| {
-                            t.end == at
-                                && (t.class == Class::Person
-                                    || (t.class == Class::Unknown && t.person_shape))
-                        })
+                        toks.iter().any(|t| t.end == at && t.may_be_person())
                     })
                 };
                 // A question or exclamation is a title when something ties it to a talk or
@@ -1709,9 +1705,7 @@ impl<'a> Extractor<'a> {
             let speaker = self.line_toks[h.unit]
                 .iter()
                 .map(|&k| &self.toks[k])
-                .find(|t| {
-                    t.class == Class::Person || (t.class == Class::Unknown && t.person_shape)
-                });
+                .find(|t| t.may_be_person());
             // "Title by Lily Mara": a heading that ends with "by" and a name's words.
             // The words after "by" must start with a known first name ("Surrounded by
             // Small Services" keeps its title).
@@ -2161,10 +2155,7 @@ impl<'a> Extractor<'a> {
                             // "Ana Ruiz - Zylo" read as "Title - Speaker": a name is no title.
                             let a_name = self.line_toks[li].iter().any(|&k| {
                                 let t = &self.toks[k];
-                                t.start <= s
-                                    && t.end >= e
-                                    && (t.class == Class::Person
-                                        || t.class == Class::Unknown && t.person_shape)
+                                t.start <= s && t.end >= e && t.may_be_person()
                             });
                             if !title.is_empty() && !a_name {
                                 objects.push(End::NewTalk(title, s, e, self.layout.line_of(s)));
@@ -2437,7 +2428,7 @@ impl<'a> Extractor<'a> {
             }
             affiliation |= ties;
             pos = t.end - unit.start;
-            let person = t.class == Class::Person || t.class == Class::Unknown && t.person_shape;
+            let person = t.may_be_person();
             if person {
                 out.push((k, None));
                 after_person = pos;
@@ -2566,8 +2557,7 @@ impl<'a> Extractor<'a> {
             if clean_title(&h.text) != *title
                 && let Some(&k) = self.line_toks[h.unit].iter().find(|&&k| {
                     let t = &self.toks[k];
-                    t.start > h.start
-                        && (t.class == Class::Person || t.class == Class::Unknown && t.person_shape)
+                    t.start > h.start && t.may_be_person()
                 })
                 && let Some(people) = self.speaker_line(h.unit, self.toks[k].start)
             {
@@ -2722,9 +2712,7 @@ impl<'a> Extractor<'a> {
             // "**Ana Ruiz** (Qorp)" names a person, not a title.
             let names_person = self.line_toks[u].iter().any(|&k| {
                 let t = &self.toks[k];
-                t.start <= es + 1
-                    && t.end + 1 >= ee
-                    && (t.class == Class::Person || t.class == Class::Unknown && t.person_shape)
+                t.start <= es + 1 && t.end + 1 >= ee && t.may_be_person()
             });
             if names_person {
                 continue;
@@ -2734,13 +2722,7 @@ impl<'a> Extractor<'a> {
             };
             let title = clean_title(&self.doc.text[es..ee]);
             let n = words::words(&title).count();
-            let opens = title
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
-                || words::words(&title)
-                    .next()
-                    .is_some_and(|w| w.as_str().chars().skip(1).any(char::is_uppercase));
+            let opens = opens_as_name(&title) || title.starts_with(|c: char| c.is_ascii_digit());
             if opens && (2..=20).contains(&n) && !title.ends_with(['.', ':']) {
                 let line = self.layout.line_of(es);
                 self.push_speakers(
@@ -2870,8 +2852,6 @@ impl<'a> Extractor<'a> {
             }
             out
         };
-        let person =
-            |t: &Tok| t.class == Class::Person || t.class == Class::Unknown && t.person_shape;
         let lines = &self.layout.lines;
         let has_pipe = |l: &read::Line| self.doc.text[l.start..l.end()].contains('|');
         // Tokens by start, to find a cell's without scanning them all.
@@ -2933,7 +2913,7 @@ impl<'a> Extractor<'a> {
                 });
                 let people: Vec<usize> = in_cell(row[si])
                     .into_iter()
-                    .filter(|&k| person(&self.toks[k]))
+                    .filter(|&k| self.toks[k].may_be_person())
                     .collect();
                 if people.is_empty() {
                     continue;
@@ -2991,12 +2971,10 @@ impl<'a> Extractor<'a> {
         let base = from;
         let body = self.doc.text[from..to].trim_end();
         let lead = body.find(|c: char| c.is_alphanumeric())?;
-        let person =
-            |t: &Tok| t.class == Class::Person || t.class == Class::Unknown && t.person_shape;
         // Most lines do not open with a name: decided before anything is gathered.
         if !self.line_toks[u].iter().any(|&k| {
             let t = &self.toks[k];
-            t.start == base + lead && person(t)
+            t.start == base + lead && t.may_be_person()
         }) {
             return None;
         }
@@ -3013,7 +2991,7 @@ impl<'a> Extractor<'a> {
         let mut people: Speakers = Vec::new();
         let mut pos = lead;
         loop {
-            let k = tok_at(base + pos).filter(|&k| person(&self.toks[k]))?;
+            let k = tok_at(base + pos).filter(|&k| self.toks[k].may_be_person())?;
             pos = self.toks[k].end - base;
             let mut org = None;
             if let Some(c) = PAREN.captures(&body[pos..]) {
@@ -3023,7 +3001,8 @@ impl<'a> Extractor<'a> {
                     let t = &self.toks[k];
                     t.start >= s
                         && t.end <= e
-                        && (t.class == Class::Company || t.class == Class::Unknown && !person(t))
+                        && (t.class == Class::Company
+                            || t.class == Class::Unknown && !t.may_be_person())
                 });
                 pos += c.get(0).expect("match").end();
             }
@@ -3037,11 +3016,7 @@ impl<'a> Extractor<'a> {
         let from = pos + sep.end();
         let title = body[from..].trim();
         let first = words::words(title).next()?;
-        let opens = title
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
-            || first.start() == 0 && first.as_str().chars().skip(1).any(char::is_uppercase);
+        let opens = opens_as_name(title) || title.starts_with(|c: char| c.is_ascii_digit());
         let n = words::words(title).count();
         // "Ana Ruiz - Staff Engineer at Qorp" describes the person, not a talk.
         static WHERE: Lazy<Regex> =
@@ -3096,7 +3071,7 @@ impl<'a> Extractor<'a> {
             // People only, each once under their fullest name ("Adaeze" is Adaeze Whitcombe).
             presenters.retain(|&k| {
                 let t = &self.toks[k];
-                t.class == Class::Person || t.class == Class::Unknown && t.person_shape
+                t.may_be_person()
             });
             presenters.sort_by_key(|&k| std::cmp::Reverse(self.toks[k].label.len()));
             let mut seen: Vec<String> = Vec::new();
@@ -3197,7 +3172,7 @@ impl<'a> Extractor<'a> {
             && words::words(text).count() <= 4
             && !self.line_toks[u].iter().any(|&k| {
                 let t = &self.toks[k];
-                t.class == Class::Person || t.class == Class::Unknown && t.person_shape
+                t.may_be_person()
             })
             && (FACET.is_match(text) || self.cues.talk_word.is_match(text))
     }
@@ -3474,11 +3449,9 @@ impl<'a> Extractor<'a> {
             // then "the talks I liked were…"): someone must be named near it too.
             let opening_end = body.get(1).or(body.first()).map_or(h.end, |(_, l)| l.end());
             let someone = || {
-                self.toks.iter().any(|t| {
-                    t.start >= h.start
-                        && t.end <= opening_end
-                        && (t.class == Class::Person || t.class == Class::Unknown && t.person_shape)
-                })
+                self.toks
+                    .iter()
+                    .any(|t| t.start >= h.start && t.end <= opening_end && t.may_be_person())
             };
             let cue_in_opening =
                 || (talk_word.is_match(&opening) || talk_word.is_match(&h.text)) && someone();
@@ -4175,6 +4148,15 @@ fn trim_span(text: &str, s: usize, e: usize) -> (usize, usize) {
 /// The title of a list item that speakers' items follow: the part before " : " or " – "
 /// when a description follows, else the whole item when it is short. Byte range within
 /// `item`.
+/// Whether a title opens as a title does: with a capital, or with a name that has an inner
+/// capital ("gRPC : une autre manière…", "eBPF in practice").
+fn opens_as_name(title: &str) -> bool {
+    title.chars().next().is_some_and(char::is_uppercase)
+        || words::words(title)
+            .next()
+            .is_some_and(|w| w.start() == 0 && w.as_str().chars().skip(1).any(char::is_uppercase))
+}
+
 fn item_title(item: &str) -> Option<(usize, usize)> {
     static SPLIT: Lazy<Regex> =
         // "Title : description", "Title – description"; "Title: subtitle" is one title.
@@ -4186,12 +4168,7 @@ fn item_title(item: &str) -> Option<(usize, usize)> {
             .map_or(item.len() - from, |m| m.start());
     let title = &item[from..end];
     let words = words::words(title).count();
-    // "gRPC : une autre manière…", "eBPF in practice": a name with an inner capital counts.
-    let starts_upper = title.chars().next().is_some_and(|c| c.is_uppercase())
-        || words::words(title)
-            .next()
-            .is_some_and(|w| w.start() == 0 && w.as_str().chars().skip(1).any(char::is_uppercase));
-    (starts_upper && (2..=16).contains(&words) && !title.ends_with(['.', ':', ',']))
+    (opens_as_name(title) && (2..=16).contains(&words) && !title.ends_with(['.', ':', ',']))
         .then_some((from, end))
 }
 
