@@ -1017,7 +1017,16 @@ impl<'a> Extractor<'a> {
             let (rs, re) = (words[run.start].0, words[run.end - 1].1);
             let shape = self.person_shape(text, &words[run.clone()]);
             let label = collapse_ws(&text[rs..re]);
-            let class = if shape && self.is_first_name(word(run.start)) {
+            // "Paris JUG", "Lyon LUG", "GDG Nantes": user groups are organisations that host
+            // the meetups, not the meetups themselves.
+            let group = run.len() >= 2
+                && (matches!(
+                    word(run.end - 1),
+                    "JUG" | "UG" | "LUG" | "GUG" | "PUG" | "RUG"
+                ) || matches!(word(run.start), "GDG" | "GUG" | "JUG"));
+            let class = if group {
+                Class::Company
+            } else if shape && self.is_first_name(word(run.start)) {
                 Class::Person
             } else {
                 Class::Unknown
@@ -3661,6 +3670,29 @@ impl<'a> Extractor<'a> {
             );
         }
         let mut main_event = self.main_event(&ents);
+        // No event with a year in the text, and the page's title names its evening: the
+        // talks belong to that evening, not to the group's name plus the post's year.
+        // An event the text names with a year or an edition ("Meetup Rust Bordeaux #9")
+        // is a better name than the title.
+        let named_in_text = ents.iter().any(|((k, f), e)| {
+            *k == Kind::Event && (f.split(' ').any(|w| YEAR.is_match(w)) || e.label.contains('#'))
+        });
+        if !self.talks.is_empty()
+            && !named_in_text
+            && let Some(name) = self.title_edition()
+        {
+            let first = self.layout.lines.first().map_or(0, |l| l.end());
+            let mention = self.span_with_text(0, first, 1, &name);
+            ents.entry((Kind::Event, fold(&name)))
+                .or_insert_with(|| EntityFact {
+                    kind: Kind::Event,
+                    label: name.clone(),
+                    aliases: Vec::new(),
+                    attributes: vec![("source".into(), "metadata".into())],
+                    mentions: vec![mention],
+                });
+            main_event = Some(name);
+        }
         // Nothing in the text names a dated event, but the post's metadata does ("Accepted
         // talks for PyTexas 2024"): that is the event its talks belong to.
         if main_event.is_none()
@@ -3896,6 +3928,59 @@ impl<'a> Extractor<'a> {
             );
         (opens && EDITION.is_match(title) && words::words(title).count() <= 14)
             .then(|| collapse_ws(title))
+    }
+
+    /// The evening a meetup page's title names, for pages whose text names no dated event:
+    /// "February 2019 Meeting", "Soirée Virtuelle : Young Blood IX - Paris Java User Group"
+    /// (the site's name after the last dash or bar cut), "Présentations éclairs / Lightning
+    /// Talks", "La Rentrée des Speakers 2020". A title needs a meetup word, an edition
+    /// number, or a year after capitalised words to be read as a name; "My favourite talks
+    /// of 2023" is not one.
+    fn title_edition(&self) -> Option<String> {
+        static TAG: Lazy<Regex> =
+            Lazy::new(|| Regex::new(r"^\s*\[[^\]]{1,20}\]\s*").expect("tag regex"));
+        static SITE: Lazy<Regex> =
+            Lazy::new(|| Regex::new(r"\s+[|–—-]\s+").expect("site separator regex"));
+        static CUE: Lazy<Regex> = Lazy::new(|| {
+            Regex::new(r"(?i)\b(?:meetups?|meet-ups?|meetings?|soirée|soiree|rencontres?|lightning\s+talks?|présentations?\s+éclairs?|presentations?\s+eclairs?|talks?\s+éclairs?|apéro|afterwork)\b")
+                .expect("meetup cue regex")
+        });
+        static EDITION: Lazy<Regex> = Lazy::new(|| {
+            Regex::new(r"(?i)\bno\.?\s*\d+\b|#\s*\d+\b|\b(?:\d+(?:st|nd|rd|th|e|ème|eme)\s+(?:edition|édition))\b|\s(?-i:[IVX]{2,5}|[IVX])$")
+                .expect("edition regex")
+        });
+        let title = self.layout.title.as_deref()?;
+        let title = TAG.replace(title, "");
+        let title = title.trim();
+        let qualifies = |part: &str| -> Option<String> {
+            let name = collapse_ws(part.trim().trim_end_matches(['.', '!', ':']).trim());
+            let words: Vec<&str> = name.split(' ').collect();
+            if name.is_empty()
+                || words.len() > 12
+                || self.talks.keys().any(|t| fold(t) == fold(&name))
+            {
+                return None;
+            }
+            let year = words.iter().any(|w| YEAR.is_match(w));
+            let named = words
+                .iter()
+                .filter(|w| !YEAR.is_match(w) && !is_function_word(w) && w.chars().count() > 2)
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+            // The meetup word opens the name ("Soirée …", "Les présentations éclairs …",
+            // "February 2019 Meeting"); further on, the title is a sentence about the
+            // meetup ("Les vidéos du Meetup Rust Bordeaux … sont en ligne").
+            let cue_early = CUE
+                .find(&name)
+                .is_some_and(|m| name[..m.start()].split_whitespace().count() <= 2);
+            (cue_early || EDITION.is_match(&name) || (year && named && words.len() > 2))
+                .then_some(name)
+        };
+        // "Name - Site", "Name | Site": the part before the last separator names the
+        // evening when it can; otherwise the whole title may.
+        SITE.find_iter(title)
+            .last()
+            .and_then(|m| qualifies(&title[..m.start()]))
+            .or_else(|| qualifies(title))
     }
 
     /// An event named with a year in the document's metadata (title, description, tags).
@@ -4823,6 +4908,63 @@ mod tests {
             "b.md",
         );
         assert!(labels(&g, Kind::Event).is_empty());
+    }
+
+    #[test]
+    fn a_meetup_page_titled_by_its_evening_gives_its_talks_that_event() {
+        let body = "\n\n## Programme\n\n- « Des bots pour nos process » par Ana Ruiz (Qorvane)\n- « Typer sans peur » par Li Wei (Zylo)\n";
+        let page = |title: &str| facts(&format!("---\ntitle: '{title}'\n---{body}"), "a.md");
+        for (title, event) in [
+            (
+                "Soirée Virtuelle : Fresh Voices IV - Lakeport Java User Group",
+                "Soirée Virtuelle : Fresh Voices IV",
+            ),
+            ("March 2021 Meeting", "March 2021 Meeting"),
+            (
+                "Les présentations éclairs de la communauté",
+                "Les présentations éclairs de la communauté",
+            ),
+            (
+                "La Rentrée des Orateurs 2020 | Sessions",
+                "La Rentrée des Orateurs 2020",
+            ),
+        ] {
+            let f = page(title);
+            assert_eq!(
+                triples(&f, Relation::PartOf),
+                [
+                    ("Des bots pour nos process", event),
+                    ("Typer sans peur", event)
+                ],
+                "{title}"
+            );
+        }
+        // A sentence about a meetup, or a title naming none, is no event's name.
+        for title in [
+            "Les vidéos de la soirée Qorvane de mars sont en ligne",
+            "My favourite talks of 2023",
+        ] {
+            assert!(labels(&page(title), Kind::Event).is_empty(), "{title}");
+        }
+        // An event the text names with an edition number is the better name.
+        let f = facts(
+            "---\ntitle: 'Soirée du groupe'\n---\n\nHier soir, Lakeport Meetup #9 a eu lieu.\n\n- « Des bots pour nos process » par Ana Ruiz (Qorvane)\n",
+            "b.md",
+        );
+        assert_eq!(labels(&f, Kind::Event), ["Lakeport Meetup #9"]);
+    }
+
+    #[test]
+    fn a_user_group_is_an_organisation_not_an_event() {
+        let f = facts(
+            "Le Lakeport JUG et le GDG Qorvane accueillent Ana Ruiz de chez Lakeport JUG.\n",
+            "a.md",
+        );
+        assert!(labels(&f, Kind::Event).is_empty());
+        assert_eq!(
+            triples(&f, Relation::WorksAt),
+            [("Ana Ruiz", "Lakeport JUG")]
+        );
     }
 }
 

@@ -79,7 +79,7 @@ fn fr_retours_talks() {
 
 #[test]
 fn en_meetup_page_html() {
-    check("en-meetup-page", "html", 0.73, 0.48);
+    check("en-meetup-page", "html", 0.78, 0.66);
 }
 
 #[test]
