@@ -374,6 +374,8 @@ struct Heading {
     /// A heading that only names the speakers of the talk heading just above it
     /// ("## Title" then "### Ana Ruiz and Li Wei"): it carries that talk on.
     speakers: bool,
+    /// The speakers a heading opens with ("## Ana Ruiz (Qorp) - Title").
+    lead: Option<Speakers>,
 }
 
 /// A date with its day and year: "September 18 2019", "12 mars 2024", "2024-03-12".
@@ -964,6 +966,27 @@ impl<'a> Extractor<'a> {
                 } else {
                     break;
                 }
+            }
+            // "Brandon Philips", "Matt Helm": a known first name, then one word a gazetteer
+            // took for an organisation or a project, ending the name: a surname.
+            if run.len() == 1
+                && j < words.len()
+                && &text[words[j - 1].1..words[j].0] == " "
+                && self.is_first_name(&text[s..e])
+                && Self::is_name_word(&text[words[j].0..words[j].1])
+                && !words.get(j + 1).is_some_and(|n| {
+                    &text[words[j].1..n.0] == " "
+                        && text[n.0..].chars().next().is_some_and(char::is_uppercase)
+                })
+                && let Some(k) = toks.iter().position(|t| {
+                    t.start == words[j].0
+                        && t.end == words[j].1
+                        && matches!(t.class, Class::Company | Class::Project)
+                })
+            {
+                toks.remove(k);
+                run.end = j + 1;
+                j += 1;
             }
             i = j;
             if run.is_empty() {
@@ -1619,6 +1642,7 @@ impl<'a> Extractor<'a> {
                         certain: true,
                         unit: 0,
                         speakers: false,
+                        lead: None,
                     });
                     i += 1;
                     continue;
@@ -1637,6 +1661,7 @@ impl<'a> Extractor<'a> {
                         certain: false,
                         unit: 0,
                         speakers: false,
+                        lead: None,
                     });
                 }
                 LineKind::Text if !markdown => {
@@ -1666,6 +1691,7 @@ impl<'a> Extractor<'a> {
                             certain: false,
                             unit: 0,
                             speakers: false,
+                            lead: None,
                         });
                         i += 2;
                         continue;
@@ -1691,6 +1717,7 @@ impl<'a> Extractor<'a> {
                             certain: false,
                             unit: 0,
                             speakers: false,
+                            lead: None,
                         });
                     }
                 }
@@ -1709,7 +1736,27 @@ impl<'a> Extractor<'a> {
         static SPEAKER_SEP: Lazy<Regex> = Lazy::new(|| {
             Regex::new(r"(?:\s+(?:[-–—|]|by|par|with|avec)\s+|\s*\(\s*)$").expect("separator regex")
         });
-        for h in out.iter_mut() {
+        // "## Ana Ruiz (Qorp) - Title": headings that open with their speakers. One could
+        // be a sentence; two or more make the document's layout.
+        let leads: Vec<Option<(Speakers, usize, usize)>> = out
+            .iter()
+            .map(|h| {
+                (!h.certain && h.level < 9)
+                    .then(|| self.speaker_first(h.unit, (h.start, h.end)))
+                    .flatten()
+            })
+            .collect();
+        let led = leads.iter().filter(|l| l.is_some()).count() >= 2;
+        for (h, lead) in out.iter_mut().zip(leads) {
+            if led && let Some((people, s, e)) = lead {
+                let title = clean_title(&self.doc.text[s..e]);
+                if !title.is_empty() {
+                    h.talk = Some(title);
+                    h.certain = true;
+                    h.lead = Some(people);
+                    continue;
+                }
+            }
             // "Title — Speaker (Company)": the title stops before the speaker.
             let speaker = self.line_toks[h.unit]
                 .iter()
@@ -2562,8 +2609,12 @@ impl<'a> Extractor<'a> {
                 continue;
             };
             let mut found: Vec<(usize, Speakers)> = Vec::new();
+            if let Some(people) = &h.lead {
+                found.push((h.unit, people.clone()));
+            }
             // The heading's own tail, when its title stopped before a speaker.
-            if clean_title(&h.text) != *title
+            if h.lead.is_none()
+                && clean_title(&h.text) != *title
                 && let Some(&k) = self.line_toks[h.unit].iter().find(|&&k| {
                     let t = &self.toks[k];
                     t.start > h.start && t.may_be_person()
@@ -2973,7 +3024,10 @@ impl<'a> Extractor<'a> {
         static PAREN: Lazy<Regex> =
             Lazy::new(|| Regex::new(r"^\s*\(([^()\n]{1,60})\)").expect("paren regex"));
         let unit = &self.units[u];
-        if !matches!(unit.kind, LineKind::ListItem | LineKind::Text) {
+        if !matches!(
+            unit.kind,
+            LineKind::ListItem | LineKind::Text | LineKind::Heading(_)
+        ) {
             return None;
         }
         // One line of the unit: a hard-wrapped paragraph may hold several.
@@ -3034,21 +3088,32 @@ impl<'a> Extractor<'a> {
             || is_job_title(title, &self.rules.role_words)
             || WHERE.is_match(title) && n <= 6;
         let (s, e) = (base + from, base + from + title.len());
-        // "Luke Kanies - Puppet Labs", "Jay Lyman - The 451 Group": where they work.
-        let only_org = toks.iter().any(|&k| {
-            let t = &self.toks[k];
-            t.start >= s
-                && t.end == e
-                && t.class != Class::Talk
-                && matches!(
-                    self.doc.text[s..t.start].trim(),
-                    "" | "The" | "the" | "La" | "Le" | "Les" | "L'"
-                )
-        }) || words::words(title)
+        // "Luke Kanies - Puppet Labs", "Jay Lyman - The 451 Group": where they work. Not
+        // when the organisation came in brackets ("Ana Ruiz (Qorp) - Bazel"), nor for a
+        // longer capitalised run, which a title in title case is ("TLDK Overview Today").
+        let org_given = people.iter().any(|p| p.1.is_some());
+        let org_word_last = words::words(title)
             .last()
-            .is_some_and(|w| self.rules.org_words.contains(&fold(w.as_str())))
-            && n <= 4;
-        (opens && (2..=20).contains(&n) && !title.ends_with('.') && !is_bio && !only_org)
+            .is_some_and(|w| self.rules.org_words.contains(&fold(w.as_str())));
+        let only_org = !org_given
+            && (toks.iter().any(|&k| {
+                let t = &self.toks[k];
+                t.start >= s
+                    && t.end == e
+                    && (t.class == Class::Company
+                        || t.class == Class::Unknown && (n <= 2 || org_word_last))
+                    && matches!(
+                        self.doc.text[s..t.start].trim(),
+                        "" | "The" | "the" | "La" | "Le" | "Les" | "L'"
+                    )
+            }) || org_word_last && n <= 4);
+        // A heading may be titled by one word ("Ana Ruiz (Qorp) - Bazel").
+        let least = if matches!(unit.kind, LineKind::Heading(_)) {
+            1
+        } else {
+            2
+        };
+        (opens && (least..=20).contains(&n) && !title.ends_with('.') && !is_bio && !only_org)
             .then_some((people, s, e))
     }
 
@@ -4952,6 +5017,45 @@ mod tests {
             "b.md",
         );
         assert_eq!(labels(&f, Kind::Event), ["Lakeport Meetup #9"]);
+    }
+
+    #[test]
+    fn headings_that_open_with_their_speakers_are_talks_with_those_speakers() {
+        let f = facts(
+            "# Notes from day one\n\n## Ana Ruiz (Qorvane) - Calm Queues: Retries Without Tears\n\n- built on Kubernetes\n\n## Li Wei - Bazel\n\n- hermetic builds\n\n## Bo Chen - Zylo Systems\n\n- a company, not a talk\n",
+            "a.md",
+        );
+        assert_eq!(
+            triples(&f, Relation::Presents),
+            [
+                ("Ana Ruiz", "Calm Queues: Retries Without Tears"),
+                ("Li Wei", "Bazel")
+            ]
+        );
+        assert_eq!(triples(&f, Relation::WorksAt), [("Ana Ruiz", "Qorvane")]);
+        assert!(
+            triples(&f, Relation::Mentions)
+                .contains(&("Calm Queues: Retries Without Tears", "Kubernetes"))
+        );
+        // One such heading alone could be anything.
+        let g = facts("## Ana Ruiz - Calm Queues\n\nSome notes.\n", "b.md");
+        assert!(triples(&g, Relation::Presents).is_empty());
+    }
+
+    #[test]
+    fn a_surname_a_gazetteer_knows_as_an_organisation_ends_a_name() {
+        let f = facts("Brandon Philips from Qorvane opened the day.\n", "a.md");
+        assert_eq!(
+            triples(&f, Relation::WorksAt),
+            [("Brandon Philips", "Qorvane")]
+        );
+        assert!(!labels(&f, Kind::Company).contains(&"Philips"));
+        // Not when the name goes on, nor without a known first name.
+        let g = facts(
+            "Philips Hue from Qorvane; the Brandon Philips Lighting team.\n",
+            "b.md",
+        );
+        assert!(!labels(&g, Kind::Person).contains(&"Brandon Philips"));
     }
 
     #[test]
