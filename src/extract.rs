@@ -2710,6 +2710,11 @@ impl<'a> Extractor<'a> {
                 && (self.units[v].kind == LineKind::ListItem
                     || bold && SPEAKER_LABEL.is_match(&self.units[v].clean))
                 && !is_heading(v)
+                // "- Ana Ruiz - [Calm Queues](…)" is a talk of its own, not a speaker of the
+                // item above.
+                && self
+                    .speaker_first(v, (self.units[v].start, self.units[v].end()))
+                    .is_none()
                 && let Some(people) = self.speaker_line(v, 0)
             {
                 found.push((v, people));
@@ -3089,8 +3094,8 @@ impl<'a> Extractor<'a> {
             || WHERE.is_match(title) && n <= 6;
         let (s, e) = (base + from, base + from + title.len());
         // "Luke Kanies - Puppet Labs", "Jay Lyman - The 451 Group": where they work. Not
-        // when the organisation came in brackets ("Ana Ruiz (Qorp) - Bazel"), nor for a
-        // longer capitalised run, which a title in title case is ("TLDK Overview Today").
+        // when the organisation came in brackets ("Ana Ruiz (Qorp) - Bazel"), nor when the
+        // rest is a known project.
         let org_given = people.iter().any(|p| p.1.is_some());
         let org_word_last = words::words(title)
             .last()
@@ -3100,8 +3105,7 @@ impl<'a> Extractor<'a> {
                 let t = &self.toks[k];
                 t.start >= s
                     && t.end == e
-                    && (t.class == Class::Company
-                        || t.class == Class::Unknown && (n <= 2 || org_word_last))
+                    && (t.class == Class::Company || t.class == Class::Unknown)
                     && matches!(
                         self.doc.text[s..t.start].trim(),
                         "" | "The" | "the" | "La" | "Le" | "Les" | "L'"
@@ -4342,6 +4346,12 @@ pub fn clean_title(s: &str) -> String {
     let s = NUMBERED.replace(&s, "");
     let s = LEADING_TIME.replace(&s, "");
     let s = PREFIX.replace(&s, "");
+    // "Title (video)", "Titre [slides]", "Title (EN)": what the link gives, not the title.
+    static MEDIA: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"(?i)(?:\s*[(\[](?:video|vidéo|videos|vidéos|slides|recording|replay|youtube|pdf|en|fr|english|français)[)\]])+\s*$")
+            .expect("media suffix regex")
+    });
+    let s = MEDIA.replace(&s, "");
     s.trim_matches(|c: char| {
         c.is_whitespace()
             || matches!(
@@ -4731,6 +4741,19 @@ mod tests {
         assert!(f.relations.iter().any(|r| r.relation == Relation::Presents
             && r.from.1 == "Hugo Lefebvre"
             && r.to.1 == "Kubernetes sans douleur avec Kustomize"));
+    }
+
+    #[test]
+    fn clean_title_drops_what_a_link_gives() {
+        assert_eq!(
+            clean_title("Compiler Internals (video)"),
+            "Compiler Internals"
+        );
+        assert_eq!(clean_title("Les Lifetimes [slides] (FR)"), "Les Lifetimes");
+        assert_eq!(
+            clean_title("Rust for Video (Part 2)"),
+            "Rust for Video (Part 2)"
+        );
     }
 
     #[test]
