@@ -968,8 +968,7 @@ impl<'a> Extractor<'a> {
         let taken = |s: usize, e: usize| spans.overlap(s, e);
         // Where "meet" is written in the unit (any case), for `event_run`: looking through
         // everything before each run was quadratic on a long unit.
-        let meets: Vec<usize> = text[line.start..line.end()]
-            .as_bytes()
+        let meets: Vec<usize> = text.as_bytes()[line.start..line.end()]
             .windows(4)
             .enumerate()
             .filter(|(_, w)| w.eq_ignore_ascii_case(b"meet"))
