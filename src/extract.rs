@@ -396,10 +396,53 @@ static SPEAKER_LABEL: Lazy<Regex> = Lazy::new(|| {
         .expect("speaker label regex")
 });
 
+/// Whether a heading covers the line. `headings` are in line order and do not overlap, as
+/// `find_headings` makes them: only the last one starting at or before the line can cover
+/// it (a scan of every heading for every line was quadratic on 200,000 headings).
 fn headings_contain(headings: &[Heading], line_index: usize) -> bool {
-    headings
-        .iter()
-        .any(|h| h.line_index <= line_index && line_index <= h.last_line_index)
+    let n = headings.partition_point(|h| h.line_index <= line_index);
+    n > 0 && line_index <= headings[n - 1].last_line_index
+}
+
+/// Spans sorted by start with the running maximum of their ends, so that asking whether any
+/// of them overlaps or holds a range is one binary search. Scanning every token of a unit
+/// for each of its words was quadratic on a unit of a megabyte (one long line, or
+/// thousands of hard-wrapped lines joined).
+#[derive(Default)]
+struct Spans {
+    starts: Vec<usize>,
+    max_end: Vec<usize>,
+}
+
+impl Spans {
+    fn new(spans: impl Iterator<Item = (usize, usize)>) -> Spans {
+        let mut all: Vec<(usize, usize)> = spans.collect();
+        all.sort_unstable();
+        let mut max = 0;
+        let max_end = all
+            .iter()
+            .map(|&(_, e)| {
+                max = max.max(e);
+                max
+            })
+            .collect();
+        Spans {
+            starts: all.into_iter().map(|(s, _)| s).collect(),
+            max_end,
+        }
+    }
+
+    /// Whether one of the spans overlaps `s..e`: starts before `e` and ends after `s`.
+    fn overlap(&self, s: usize, e: usize) -> bool {
+        let n = self.starts.partition_point(|&t| t < e);
+        n > 0 && self.max_end[n - 1] > s
+    }
+
+    /// Whether one of the spans holds `s..e`: starts at or before `s`, ends at or after `e`.
+    fn hold(&self, s: usize, e: usize) -> bool {
+        let n = self.starts.partition_point(|&t| t <= s);
+        n > 0 && self.max_end[n - 1] >= e
+    }
 }
 
 /// Runs extraction over one document.
@@ -758,10 +801,13 @@ impl<'a> Extractor<'a> {
                     vec![format!("{nick} {last}")],
                 ));
             }
+            // Gazetteer hits never overlap one another: only the tokens found above can
+            // stand in a hit's way.
+            let found = Spans::new(toks.iter().map(|t| (t.start, t.end)));
             while gi < gaz.len() && gaz[gi].0 < line.end() {
                 let (s, e, p) = gaz[gi];
                 gi += 1;
-                if s < line.start || toks.iter().any(|t| s < t.end && t.start < e) {
+                if s < line.start || found.overlap(s, e) {
                     continue;
                 }
                 let alias = &self.rules.aliases[p];
@@ -796,6 +842,7 @@ impl<'a> Extractor<'a> {
     /// Groups physical lines into units: each heading alone, each list item with its
     /// indented continuation lines, each paragraph of consecutive text lines.
     fn build_units(&mut self, headings: &mut [Heading]) {
+        debug_assert!(headings.is_sorted_by_key(|h| h.line_index));
         let lines = &self.layout.lines;
         // Hard-wrapped prose has most lines ending mid-sentence; one-paragraph-per-line prose
         // has most lines ending with punctuation, and then each line is its own paragraph.
@@ -823,7 +870,9 @@ impl<'a> Extractor<'a> {
                 continue;
             }
             let mut last = i;
-            if let Some(h) = headings.iter_mut().find(|h| h.line_index == i) {
+            // Headings are in line order (`find_headings`): the first at this line, if any.
+            let at = headings.partition_point(|h| h.line_index < i);
+            if let Some(h) = headings.get_mut(at).filter(|h| h.line_index == i) {
                 last = h.last_line_index;
                 h.unit = units.len();
             } else {
@@ -916,14 +965,23 @@ impl<'a> Extractor<'a> {
         );
         let words = &words[..];
         let text = &self.doc.text;
-        let taken =
-            |s: usize, e: usize, toks: &Vec<Tok>| toks.iter().any(|t| s < t.end && t.start < e);
+        // `toks` does not change until the runs found are added at the end.
+        let spans = Spans::new(toks.iter().map(|t| (t.start, t.end)));
+        let taken = |s: usize, e: usize| spans.overlap(s, e);
+        // Where "meet" is written in the unit (any case), for `event_run`: looking through
+        // everything before each run was quadratic on a long unit.
+        let meets: Vec<usize> = text.as_bytes()[line.start..line.end()]
+            .windows(4)
+            .enumerate()
+            .filter(|(_, w)| w.eq_ignore_ascii_case(b"meet"))
+            .map(|(i, _)| line.start + i)
+            .collect();
         let mut i = 0;
         let mut found = Vec::new();
         while i < words.len() {
             let (s, e) = words[i];
             let w = &text[s..e];
-            if !w.chars().next().is_some_and(|c| c.is_uppercase()) || taken(s, e, toks) {
+            if !w.chars().next().is_some_and(|c| c.is_uppercase()) || taken(s, e) {
                 i += 1;
                 continue;
             }
@@ -933,7 +991,7 @@ impl<'a> Extractor<'a> {
             let mut j = i + 1;
             while j < words.len() {
                 let gap = &text[words[j - 1].1..words[j].0];
-                if gap != " " || taken(words[j].0, words[j].1, toks) {
+                if gap != " " || taken(words[j].0, words[j].1) {
                     break;
                 }
                 let wj = &text[words[j].0..words[j].1];
@@ -957,7 +1015,7 @@ impl<'a> Extractor<'a> {
                             .chars()
                             .next()
                             .is_some_and(|c| c.is_uppercase())
-                        && !taken(words[k].0, words[k].1, toks);
+                        && !taken(words[k].0, words[k].1);
                     if !capital {
                         break;
                     }
@@ -995,7 +1053,7 @@ impl<'a> Extractor<'a> {
             let full = run.clone();
             // Events named by their shape: "Cloud Native Nantes #12", "Paris Rust Meetup",
             // "le meetup Cloud Native Nantes".
-            if let Some(ev) = self.event_run(line, words, full.clone()) {
+            if let Some(ev) = self.event_run(line, words, full.clone(), &meets) {
                 found.push(ev);
                 continue;
             }
@@ -1075,6 +1133,7 @@ impl<'a> Extractor<'a> {
         line: &read::Line,
         words: &[(usize, usize)],
         run: std::ops::Range<usize>,
+        meets: &[usize],
     ) -> Option<Tok> {
         static EDITION: Lazy<Regex> =
             Lazy::new(|| Regex::new(r"^[ \t]*#[ \t]?(\d{1,4})\b").expect("edition regex"));
@@ -1087,16 +1146,24 @@ impl<'a> Extractor<'a> {
         // Most runs are no event: the label is made only for those that are.
         let label = || collapse_ws(&text[rs..re]);
         let after = &text[re..line.end()];
-        let before = &text[line.start..rs];
         let last = &text[words[last].0..re];
         // Cheap tests of what each regex needs before the regex itself: EDITION a `#` after
         // spaces, LEAD a "meet" (no letter of it has a case variant outside ASCII). LEAD,
         // with a Unicode `\b`, would otherwise scan the whole line before every run.
         let edition = after.trim_start_matches([' ', '\t']).starts_with('#');
-        let meet = before
-            .as_bytes()
-            .windows(4)
-            .any(|w| w.eq_ignore_ascii_case(b"meet"));
+        // The last "meet" wholly before the run. A LEAD match can only start there (nothing
+        // it may hold after "meet" spells "meet"), so LEAD reads from the character before
+        // it (for `\b`) instead of from the start of the unit.
+        let last_meet = meets[..meets.partition_point(|&m| m + 4 <= rs)]
+            .last()
+            .copied();
+        let meet = last_meet.is_some();
+        let lead_from = last_meet.map_or(rs, |m| {
+            text[line.start..m]
+                .char_indices()
+                .next_back()
+                .map_or(m, |(i, _)| line.start + i)
+        });
         let (label, end) = if let Some(c) = edition.then(|| EDITION.captures(after)).flatten() {
             (format!("{} #{}", label(), &c[1]), re + c.get(0)?.end())
         } else if run.len() >= 2 && self.cues.event_word.is_some_and(|r| r.is_match(last)) {
@@ -1108,7 +1175,7 @@ impl<'a> Extractor<'a> {
                 None => (label(), re),
             }
         } else if run.len() >= 2
-            && (meet && LEAD.is_match(before) || {
+            && (meet && LEAD.is_match(&text[lead_from..rs]) || {
                 // "Meetup Rust Paris": a run that starts with the word names the meetup.
                 let first = &text[words[run.start].0..words[run.start].1];
                 first.eq_ignore_ascii_case("meetup") || first.eq_ignore_ascii_case("meet-up")
@@ -1245,6 +1312,17 @@ impl<'a> Extractor<'a> {
     fn extend_events_and_orgs(&self, line: &read::Line, toks: &mut Vec<Tok>) {
         let text = &self.doc.text;
         let mut remove = Vec::new();
+        // The first unknown run starting at `at`: `toks` is sorted by start and the loop
+        // below changes no start, so a binary search finds what a scan of every token did.
+        fn unknown_at(toks: &[Tok], at: usize) -> Option<(usize, &Tok)> {
+            let first = toks.partition_point(|n| n.start < at);
+            toks[first..]
+                .iter()
+                .take_while(|n| n.start == at)
+                .position(|n| n.class == Class::Unknown)
+                .map(|k| (first + k, &toks[first + k]))
+        }
+        debug_assert!(toks.is_sorted_by_key(|t| t.start));
         for i in 0..toks.len() {
             let t = &toks[i];
             match t.class {
@@ -1253,10 +1331,7 @@ impl<'a> Extractor<'a> {
                     let mut label = t.label.clone();
                     let mut absorbed = Vec::new();
                     // Region words may have been grouped into an unknown run right after.
-                    if let Some((k, n)) = toks
-                        .iter()
-                        .enumerate()
-                        .find(|(_, n)| n.start == end + 1 && n.class == Class::Unknown)
+                    if let Some((k, n)) = unknown_at(toks, end + 1)
                         && (self.rules.places.contains(&fold(&n.label))
                             || n.label
                                 .split(' ')
@@ -1293,11 +1368,7 @@ impl<'a> Extractor<'a> {
                     remove.extend(absorbed);
                 }
                 Class::Company | Class::Unknown => {
-                    if let Some((k, n)) = toks
-                        .iter()
-                        .enumerate()
-                        .find(|(_, n)| n.start == t.end + 1 && n.class == Class::Unknown)
-                    {
+                    if let Some((k, n)) = unknown_at(toks, t.end + 1) {
                         let all_org = n
                             .label
                             .split(' ')
@@ -1317,13 +1388,22 @@ impl<'a> Extractor<'a> {
         }
         remove.sort_unstable();
         remove.dedup();
-        for k in remove.into_iter().rev() {
-            toks.remove(k);
-        }
+        // One pass instead of a `remove` (a shift of everything after) per token.
+        let mut k = 0;
+        let mut next = remove.iter().peekable();
+        toks.retain(|_| {
+            let gone = next.next_if_eq(&&k).is_some();
+            k += 1;
+            !gone
+        });
         // "Paris Kubernetes Meetup #42": capitalised runs and gazetteer names side by side
         // that end in an event word or an edition number are one event.
         static EDITION: Lazy<Regex> =
             Lazy::new(|| Regex::new(r"^[ \t]*#[ \t]?(\d{1,4})\b").expect("edition regex"));
+        // Chains are replaced by their event as the tokens are moved down: `w` tokens are
+        // done, those from `i` on are as they came. A splice per chain shifted the rest of
+        // the unit each time; a chain only ever reads tokens not yet passed.
+        let mut w = 0;
         let mut i = 0;
         while i < toks.len() {
             let mut j = i;
@@ -1344,16 +1424,16 @@ impl<'a> Extractor<'a> {
                     Class::Unknown | Class::Project | Class::Company
                 )
                 && !toks[i].nested;
+            let mut merged = None;
             if chain_ok && toks[j].class == Class::Event {
                 // "Paris Kubernetes" + "Meetup #42" (already an event by shape).
                 let (s, last) = (toks[i].start, toks[j].clone());
                 let label = format!("{}{}", &text[s..last.start], last.label);
-                let ev = Tok {
+                merged = Some(Tok {
                     start: s,
                     label,
                     ..last
-                };
-                toks.splice(i..=j, [ev]);
+                });
             } else if chain_ok {
                 let (s, e) = (toks[i].start, toks[j].end);
                 let last = text[s..e].rsplit(' ').next().unwrap_or("");
@@ -1366,7 +1446,7 @@ impl<'a> Extractor<'a> {
                         label = format!("{label} #{}", &c[1]);
                         end = e + c.get(0).expect("match").end();
                     }
-                    let ev = Tok {
+                    merged = Some(Tok {
                         class: Class::Event,
                         start: s,
                         end,
@@ -1375,21 +1455,29 @@ impl<'a> Extractor<'a> {
                         aliases: Vec::new(),
                         person_shape: false,
                         nested: false,
-                    };
-                    toks.splice(i..=j, [ev]);
+                    });
                 }
             }
-            i += 1;
+            match merged {
+                Some(ev) => {
+                    toks[w] = ev;
+                    i = j + 1;
+                }
+                None => {
+                    toks.swap(w, i);
+                    i += 1;
+                }
+            }
+            w += 1;
         }
+        toks.truncate(w);
         // Drop tokens a longer event now covers.
-        let events: Vec<(usize, usize)> = toks
-            .iter()
-            .filter(|t| t.class == Class::Event)
-            .map(|t| (t.start, t.end))
-            .collect();
-        toks.retain(|t| {
-            t.class == Class::Event || !events.iter().any(|&(s, e)| t.start >= s && t.end <= e)
-        });
+        let events = Spans::new(
+            toks.iter()
+                .filter(|t| t.class == Class::Event)
+                .map(|t| (t.start, t.end)),
+        );
+        toks.retain(|t| t.class == Class::Event || !events.hold(t.start, t.end));
     }
 
     /// Titles quoted after a talk cue, or an English title run after "voir"/"see".
@@ -1417,8 +1505,13 @@ impl<'a> Extractor<'a> {
                     (g.start(), g.end(), c.get(0).expect("m").start())
                 })
                 .collect();
-            for &(es, ee) in &self.layout.emphasis {
-                let (abs_s, abs_e) = (line.start + ss, line.start + se);
+            // The layout's emphasis is sorted by start: only the sentence's own stretch of it
+            // is read (all of it for every sentence was quadratic in the document).
+            let (abs_s, abs_e) = (line.start + ss, line.start + se);
+            let emphasis = &self.layout.emphasis;
+            let from = emphasis.partition_point(|&(es, _)| es < abs_s);
+            let to = from + emphasis[from..].partition_point(|&(es, _)| es <= abs_e);
+            for &(es, ee) in &emphasis[from..to] {
                 if es >= abs_s && ee <= abs_e {
                     let (s0, e0) = (es - abs_s, ee - abs_s);
                     candidates.push((s0, e0, s0.saturating_sub(1)));
@@ -1971,12 +2064,27 @@ impl<'a> Extractor<'a> {
     /// Writes into `buf` the masked text and, per masked byte, the source byte it stands for.
     /// Returns the letters of the tokens masked (bits of [`crate::rules::token_bit`])
     /// and whether the text itself held a `⟦`.
+    /// The unit's top-level tokens that start from `start` to `end` (both included), in
+    /// order: `line_toks` is sorted by start, so this is what filtering all of them by
+    /// their start gives, without reading the rest of a long unit.
+    fn unit_toks_from(
+        &self,
+        u: usize,
+        start: usize,
+        end: usize,
+    ) -> impl Iterator<Item = usize> + '_ {
+        let all = &self.line_toks[u];
+        let from = all.partition_point(|&k| self.toks[k].start < start);
+        let to = from + all[from..].partition_point(|&k| self.toks[k].start <= end);
+        all[from..to].iter().copied()
+    }
+
+    /// `by_start`: the tokens that are not talks, by start (then index).
     fn mask(
         &self,
         li: usize,
-        start: usize,
-        end: usize,
-        nested_ok: bool,
+        (start, end): (usize, usize),
+        nested_ok: Option<&[usize]>,
         buf: &mut MaskBuf,
     ) -> (u8, bool) {
         let clean = &self.layout.clean;
@@ -1988,15 +2096,17 @@ impl<'a> Extractor<'a> {
         let mut letters = 0u8;
         let mut literal = false;
         let inside = |k: &usize| self.toks[*k].start >= start && self.toks[*k].end <= end;
-        if nested_ok {
+        if let Some(by_start) = nested_ok {
             // Inside a talk heading, the words of the title are ordinary text for rules.
-            ids.extend(
-                (0..self.toks.len())
-                    .filter(|&k| self.toks[k].class != Class::Talk)
-                    .filter(inside),
-            );
+            // Only the tokens starting in the piece can be inside it; taken in index order
+            // for equal starts, as a scan of every token (for every piece) took them.
+            let from = by_start.partition_point(|&k| self.toks[k].start < start);
+            let to = from + by_start[from..].partition_point(|&k| self.toks[k].start <= end);
+            ids.extend(by_start[from..to].iter().copied().filter(inside));
         } else {
-            ids.extend(self.line_toks[li].iter().copied().filter(inside));
+            // A unit's tokens are sorted by start: a piece (one line of thousands in a
+            // paragraph) reads only its own stretch of them.
+            ids.extend(self.unit_toks_from(li, start, end).filter(inside));
         }
         ids.sort_by_key(|&k| (self.toks[k].start, std::cmp::Reverse(self.toks[k].end)));
         for &k in ids.iter() {
@@ -2032,6 +2142,14 @@ impl<'a> Extractor<'a> {
         let scope_break = self.cues.scope_break;
         // The talk in force for each line: the heading above it, until a scope break.
         let mut context: Vec<Option<&str>> = vec![None; self.units.len()];
+        // Per unit, the first heading that is it: looked up once instead of a scan of the
+        // headings for every unit.
+        let mut heading_of: Vec<Option<&Heading>> = vec![None; self.units.len()];
+        for h in headings.iter().rev() {
+            if let Some(slot) = heading_of.get_mut(h.unit) {
+                *slot = Some(h);
+            }
+        }
         self.unit_breaks = self
             .units
             .iter()
@@ -2045,7 +2163,7 @@ impl<'a> Extractor<'a> {
                     current = headings[hi].talk.as_deref();
                     hi += 1;
                 }
-                if breaks && !headings.iter().any(|h| h.unit == li) {
+                if breaks && heading_of[li].is_none() {
                     current = None;
                 }
                 *context = current;
@@ -2070,8 +2188,16 @@ impl<'a> Extractor<'a> {
             .any(|r| r.entity == Some(Kind::Talk));
         // A unit's pieces, reused for every unit.
         let mut units: Vec<(Scope, usize, usize)> = Vec::new();
+        // Which of the unit's texts (an index into `texts`) has each range: a unit of
+        // thousands of lines has thousands of pieces, too many to compare each with all.
+        let mut seen: rustc_hash::FxHashMap<(usize, usize), usize> = Default::default();
+        // The tokens a talk heading's pieces may hold (`mask`), by start.
+        let mut by_start: Vec<usize> = (0..self.toks.len())
+            .filter(|&k| self.toks[k].class != Class::Talk)
+            .collect();
+        by_start.sort_by_key(|&k| self.toks[k].start);
         for (li, line) in self.units.iter().enumerate() {
-            let heading = headings.iter().find(|h| h.unit == li);
+            let heading = heading_of[li];
             let in_talk_heading =
                 heading.is_some_and(|h| h.talk.is_some() && !h.certain && !h.speakers);
             let (first, last) = self.unit_lines[li];
@@ -2093,10 +2219,12 @@ impl<'a> Extractor<'a> {
                 units.push((Scope::Paragraph, line.start, line.end()));
             }
             let mut used = 0;
+            seen.clear();
             for (piece, us, ue) in units.drain(..) {
-                let j = match texts[..used].iter().position(|t| t.range == (us, ue)) {
-                    Some(j) => j,
+                let j = match seen.get(&(us, ue)) {
+                    Some(&j) => j,
                     None => {
+                        seen.insert((us, ue), used);
                         if used == texts.len() {
                             texts.push(PieceText {
                                 range: (0, 0),
@@ -2107,7 +2235,8 @@ impl<'a> Extractor<'a> {
                             });
                         }
                         let t = &mut texts[used];
-                        (t.letters, t.literal) = self.mask(li, us, ue, in_talk_heading, &mut t.buf);
+                        let nested_ok = in_talk_heading.then_some(&by_start[..]);
+                        (t.letters, t.literal) = self.mask(li, (us, ue), nested_ok, &mut t.buf);
                         t.range = (us, ue);
                         t.chars = t.buf.out.chars().count();
                         used += 1;
@@ -3040,15 +3169,14 @@ impl<'a> Extractor<'a> {
         let body = self.doc.text[from..to].trim_end();
         let lead = body.find(|c: char| c.is_alphanumeric())?;
         // Most lines do not open with a name: decided before anything is gathered.
-        if !self.line_toks[u].iter().any(|&k| {
-            let t = &self.toks[k];
-            t.start == base + lead && t.may_be_person()
-        }) {
+        if !self
+            .unit_toks_from(u, base + lead, base + lead)
+            .any(|k| self.toks[k].may_be_person())
+        {
             return None;
         }
-        let mut toks: Vec<usize> = self.line_toks[u]
-            .iter()
-            .copied()
+        let mut toks: Vec<usize> = self
+            .unit_toks_from(u, from, to)
             .filter(|&k| {
                 let t = &self.toks[k];
                 !t.nested && t.start >= from && t.end <= to

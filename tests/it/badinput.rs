@@ -349,3 +349,104 @@ fn a_graph_saved_with_a_byte_order_mark_is_read() {
         std::fs::read(crate::util::root().join("output/graph.json")).unwrap()
     );
 }
+
+/// An edge: (source, relation, target) with the (start, line) of each piece of evidence.
+type Edge = (String, String, String, Vec<(u64, u64)>);
+
+/// The edges of a graph JSON.
+fn edges(json: &[u8]) -> Vec<Edge> {
+    let doc: serde_json::Value = serde_json::from_slice(json).expect("graph JSON");
+    doc["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().expect("string").to_string();
+            let ev = e["evidence"].as_array().expect("evidence");
+            let ev = ev
+                .iter()
+                .map(|v| (v["start"].as_u64().unwrap(), v["line"].as_u64().unwrap()))
+                .collect();
+            (s("source"), s("relation"), s("target"), ev)
+        })
+        .collect()
+}
+
+#[test]
+fn identical_lines_make_one_edge_with_one_piece_of_evidence_per_line() {
+    // Issue: 200k copies of one line (98 s when evidence was compared pairwise).
+    let dir = TempDir::new("bad-identical");
+    let f = dir.path().join("same.txt");
+    let line = "Ana Ruiz works at Qorp.\n";
+    write(&f, &line.repeat(5_000));
+    let o = run(&["extract", "--jobs", "1", p(&f)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let edges = edges(&o.stdout);
+    assert_eq!(edges.len(), 1);
+    let (from, relation, to, evidence) = &edges[0];
+    assert_eq!(
+        (from.as_str(), relation.as_str(), to.as_str()),
+        ("person:ana-ruiz", "works_at", "company:qorp")
+    );
+    // No line's evidence holds another's: every line keeps its own, once.
+    let want: Vec<(u64, u64)> = (0..5_000u64)
+        .map(|i| (i * line.len() as u64, i + 1))
+        .collect();
+    assert_eq!(evidence, &want);
+}
+
+#[test]
+fn one_long_line_of_sentences_finds_what_the_same_sentences_on_their_own_lines_find() {
+    // Issue: one line of a megabyte (every unit-wide scan ran over the whole document).
+    // A space or a newline after each full stop: the same bytes apart from the breaks.
+    let dir = TempDir::new("bad-one-line");
+    let sentence = "Ana Ruiz from Qorp talked about Rust at KubeCon. Li Wei works at Zylo.";
+    let one = dir.path().join("one.txt");
+    let many = dir.path().join("many.txt");
+    write(&one, &format!("{sentence} ").repeat(2_000));
+    write(&many, &format!("{sentence}\n").repeat(2_000));
+    let a = run(&["extract", "--jobs", "1", p(&one)], None);
+    let b = run(&["extract", "--jobs", "1", p(&many)], None);
+    assert!(a.status.success() && b.status.success());
+    let strip_lines = |e: Vec<Edge>| {
+        e.into_iter()
+            .map(|(f, r, t, ev)| (f, r, t, ev.into_iter().map(|(s, _)| s).collect::<Vec<_>>()))
+            .collect::<Vec<_>>()
+    };
+    let (ea, eb) = (strip_lines(edges(&a.stdout)), strip_lines(edges(&b.stdout)));
+    assert!(!ea.is_empty());
+    assert_eq!(ea, eb);
+    let ids = |json: &[u8]| {
+        let doc: serde_json::Value = serde_json::from_slice(json).unwrap();
+        doc["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&a.stdout), ids(&b.stdout));
+}
+
+#[test]
+fn a_graph_with_nested_evidence_on_one_edge_keeps_only_the_tightest_per_source() {
+    // Issue: a crafted graph with 100k spans on one edge cost every command seconds.
+    let dir = TempDir::new("bad-nested");
+    let doc = dir.path().join("a.txt");
+    write(&doc, "Ana Ruiz works at Qorp.\n");
+    let o = run(&["extract", p(&doc)], None);
+    let mut graph: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let span = |source: &str, start: u64, end: u64, line: u64| serde_json::json!({"source": source, "start": start, "end": end, "line": line, "text": "t"});
+    let mut evidence: Vec<serde_json::Value> = (0..2_000)
+        .map(|i| span("a.txt", i, 10_000 - i, 1))
+        .collect();
+    evidence.push(span("a.txt", 20_000, 20_010, 3));
+    evidence.push(span("b.txt", 0, 10_000, 1));
+    graph["edges"][0]["evidence"] = evidence.into();
+    let g = dir.path().join("g.json");
+    write(&g, &graph.to_string());
+    let o = run(&["merge", p(&g)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Each a.txt span holds the next one in: only the innermost is kept; b.txt's own.
+    assert_eq!(edges(&o.stdout)[0].3, [(1_999, 1), (20_000, 3), (0, 1)]);
+}
