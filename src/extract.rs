@@ -965,7 +965,8 @@ impl<'a> Extractor<'a> {
         );
         let words = &words[..];
         let text = &self.doc.text;
-        // `toks` does not change until the runs found are added at the end.
+        // Made once: later a surname a gazetteer took is removed from `toks` (its place
+        // stays taken, by the run that absorbs it), and the runs found are added at the end.
         let spans = Spans::new(toks.iter().map(|t| (t.start, t.end)));
         let taken = |s: usize, e: usize| spans.overlap(s, e);
         // Where "meet" is written in the unit (any case), for `event_run`: looking through
