@@ -392,7 +392,7 @@ static LEADING_TIME: Lazy<Regex> = Lazy::new(|| {
 
 /// A line that starts by saying it names speakers.
 static SPEAKER_LABEL: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)^\s*(?:(?:talk|conférence|session|atelier|workshop|keynote)\s+(?:animée?|présentée?|donnée?|given|presented|hosted|led)\s+(?:par|by)|par|by|with|avec|présentée?\s+par|(?:presented|shared|given|delivered|told)\s+by|speakers?|intervenante?s?|intervenant\(e\)s?|orat(?:eur|rice)s?)\b\s*:?")
+    Regex::new(r"(?i)^\s*(?:(?:talk|conférence|session|atelier|workshop|keynote)\s+(?:animée?|présentée?|donnée?|given|presented|hosted|led)\s+(?:par|by)|(?:an?\s+|the\s+)?(?:talk|keynote|session|presentation)\s+by|par|by|with|avec|présentée?\s+par|(?:presented|shared|given|delivered|told)\s+by|speakers?|intervenante?s?|intervenant\(e\)s?|orat(?:eur|rice)s?)\b\s*:?")
         .expect("speaker label regex")
 });
 
@@ -1851,6 +1851,23 @@ impl<'a> Extractor<'a> {
                     continue;
                 }
             }
+            // "### [Title](https://youtu.be/…)": a heading that is only a link to a recording
+            // or slides is a talk's title.
+            if !h.certain && h.level < 9 {
+                let links = &self.layout.links;
+                let from = links.partition_point(|l| l.end <= h.start);
+                let recorded = links[from..]
+                    .iter()
+                    .take_while(|l| l.start < h.end)
+                    .find(|l| link_kind(&l.url) != "url")
+                    .map(|l| clean_title(&self.doc.text[l.start..l.end]))
+                    .filter(|t| !t.is_empty() && *t == clean_title(&h.text));
+                if let Some(title) = recorded {
+                    h.talk = Some(title);
+                    h.certain = true;
+                    continue;
+                }
+            }
             // "Title — Speaker (Company)": the title stops before the speaker.
             let speaker = self.line_toks[h.unit]
                 .iter()
@@ -2460,9 +2477,30 @@ impl<'a> Extractor<'a> {
                 Relation::Mentions => (Kind::Talk, Kind::Project),
                 Relation::PartOf => (Kind::Talk, Kind::Event),
             };
+            // "- Talk by Ana Ruiz": "Talk" names no talk.
+            let bare = |t: &str| {
+                matches!(
+                    fold(t).as_str(),
+                    "talk"
+                        | "a talk"
+                        | "the talk"
+                        | "keynote"
+                        | "session"
+                        | "presentation"
+                        | "conference"
+                        | "conférence"
+                        | "lightning talk"
+                        | "workshop"
+                        | "atelier"
+                        | "le talk"
+                        | "la conférence"
+                        | "la conference"
+                )
+            };
             let ok = |e: &End, kind: Kind| match e {
                 End::Tok(k) => promotable(*k, kind, self),
-                End::Talk(_) | End::NewTalk(..) => kind == Kind::Talk,
+                End::Talk(_) => kind == Kind::Talk,
+                End::NewTalk(t, ..) => kind == Kind::Talk && !bare(t),
             };
             if ok(&p.0, from) && ok(&p.2, to) {
                 for (e, kind) in [(&p.0, from), (&p.2, to)] {
@@ -3838,6 +3876,16 @@ impl<'a> Extractor<'a> {
             if let Some(k) = self.talk_kind.get(title) {
                 e.attributes.push(("kind".into(), k.clone()));
             }
+            // "[Title](https://youtu.be/…)": the link's target is the talk's recording,
+            // slides or page.
+            let links = &self.layout.links;
+            let from = links.partition_point(|l| l.end <= span.start);
+            for l in links[from..].iter().take_while(|l| l.start < span.end) {
+                let attr = (link_kind(&l.url).to_string(), l.url.trim().to_string());
+                if l.end > span.start && !l.url.trim().is_empty() && !e.attributes.contains(&attr) {
+                    e.attributes.push(attr);
+                }
+            }
         }
         for ((kind, _), e) in ents.iter_mut() {
             if *kind == Kind::Person
@@ -4453,6 +4501,45 @@ fn item_title(item: &str) -> Option<(usize, usize)> {
     let words = words::words(title).count();
     (opens_as_name(title) && (2..=16).contains(&words) && !title.ends_with(['.', ':', ',']))
         .then_some((from, end))
+}
+
+/// What a link is to the talk it labels: its recording, its slides, or a page about it.
+fn link_kind(url: &str) -> &'static str {
+    let u = url.trim().to_ascii_lowercase();
+    let rest = u.split_once("://").map_or(u.as_str(), |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    let host = host.strip_prefix("m.").unwrap_or(host);
+    let path_ends = |ext: &str| {
+        rest.split(['?', '#'])
+            .next()
+            .is_some_and(|p| p.ends_with(ext))
+    };
+    if matches!(
+        host,
+        "youtube.com"
+            | "youtu.be"
+            | "vimeo.com"
+            | "player.vimeo.com"
+            | "dailymotion.com"
+            | "media.ccc.de"
+            | "video.fosdem.org"
+            | "twitch.tv"
+            | "peertube.fr"
+    ) || rest.contains("infoq.com/presentations")
+        || host.ends_with("skillsmatter.com") && rest.contains("skillscasts")
+        || path_ends(".mp4")
+        || path_ends(".webm")
+    {
+        "video"
+    } else if matches!(host, "speakerdeck.com" | "slideshare.net" | "slides.com")
+        || rest.starts_with("docs.google.com/presentation")
+        || path_ends(".pdf")
+    {
+        "slides"
+    } else {
+        "url"
+    }
 }
 
 pub fn clean_title(s: &str) -> String {
@@ -5208,6 +5295,42 @@ mod tests {
             "b.md",
         );
         assert!(!labels(&g, Kind::Person).contains(&"Brandon Philips"));
+    }
+
+    #[test]
+    fn a_heading_that_links_a_recording_is_a_talk_and_keeps_the_link() {
+        let f = facts(
+            "# Day one\n\n### [Calm Queues for Busy People](https://www.youtube.com/watch?v=abc)\n\n- Talk by Ana Ruiz\n- built on Kubernetes\n\n### [Our Team Values](https://example.org/values)\n\nSome notes.\n",
+            "a.md",
+        );
+        assert_eq!(
+            triples(&f, Relation::Presents),
+            [("Ana Ruiz", "Calm Queues for Busy People")]
+        );
+        let talk = f
+            .entities
+            .iter()
+            .find(|e| e.kind == Kind::Talk)
+            .expect("a talk");
+        assert!(talk.attributes.contains(&(
+            "video".to_string(),
+            "https://www.youtube.com/watch?v=abc".to_string()
+        )));
+        // A heading linking an ordinary page, and "Talk" alone, are no talks.
+        assert_eq!(labels(&f, Kind::Talk), ["Calm Queues for Busy People"]);
+    }
+
+    #[test]
+    fn links_are_told_apart_by_where_they_point() {
+        assert_eq!(link_kind("https://youtu.be/x"), "video");
+        assert_eq!(link_kind("https://www.youtube.com/watch?v=1"), "video");
+        assert_eq!(link_kind("https://speakerdeck.com/a/b"), "slides");
+        assert_eq!(link_kind("https://example.org/talk.pdf?dl=1"), "slides");
+        assert_eq!(
+            link_kind("https://docs.google.com/presentation/d/1"),
+            "slides"
+        );
+        assert_eq!(link_kind("https://example.org/youtube.com"), "url");
     }
 
     #[test]
