@@ -75,12 +75,9 @@ pub struct QueryArgs {
     pub rules: Option<PathBuf>,
 }
 
-/// Loads the graph named on the command line: graph JSON through the streaming loader
-/// (large graphs load several times faster), anything else through `cli::load_graph`.
+/// Loads the graph named on the command line: graph JSON (by name or by content)
+/// through the streaming loader, text extracted on the fly.
 pub(crate) fn load(graph: &Path, rules: Option<&Path>) -> Result<KnowledgeGraph> {
-    if graph.extension().is_some_and(|e| e == "json") && graph.is_file() {
-        return crate::cli::read_graph(graph);
-    }
     crate::cli::load_graph(std::slice::from_ref(&graph.to_path_buf()), rules)
 }
 

@@ -349,3 +349,245 @@ fn a_graph_saved_with_a_byte_order_mark_is_read() {
         std::fs::read(crate::util::root().join("output/graph.json")).unwrap()
     );
 }
+
+/// The graph the query tests use, as text.
+fn query_graph() -> String {
+    std::fs::read_to_string(crate::util::root().join("tests/data/query-graph.json")).unwrap()
+}
+
+/// `query_graph()` changed by `f`.
+fn edited(f: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut g: serde_json::Value = serde_json::from_str(&query_graph()).unwrap();
+    f(&mut g);
+    serde_json::to_string_pretty(&g).unwrap()
+}
+
+#[test]
+fn a_graph_is_told_by_its_content_not_only_by_a_lowercase_json_name() {
+    let dir = TempDir::new("bad-sniff");
+    let graph = query_graph();
+    let by_name = run(
+        &["query", "tests/data/query-graph.json", "?p works_at ?c"],
+        None,
+    );
+    assert_eq!(by_name.status.code(), Some(0), "{}", stderr(&by_name));
+    let upper = dir.path().join("G.JSON");
+    write(&upper, &graph);
+    let plain = dir.path().join("graph.txt");
+    write(&plain, &graph);
+    // /dev/stdin is what `<(…)` hands over: a pipe with no extension.
+    for (input, stdin) in [
+        ("-", Some(graph.as_str())),
+        ("/dev/stdin", Some(graph.as_str())),
+        (p(&upper), None),
+        (p(&plain), None),
+    ] {
+        let o = run(&["query", input, "?p works_at ?c"], stdin);
+        assert_eq!(o.status.code(), Some(0), "{input}: {}", stderr(&o));
+        assert_eq!(stdout(&o), stdout(&by_name), "{input}");
+        let o = run(&["stats", input], stdin);
+        assert!(
+            stdout(&o).starts_with("nodes  26\n"),
+            "{input}: {}",
+            stdout(&o)
+        );
+    }
+    // convert and merge read graphs whatever the name.
+    let want = run(&["merge", "tests/data/query-graph.json"], None).stdout;
+    for args in [
+        vec!["convert", p(&plain), "--format", "json"],
+        vec!["merge", p(&plain)],
+    ] {
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert_eq!(o.stdout, want, "{args:?}");
+    }
+    let o = run(&["convert", "-", "--format", "json"], Some(&graph));
+    assert_eq!(o.stdout, want);
+    // Prose with JSON front matter stays prose.
+    let md = dir.path().join("post");
+    write(&md, &format!("{{\"title\": \"Notes\"}}\n\n{TWO}"));
+    let o = run(&["query", p(&md), "?p works_at ?c"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Kim Schlesinger"), "{}", stdout(&o));
+    // Not a graph, though named as one: said so, not extracted.
+    let o = run(&["convert", p(&md), "--format", "json"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with(&format!("talkgraph: {}:1:", p(&md))),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// query-graph.json with one node of each kind of loss: a capitalised type, an edge to
+/// that node (so to no kept id), an unknown relation, an edge whose ends do not fit.
+fn lossy_graph() -> String {
+    edited(|g| {
+        g["nodes"].as_array_mut().unwrap().push(serde_json::json!(
+            {"id": "person:bob", "type": "Person", "label": "Bob"}));
+        g["edges"].as_array_mut().unwrap().extend([
+            serde_json::json!({"source": "person:bob", "target": "company:cern",
+                "relation": "works_at", "rule": "r", "confidence": 0.5}),
+            serde_json::json!({"source": "company:cern", "target": "company:digitalocean",
+                "relation": "knows", "rule": "r", "confidence": 0.5}),
+            serde_json::json!({"source": "company:cern", "target": "company:digitalocean",
+                "relation": "works_at", "rule": "r", "confidence": 0.5}),
+        ]);
+    })
+}
+
+#[test]
+fn data_a_graph_cannot_hold_is_reported_and_into_refuses_to_lose_it() {
+    let dir = TempDir::new("bad-dropped");
+    let g = dir.path().join("g.json");
+    write(&g, &lossy_graph());
+    let said = |err: &str| {
+        for want in [
+            &format!(
+                "talkgraph: warning: {}: left out 1 node of an unknown type (\"Person\": 1; types are person, company, project, talk, event, in lower case)",
+                p(&g)
+            ),
+            "1 edge whose source or target is no node's id",
+            "1 edge of an unknown relation (\"knows\": 1;",
+            "1 edge whose ends' types do not fit the relation (works_at: person to company",
+        ] {
+            assert!(err.contains(want), "no `{want}` in:\n{err}");
+        }
+    };
+    for args in [
+        vec!["merge", p(&g)],
+        vec!["convert", p(&g), "--format", "dot"],
+    ] {
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        said(&stderr(&o));
+    }
+    let a = dir.path().join("a.md");
+    write(&a, ONE);
+    let before = std::fs::read(&g).unwrap();
+    let o = run(&["extract", p(&a), "--into", p(&g)], None);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(&format!(
+            "talkgraph: {}: not updated: writing it back would lose 1 node of an unknown type",
+            p(&g)
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("; fix the file, or give --force to write it without them"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&g).unwrap(), before, "the graph is untouched");
+    let o = run(&["extract", p(&a), "--into", p(&g), "--force"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    said(&stderr(&o));
+    let after: serde_json::Value = serde_json::from_slice(&std::fs::read(&g).unwrap()).unwrap();
+    assert!(
+        after["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["type"] != "Person")
+    );
+}
+
+#[test]
+fn every_graph_writer_writes_format_version_and_a_newer_one_is_refused() {
+    let dir = TempDir::new("bad-version");
+    let a = dir.path().join("a.md");
+    write(&a, ONE);
+    let g = dir.path().join("g.json");
+    let o = run(&["extract", p(&a), "-o", p(&g)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let version = |bytes: &[u8]| {
+        let v: serde_json::Value = serde_json::from_slice(bytes).expect("graph JSON");
+        v["graph"]["format_version"].clone()
+    };
+    assert_eq!(version(&std::fs::read(&g).unwrap()), 1);
+    // query-graph.json has no format_version: it is read as the current one.
+    for args in [
+        vec!["merge", "tests/data/query-graph.json"],
+        vec!["convert", "tests/data/query-graph.json", "--format", "json"],
+        vec!["subgraph", "tests/data/query-graph.json", "CERN"],
+        vec!["extract", p(&a), "--format", "json"],
+    ] {
+        let o = run(&args, None);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert_eq!(version(&o.stdout), 1, "{args:?}");
+    }
+    let newer = dir.path().join("newer.json");
+    write(&newer, &edited(|g| g["graph"]["format_version"] = 2.into()));
+    for args in [
+        vec!["stats", p(&newer)],
+        vec!["merge", p(&newer)],
+        vec!["extract", p(&a), "--into", p(&newer)],
+    ] {
+        let before = std::fs::read(&newer).unwrap();
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(
+            err.starts_with(&format!("talkgraph: {}:", p(&newer))),
+            "{err}"
+        );
+        assert!(
+            err.contains("graph.format_version is 2, newer than this talkgraph")
+                && err.contains("upgrade talkgraph to read it"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&newer).unwrap(), before);
+    }
+}
+
+#[test]
+fn values_outside_the_contract_are_refused_with_their_json_path() {
+    let dir = TempDir::new("bad-values");
+    let cases = [
+        (
+            edited(|g| g["edges"][0]["confidence"] = (-5).into()),
+            "edges[0].confidence is -5.0: a confidence is a number from 0 to 1",
+        ),
+        (
+            edited(|g| g["edges"][2]["confidence"] = 1e308.into()),
+            "edges[2].confidence is 1e308: a confidence is a number from 0 to 1",
+        ),
+        (
+            edited(|g| {
+                g["nodes"][1]["mentions"][0]["start"] = 500.into();
+            }),
+            "nodes[1].mentions[0] starts at byte 500 after its end at 193: a span's start is at most its end",
+        ),
+        (
+            edited(|g| {
+                g["edges"][1]["evidence"][0]["end"] = 0.into();
+            }),
+            "edges[1].evidence[0] starts at byte",
+        ),
+    ];
+    for (i, (text, want)) in cases.iter().enumerate() {
+        let g = dir.path().join(format!("g{i}.json"));
+        write(&g, text);
+        for cmd in ["stats", "merge"] {
+            let o = run(&[cmd, p(&g)], None);
+            assert_eq!(o.status.code(), Some(2), "{want}");
+            let err = stderr(&o);
+            // file:line:column: path: what is allowed
+            let head = format!("talkgraph: {}:", p(&g));
+            assert!(err.starts_with(&head), "{err}");
+            let rest = &err[head.len()..];
+            let mut parts = rest.splitn(3, ':');
+            assert!(
+                parts.next().unwrap().parse::<usize>().is_ok(),
+                "line in {err}"
+            );
+            assert!(
+                parts.next().unwrap().parse::<usize>().is_ok(),
+                "column in {err}"
+            );
+            assert!(err.contains(want), "no `{want}` in {err}");
+        }
+    }
+}
