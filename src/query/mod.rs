@@ -75,6 +75,24 @@ pub struct QueryArgs {
     pub rules: Option<PathBuf>,
 }
 
+/// A label, name or path as a terminal may print it: control characters (an escape
+/// sequence that retitles the terminal, a CR or LF that fakes a row) written visibly as
+/// `\n`, `\r`, `\t` or `\u{1b}`, the way `{:?}` writes them in evidence lines.
+pub(crate) fn shown(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Loads the graph named on the command line: graph JSON (by name or by content)
 /// through the streaming loader, text extracted on the fly.
 pub(crate) fn load(graph: &Path, rules: Option<&Path>) -> Result<KnowledgeGraph> {

@@ -591,3 +591,72 @@ fn values_outside_the_contract_are_refused_with_their_json_path() {
         }
     }
 }
+
+/// Whether text holds a control character other than the line feeds that end lines and
+/// the tabs between TSV fields.
+fn has_controls(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+}
+
+#[test]
+fn control_characters_never_reach_the_terminal_or_the_graph() {
+    let dir = TempDir::new("bad-controls");
+    // A heading that would retitle the terminal and colour the rest of it.
+    let md = dir.path().join("ctl.md");
+    write(
+        &md,
+        "# Meetup Cloud Lyon \x1b]0;pwned\x07\n\n## Scaling Kafka \x1b[31mWithout Tears\n\nKim Schlesinger from DigitalOcean presented it.\n",
+    );
+    let o = run(&["extract", p(&md)], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let g: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for n in g["nodes"].as_array().unwrap() {
+        let label = n["label"].as_str().unwrap();
+        assert!(!has_controls(label), "{label:?}");
+        for a in n["aliases"].as_array().unwrap() {
+            assert!(!has_controls(a.as_str().unwrap()), "{a}");
+        }
+    }
+    // A graph written by another tool still has them: every command shows them escaped.
+    let crafted = dir.path().join("g.json");
+    write(
+        &crafted,
+        &edited(|g| {
+            for n in g["nodes"].as_array_mut().unwrap() {
+                match n["id"].as_str().unwrap() {
+                    "company:digitalocean" => {
+                        n["label"] = "Digital\u{1b}]0;pwned\u{7}Ocean".into();
+                        n["aliases"] = serde_json::json!(["DigitalOcean"]);
+                    }
+                    "person:kim-schlesinger" => {
+                        n["label"] = "Kim\r\nEve  Mallory".into();
+                        n["aliases"] = serde_json::json!(["Kim Schlesinger"]);
+                    }
+                    _ => {}
+                }
+            }
+        }),
+    );
+    let g = p(&crafted);
+    for args in [
+        vec!["query", g, "?p works_at ?c"],
+        vec!["query", g, "?p works_at ?c", "--evidence"],
+        vec!["query", g, "?p works_at ?c", "--format", "tsv"],
+        vec!["show", g, "Kim Schlesinger"],
+        vec!["show", g, "DigitalOcean"],
+        vec!["explain", g, "Kim Schlesinger", "works_at", "DigitalOcean"],
+        vec!["neighbors", g, "DigitalOcean"],
+        vec!["path", g, "Kim Schlesinger", "DigitalOcean"],
+        vec!["stats", g, "--top", "30"],
+    ] {
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        let text = stdout(&o);
+        assert!(!has_controls(&text), "{args:?}:\n{text:?}");
+        assert!(
+            text.contains("Digital\\u{1b}]0;pwned\\u{7}Ocean")
+                || text.contains("Kim\\r\\nEve  Mallory"),
+            "{args:?}: the label is shown escaped:\n{text}"
+        );
+    }
+}
