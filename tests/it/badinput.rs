@@ -660,3 +660,96 @@ fn control_characters_never_reach_the_terminal_or_the_graph() {
         );
     }
 }
+
+/// Runs the binary with no stdin like `run`, but gives up after `secs` seconds: for
+/// inputs that used to make it wait forever.
+#[cfg(unix)]
+fn run_within(args: &[&str], secs: u64) -> std::process::Output {
+    use std::process::Stdio;
+    let mut child = crate::util::bin()
+        .current_dir(crate::util::root())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn talkgraph");
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed().as_secs() >= secs {
+            child.kill().unwrap();
+            panic!("{args:?} still running after {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn rule_ids_kinds_and_macro_growth_are_checked() {
+    let dir = TempDir::new("bad-rule-shapes");
+    crate::extract::copy_rules(dir.path());
+    let pt = dir.path().join("patterns.toml");
+    let mut text = std::fs::read_to_string(&pt).unwrap();
+    // Eight levels of sixteen references: 16^8 copies, 4 GB if expanded.
+    let mut bombs = String::from("BOMB0 = 'ab'\n");
+    for i in 1..8 {
+        bombs.push_str(&format!(
+            "BOMB{i} = '{}'\n",
+            format!("{{BOMB{}}}", i - 1).repeat(16)
+        ));
+    }
+    text = text.replacen("[macros]\n", &format!("[macros]\n{bombs}"), 1);
+    text.push_str("\n[[rule]]\nid = \"\"\nentity = \"person\"\npattern = '(?P<ent>x)'\n");
+    text.push_str("\n[[rule]]\nid = \"x.both\"\nrelation = \"works_at\"\nentity = \"person\"\npattern = '(?P<subj>x) (?P<obj>y)'\n");
+    text.push_str(
+        "\n[[rule]]\nid = \"x.bomb\"\nentity = \"person\"\npattern = '(?P<ent>{BOMB7})'\n",
+    );
+    write(&pt, &text);
+    let lines = text.lines().count();
+    let o = run_within(&["rules", "check", p(dir.path())], 60);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    let f = format!("{}/patterns.toml", p(dir.path()));
+    for want in [
+        format!(
+            "{f}:{}:1: empty rule id: give every rule an id of its own",
+            lines - 13
+        ),
+        format!(
+            "{f}:{}:1: rule x.both: a rule has `relation` or `entity`, not both",
+            lines - 8
+        ),
+        format!(
+            "{f}:{}:1: rule x.bomb: bad pattern: expanding macro {{BOMB",
+            lines - 2
+        ),
+        "makes the pattern longer than 65536 bytes".to_string(),
+    ] {
+        assert!(err.contains(&want), "no `{want}` in:\n{err}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_in_a_rule_folder_is_named_not_waited_for() {
+    let dir = TempDir::new("bad-rule-fifo");
+    crate::extract::copy_rules(dir.path());
+    let pt = dir.path().join("patterns.toml");
+    std::fs::remove_file(&pt).unwrap();
+    mkfifo(&pt);
+    for args in [
+        vec!["rules", "check", p(dir.path())],
+        vec!["extract", "fixtures", "--rules", p(dir.path())],
+    ] {
+        let o = run_within(&args, 20);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            stderr(&o),
+            format!(
+                "talkgraph: {}:0:0: skipped: not a regular file (a folder, named pipe or device); a rule file must be a regular file\n",
+                p(&pt)
+            )
+        );
+    }
+}
