@@ -142,7 +142,7 @@ pub fn run_explain(args: ExplainArgs, out: &mut dyn Write) -> Result<Exit> {
         quote_term(&args.object)
     );
     let query = Query::compile(&kg, std::slice::from_ref(&text))?;
-    let rows = query.solve(&kg);
+    let rows = query.solve(&kg)?;
     let io = |e| Error::io("<stdout>", e);
     if rows.is_empty() {
         writeln!(out, "no edge matches `{text}`").map_err(io)?;

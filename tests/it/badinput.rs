@@ -753,3 +753,69 @@ fn a_named_pipe_in_a_rule_folder_is_named_not_waited_for() {
         );
     }
 }
+
+#[test]
+fn a_query_that_would_not_fit_in_memory_is_refused_with_how_to_narrow_it() {
+    // 536 edges: three unrelated patterns make 150 million rows (5 GB) before --limit.
+    let o = run_within(
+        &[
+            "query",
+            "output/graph.json",
+            "?a ?r ?b",
+            "?c ?s ?d",
+            "?e ?t ?f",
+            "--limit",
+            "3",
+        ],
+        60,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    for want in [
+        "talkgraph: the query matches more than 5000000 rows: pattern ",
+        "shares no variable with the patterns before it",
+        "narrow it: join the patterns through a shared variable, name an entity instead of a variable, or give a variable a type (`?x:person`)",
+    ] {
+        assert!(err.contains(want), "no `{want}` in {err}");
+    }
+    // Joined through a variable, the same patterns are fine.
+    let o = run(
+        &[
+            "query",
+            "output/graph.json",
+            "?a presents ?t",
+            "?t part_of ?e",
+            "--limit",
+            "3",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 4, "a header and 3 rows");
+}
+
+#[test]
+fn limit_0_prints_no_rows_and_the_exit_status_says_whether_any_matched() {
+    let g = "tests/data/query-graph.json";
+    let o = run(&["query", g, "?p works_at ?c", "--limit", "0"], None);
+    assert_eq!(o.status.code(), Some(0), "rows exist: {}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    let o = run(
+        &[
+            "query",
+            g,
+            "?p works_at ?c",
+            "?p develops ?x",
+            "--limit",
+            "0",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "no row: {}", stderr(&o));
+    let o = run(&["query", "--help"], None);
+    assert!(
+        stdout(&o).contains("--limit 0` prints no rows and exits 0 when there are matches"),
+        "{}",
+        stdout(&o)
+    );
+}
