@@ -819,3 +819,65 @@ fn limit_0_prints_no_rows_and_the_exit_status_says_whether_any_matched() {
         stdout(&o)
     );
 }
+
+#[test]
+fn a_file_named_with_or_without_dot_components_is_one_source() {
+    let dir = TempDir::new("bad-dots");
+    let a = dir.path().join("a.md");
+    write(&a, ONE);
+    let g = dir.path().join("g.json");
+    let o = run(&["extract", p(&a), "--into", p(&g)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dotted = format!("{}/./a.md", p(dir.path()));
+    let o = run(&["extract", &dotted, "--into", p(&g)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("1 documents: 0 added, 0 changed, 1 unchanged"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(sources(&std::fs::read(&g).unwrap()), [p(&a)]);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn files_whose_names_are_one_once_made_utf8_are_left_out_not_confused() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = TempDir::new("bad-lossy");
+    let c = dir.path().join("c");
+    write(&c.join("a.md"), ONE);
+    let first = c.join(std::ffi::OsStr::from_bytes(b"x\xff.md"));
+    write(&first, TWO);
+    let g = dir.path().join("g.json");
+    let o = run(&["extract", p(&c), "--into", p(&g)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lossy = format!("{}/x\u{fffd}.md", p(&c));
+    assert_eq!(
+        sources(&std::fs::read(&g).unwrap()),
+        [format!("{}/a.md", p(&c)), lossy.clone()]
+    );
+    // A second file with the same lossy name: neither may stand for the other.
+    write(&c.join(std::ffi::OsStr::from_bytes(b"x\xfe.md")), ONE);
+    let o = run(&["extract", p(&c), "--into", p(&g), "--prune"], None);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains(&format!(
+            "warning: {lossy}: 2 files are named this way once their names are made UTF-8 ("
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("x\\xFE.md") && err.contains("x\\xFF.md"),
+        "{err}"
+    );
+    let after = std::fs::read_to_string(&g).unwrap();
+    assert!(
+        after.contains("Kim Schlesinger"),
+        "the unchanged file's facts are kept"
+    );
+    assert_eq!(
+        sources(after.as_bytes()),
+        [format!("{}/a.md", p(&c)), lossy]
+    );
+}
