@@ -349,11 +349,26 @@ fn extract(
         Some(_) => Some(KnowledgeGraph::new()),
         None => None,
     };
+    // Facts found by other rules (or another version) are stale even where the text is
+    // not: every document given is then extracted again, as a changed one.
+    let stale = base.as_ref().is_some_and(|g| {
+        g.sources().next().is_some() && g.rules_fingerprint() != Some(rules.fingerprint.as_str())
+    });
     let known: Option<std::collections::BTreeMap<String, String>> = base.as_ref().map(|g| {
         g.sources()
-            .map(|(s, h)| (s.to_string(), h.unwrap_or_default().to_string()))
+            .map(|(s, h)| {
+                let h = if stale { "" } else { h.unwrap_or_default() };
+                (s.to_string(), h.to_string())
+            })
             .collect()
     });
+    if stale && let Some(into) = &args.into {
+        let _ = writeln!(
+            err,
+            "talkgraph: {}: made with other rules or another talkgraph version: every document given is extracted again",
+            into.display()
+        );
+    }
     let jobs = args.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
@@ -404,8 +419,21 @@ fn extract(
                     }
                 }
             }
+            let kept_stale = if stale {
+                base.sources()
+                    .filter(|(s, _)| !corpus.status.contains_key(*s) && !gone.contains(*s))
+                    .count()
+            } else {
+                0
+            };
             base.remove_sources(&gone);
             base.merge(&corpus.graph);
+            if kept_stale > 0 {
+                let _ = writeln!(
+                    err,
+                    "talkgraph: warning: {kept_stale} documents of the graph were not among the inputs and keep what the old rules found; give them too (or --prune to drop them)"
+                );
+            }
             let _ = writeln!(
                 err,
                 "talkgraph: {} documents: {} added, {} changed, {} unchanged, {} removed",

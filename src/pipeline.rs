@@ -184,6 +184,7 @@ pub fn extract_bytes_as(
     let mut g = KnowledgeGraph::new();
     resolve::add_facts(&mut g, &facts);
     g.add_source(&facts.source, Some(&hash));
+    g.set_rules_fingerprint(&rules.fingerprint);
     g.set_document(&facts.source, &facts.document);
     // On the worker: the merging thread then appends records already sorted, without
     // repeats, and sorts the corpus's once at the end.

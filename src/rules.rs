@@ -869,6 +869,29 @@ pub struct Rules {
     pub cues: HashMap<String, Cue>,
     /// Where the rules came from (`<embedded>` or a folder).
     pub origin: String,
+    /// talkgraph's version and a hash of every rule file: what a graph records so that
+    /// `extract --into` knows when its facts were found by other rules.
+    pub fingerprint: String,
+}
+
+/// [`Rules::fingerprint`] of rule files: their names and texts, in [`FILES`] order. The
+/// source text, not the compiled automata, is hashed: the same text compiles to the same
+/// rules in one version, and the version is part of the fingerprint.
+fn fingerprint(files: &[(PathBuf, String)]) -> String {
+    let mut all = Vec::new();
+    for name in FILES {
+        if let Some((_, text)) = files.iter().find(|(p, _)| p.ends_with(name)) {
+            all.extend_from_slice(name.as_bytes());
+            all.push(0);
+            all.extend_from_slice(text.as_bytes());
+            all.push(0);
+        }
+    }
+    format!(
+        "talkgraph {} rules {}",
+        env!("CARGO_PKG_VERSION"),
+        crate::resolve::content_hash(&all)
+    )
 }
 
 static DEFAULT: Lazy<std::result::Result<Rules, Vec<RuleProblem>>> = Lazy::new(|| {
@@ -1059,6 +1082,7 @@ fn compile(
         relaxed_sets,
         cues,
         origin: origin.to_string(),
+        fingerprint: fingerprint(files),
     })
 }
 

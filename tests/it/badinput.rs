@@ -881,3 +881,96 @@ fn files_whose_names_are_one_once_made_utf8_are_left_out_not_confused() {
         [format!("{}/a.md", p(&c)), lossy]
     );
 }
+
+#[test]
+fn into_extracts_everything_again_when_the_rules_change() {
+    let dir = TempDir::new("bad-fingerprint");
+    let rules = dir.path().join("rules");
+    crate::extract::copy_rules(&rules);
+    let projects = rules.join("projects.txt");
+    let listed = std::fs::read_to_string(&projects).unwrap();
+    write(&projects, &format!("{listed}Zorblaxdb\n"));
+    let a = dir.path().join("a.md");
+    write(
+        &a,
+        "Meetup Cloud Lyon\n\nKim Schlesinger from DigitalOcean presented Zorblaxdb at the meetup.\n",
+    );
+    let b = dir.path().join("b.md");
+    write(&b, ONE);
+    let g = dir.path().join("g.json");
+    let fingerprint = |g: &Path| {
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(g).unwrap()).unwrap();
+        v["graph"]["rules_fingerprint"].as_str().map(str::to_string)
+    };
+    let o = run(&["extract", p(&a), p(&b), "--into", p(&g)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let embedded = fingerprint(&g).expect("a fingerprint");
+    assert!(embedded.starts_with("talkgraph "), "{embedded}");
+    assert!(
+        !std::fs::read_to_string(&g)
+            .unwrap()
+            .contains("project:zorblaxdb")
+    );
+    // New rules, same text: a's facts must be the new rules'.
+    let o = run(
+        &["extract", p(&a), "--into", p(&g), "--rules", p(&rules)],
+        None,
+    );
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("made with other rules or another talkgraph version: every document given is extracted again"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 documents: 0 added, 1 changed, 0 unchanged"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: 1 documents of the graph were not among the inputs and keep what the old rules found"),
+        "{err}"
+    );
+    assert!(
+        std::fs::read_to_string(&g)
+            .unwrap()
+            .contains("project:zorblaxdb")
+    );
+    // b.md still holds the old rules' facts: the graph says no one rule set made it.
+    assert_eq!(fingerprint(&g), None);
+    let o = run(
+        &[
+            "extract",
+            p(&a),
+            p(&b),
+            "--into",
+            p(&g),
+            "--rules",
+            p(&rules),
+        ],
+        None,
+    );
+    assert!(
+        stderr(&o).contains("2 documents: 0 added, 2 changed, 0 unchanged"),
+        "{}",
+        stderr(&o)
+    );
+    let custom = fingerprint(&g).expect("one rule set again");
+    assert_ne!(custom, embedded);
+    let o = run(
+        &[
+            "extract",
+            p(&a),
+            p(&b),
+            "--into",
+            p(&g),
+            "--rules",
+            p(&rules),
+        ],
+        None,
+    );
+    assert!(
+        stderr(&o).contains("0 changed, 2 unchanged"),
+        "{}",
+        stderr(&o)
+    );
+}
