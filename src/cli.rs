@@ -219,7 +219,11 @@ pub fn load_graph(inputs: &[PathBuf], rules: Option<&Path>) -> Result<KnowledgeG
             }
             let rules = rules_for(rules)?;
             let g = crate::pipeline::extract_bytes(rules, &source, bytes, &mut Vec::new());
-            Ok(g.unwrap_or_else(KnowledgeGraph::new))
+            // Not text (a binary file): an empty graph, as extract would make.
+            match g {
+                Some(g) => Ok(g),
+                None => Ok(KnowledgeGraph::new()),
+            }
         }
         _ => {
             // Text is extracted with the same rules as `extract`; its warnings (bad UTF-8,
