@@ -2,7 +2,7 @@
 //! The only module that knows about argv; it never touches petgraph directly.
 
 use crate::error::{Error, Result};
-use crate::graph::KnowledgeGraph;
+use crate::graph::{KnowledgeGraph, LoadReport};
 use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -123,6 +123,10 @@ pub struct ExtractArgs {
     /// With --into: also remove the documents the graph has that the inputs no longer do.
     #[arg(long, requires = "into")]
     pub prune: bool,
+    /// With --into: write the graph back even when reading it left something out (nodes
+    /// of an unknown type, edges that cannot stand); without it such a graph is refused.
+    #[arg(long, requires = "into")]
+    pub force: bool,
     /// Refuse input files larger than this (bytes, or with K, M, G); a larger file is named
     /// and left out.
     #[arg(long, value_name = "SIZE", default_value = "100M", value_parser = crate::pipeline::parse_size)]
@@ -164,11 +168,63 @@ pub fn rules_for(dir: Option<&Path>) -> Result<&'static crate::rules::Rules> {
     }
 }
 
+/// Whether a path is named like a graph JSON file (`.json` in any case).
+fn json_name(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}
+
+/// Whether bytes are a graph JSON document: a JSON object with one of the contract's
+/// top-level keys. Only the keys before the first such key are read, so a large graph is
+/// told at once; Markdown with JSON front matter (`{"title": …}` then prose) is not one.
+pub fn looks_like_graph(bytes: &[u8]) -> bool {
+    use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+    // serde has no way to stop a map half-read but an error; this one means "found".
+    const FOUND: &str = "\u{0}a graph key";
+    struct Keys;
+    impl<'de> Visitor<'de> for Keys {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if matches!(&*key, "nodes" | "edges" | "directed" | "multigraph") {
+                    return Err(de::Error::custom(FOUND));
+                }
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(())
+        }
+    }
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return false;
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    matches!(de.deserialize_map(Keys), Err(e) if e.to_string().starts_with(FOUND))
+}
+
 /// Where a graph is expected: a graph JSON file, or text inputs (files, folders, `-`)
-/// that are extracted on the fly.
+/// that are extracted on the fly. A single input is a graph when it is named `.json` or,
+/// whatever its name (stdin, `<(…)`), when its content is one.
 pub fn load_graph(inputs: &[PathBuf], rules: Option<&Path>) -> Result<KnowledgeGraph> {
     match inputs {
-        [one] if one.extension().is_some_and(|e| e == "json") => read_graph(one),
+        [one] if json_name(one) && !one.is_dir() => read_graph(one),
+        [one] if one.as_os_str() == "-" || !one.is_dir() => {
+            let (source, bytes) =
+                crate::pipeline::read_input(one, crate::pipeline::DEFAULT_MAX_FILE_SIZE)?;
+            if looks_like_graph(&bytes) {
+                return Ok(graph_from_bytes(one, &bytes)?.0);
+            }
+            let rules = rules_for(rules)?;
+            let g = crate::pipeline::extract_bytes(rules, &source, bytes, &mut Vec::new());
+            // Not text (a binary file): an empty graph, as extract would make.
+            match g {
+                Some(g) => Ok(g),
+                None => Ok(KnowledgeGraph::new()),
+            }
+        }
         _ => {
             // Text is extracted with the same rules as `extract`; its warnings (bad UTF-8,
             // binary files) are not errors and are left to `extract` to report.
@@ -178,12 +234,52 @@ pub fn load_graph(inputs: &[PathBuf], rules: Option<&Path>) -> Result<KnowledgeG
     }
 }
 
-/// Reads a graph JSON file.
+/// Reads a graph JSON file (`-` is stdin).
 pub fn read_graph(path: &Path) -> Result<KnowledgeGraph> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    Ok(read_graph_report(path)?.0)
+}
+
+/// [`read_graph`], with what the file held that the graph could not (see [`LoadReport`]).
+pub fn read_graph_report(path: &Path) -> Result<(KnowledgeGraph, LoadReport)> {
+    let mut bytes = Vec::new();
+    if path.as_os_str() == "-" {
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+            .map_err(|e| Error::io("<stdin>", e))?;
+    } else {
+        bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    }
+    graph_from_bytes(path, &bytes)
+}
+
+/// A graph from the bytes of a graph JSON file read from `path`.
+fn graph_from_bytes(path: &Path, bytes: &[u8]) -> Result<(KnowledgeGraph, LoadReport)> {
+    let path = if path.as_os_str() == "-" {
+        Path::new("<stdin>")
+    } else {
+        path
+    };
+    let text = std::str::from_utf8(bytes).map_err(|e| Error::Invalid {
+        path: path.to_path_buf(),
+        message: format!(
+            "byte {} is not UTF-8: a graph JSON file is UTF-8; give the JSON written by extract, merge or subgraph",
+            e.valid_up_to()
+        ),
+    })?;
     // Editors on Windows save UTF-8 with a byte order mark, which JSON parsers refuse.
-    let json = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    KnowledgeGraph::from_json_str(json).map_err(|e| Error::json(path, &e))
+    let json = text.strip_prefix('\u{feff}').unwrap_or(text);
+    KnowledgeGraph::from_json_str_report(json).map_err(|e| Error::json(path, &e))
+}
+
+/// Says on `err` what reading a graph left out, for a command that goes on without it.
+pub fn warn_dropped(path: &Path, report: &LoadReport, err: &mut dyn Write) {
+    if !report.is_empty() {
+        let _ = writeln!(
+            err,
+            "talkgraph: warning: {}: left out {}",
+            path.display(),
+            report.describe()
+        );
+    }
 }
 
 /// Runs one parsed command, writing results to `out` and warnings to `err`.
@@ -200,9 +296,9 @@ pub fn run_with(
 ) -> Result<Exit> {
     match cli.command {
         Command::Extract(args) => extract(&args, out, err, err_is_terminal),
-        Command::Merge(args) => merge(&args, out),
+        Command::Merge(args) => merge(&args, out, err),
         Command::Eval(args) => crate::eval::run(&args, out),
-        Command::Convert(args) => crate::export::cli::run(args, out),
+        Command::Convert(args) => crate::export::cli::run(args, out, err),
         Command::Query(args) => crate::query::run_query(args, out),
         Command::Neighbors(args) => crate::query::run_neighbors(args, out),
         Command::Path(args) => crate::query::run_path(args, out),
@@ -239,15 +335,44 @@ fn extract(
     }
     let rules = rules_for(args.rules.as_deref())?;
     let mut base = match &args.into {
-        Some(p) if p.exists() => Some(read_graph(p)?),
+        Some(p) if p.exists() => {
+            let (g, report) = read_graph_report(p)?;
+            if !report.is_empty() && !args.force {
+                // Written back, the graph would lose them for good.
+                return Err(Error::Invalid {
+                    path: p.clone(),
+                    message: format!(
+                        "not updated: writing it back would lose {}; fix the file, or give --force to write it without them",
+                        report.describe()
+                    ),
+                });
+            }
+            warn_dropped(p, &report, err);
+            Some(g)
+        }
         Some(_) => Some(KnowledgeGraph::new()),
         None => None,
     };
+    // Facts found by other rules (or another version) are stale even where the text is
+    // not: every document given is then extracted again, as a changed one.
+    let stale = base.as_ref().is_some_and(|g| {
+        g.sources().next().is_some() && g.rules_fingerprint() != Some(rules.fingerprint.as_str())
+    });
     let known: Option<std::collections::BTreeMap<String, String>> = base.as_ref().map(|g| {
         g.sources()
-            .map(|(s, h)| (s.to_string(), h.unwrap_or_default().to_string()))
+            .map(|(s, h)| {
+                let h = if stale { "" } else { h.unwrap_or_default() };
+                (s.to_string(), h.to_string())
+            })
             .collect()
     });
+    if stale && let Some(into) = &args.into {
+        let _ = writeln!(
+            err,
+            "talkgraph: {}: made with other rules or another talkgraph version: every document given is extracted again",
+            into.display()
+        );
+    }
     let jobs = args.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
@@ -298,8 +423,21 @@ fn extract(
                     }
                 }
             }
+            let kept_stale = if stale {
+                base.sources()
+                    .filter(|(s, _)| !corpus.status.contains_key(*s) && !gone.contains(*s))
+                    .count()
+            } else {
+                0
+            };
             base.remove_sources(&gone);
             base.merge(&corpus.graph);
+            if kept_stale > 0 {
+                let _ = writeln!(
+                    err,
+                    "talkgraph: warning: {kept_stale} documents of the graph were not among the inputs and keep what the old rules found; give them too (or --prune to drop them)"
+                );
+            }
             let _ = writeln!(
                 err,
                 "talkgraph: {} documents: {} added, {} changed, {} unchanged, {} removed",
@@ -345,14 +483,16 @@ fn write_graph(
     Ok(Exit::Ok)
 }
 
-fn merge(args: &MergeArgs, out: &mut dyn Write) -> Result<Exit> {
+fn merge(args: &MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit> {
     let (format, output) =
         crate::export::cli::choose_format(args.out.format, args.out.output.clone())?;
     crate::export::cli::refuse_overwriting_inputs(output.as_deref(), &args.graphs)?;
     let mut graph = KnowledgeGraph::new();
     for path in &args.graphs {
         // One part in memory at a time, besides the merged graph.
-        graph.merge(&read_graph(path)?);
+        let (part, report) = read_graph_report(path)?;
+        warn_dropped(path, &report, err);
+        graph.merge(&part);
     }
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     write_graph(

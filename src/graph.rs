@@ -250,6 +250,103 @@ pub struct KnowledgeGraph {
     /// Mentions of nodes and evidence of edges.
     spans: SpanStore,
     rule_names: RuleNames,
+    /// What the facts were made with, for `extract --into`.
+    rules: Fingerprint,
+}
+
+/// The rules and version a graph's facts were extracted with.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+enum Fingerprint {
+    /// No facts yet: the identity of a union.
+    #[default]
+    Unset,
+    Known(String),
+    /// Facts of several rule sets, or of a graph that did not record its own.
+    Mixed,
+}
+
+impl Fingerprint {
+    /// The union's: what every part agrees on, else mixed. Order-free like every merge.
+    fn union(&mut self, other: &Fingerprint) {
+        match (&*self, other) {
+            (_, Fingerprint::Unset) => {}
+            (Fingerprint::Unset, o) => *self = o.clone(),
+            (Fingerprint::Known(a), Fingerprint::Known(b)) if a == b => {}
+            _ => *self = Fingerprint::Mixed,
+        }
+    }
+}
+
+/// What loading a graph JSON left out because a graph of this version cannot hold it.
+/// Commands that write the graph back say so, as nothing else would.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadReport {
+    /// Nodes of a type this version does not know, by the type as written.
+    pub unknown_types: BTreeMap<String, usize>,
+    /// Edges whose source or target is not the id of a node that was kept.
+    pub missing_ends: usize,
+    /// Edges of a relation this version does not know, by the relation as written.
+    pub unknown_relations: BTreeMap<String, usize>,
+    /// Edges whose ends' types do not fit their relation.
+    pub ill_typed: usize,
+}
+
+impl LoadReport {
+    /// Whether nothing was left out.
+    pub fn is_empty(&self) -> bool {
+        *self == LoadReport::default()
+    }
+
+    /// Everything left out, counted per kind, with what would have been accepted.
+    pub fn describe(&self) -> String {
+        fn plural(n: usize, what: &str) -> String {
+            format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+        }
+        fn names(m: &BTreeMap<String, usize>) -> String {
+            m.iter()
+                .map(|(k, n)| format!("{k:?}: {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+        let mut parts = Vec::new();
+        let types: usize = self.unknown_types.values().sum();
+        if types > 0 {
+            parts.push(format!(
+                "{} of an unknown type ({}; types are person, company, project, talk, event, in lower case)",
+                plural(types, "node"),
+                names(&self.unknown_types)
+            ));
+        }
+        if self.missing_ends > 0 {
+            parts.push(format!(
+                "{} whose source or target is no node's id",
+                plural(self.missing_ends, "edge")
+            ));
+        }
+        let relations: usize = self.unknown_relations.values().sum();
+        if relations > 0 {
+            parts.push(format!(
+                "{} of an unknown relation ({}; relations are works_at, presents, mentions, part_of, develops)",
+                plural(relations, "edge"),
+                names(&self.unknown_relations)
+            ));
+        }
+        if self.ill_typed > 0 {
+            parts.push(format!(
+                "{} whose ends' types do not fit the relation (works_at: person to company, presents: person to talk, mentions: talk to project or company, part_of: talk to event, develops: company to project)",
+                plural(self.ill_typed, "edge")
+            ));
+        }
+        parts.join("; ")
+    }
+}
+
+/// What became of one edge of a document.
+enum EdgeOutcome {
+    Kept,
+    MissingEnd,
+    UnknownRelation,
+    IllTyped,
 }
 
 /// The rule names of a graph's edges, each stored once.
@@ -767,6 +864,7 @@ impl KnowledgeGraph {
                 self.set_document(s, m);
             }
         }
+        self.rules.union(&other.rules);
     }
 
     fn absorb_node<'a>(
@@ -837,16 +935,25 @@ impl KnowledgeGraph {
         e: EdgeParts<'_>,
         id: impl Fn(&str) -> Option<NodeIndex>,
         evidence: impl IntoIterator<Item = SpanRef<'a>>,
-    ) {
-        let (Some(from), Some(to), Some(rel)) =
-            (id(e.source), id(e.target), Relation::parse(e.relation))
-        else {
-            return;
+    ) -> EdgeOutcome {
+        let (Some(from), Some(to)) = (id(e.source), id(e.target)) else {
+            return EdgeOutcome::MissingEnd;
         };
-        self.add_edge(from, rel, to, e.rule, e.confidence, evidence);
+        let Some(rel) = Relation::parse(e.relation) else {
+            return EdgeOutcome::UnknownRelation;
+        };
+        match self.add_edge(from, rel, to, e.rule, e.confidence, evidence) {
+            Some(_) => EdgeOutcome::Kept,
+            None => EdgeOutcome::IllTyped,
+        }
     }
 
     fn merge_meta(&mut self, meta: &GraphMeta) {
+        self.rules.union(&if meta.rules_fingerprint.is_empty() {
+            Fingerprint::Mixed
+        } else {
+            Fingerprint::Known(meta.rules_fingerprint.clone())
+        });
         for s in &meta.sources {
             self.add_source(s, meta.hashes.get(s).map(String::as_str));
         }
@@ -862,10 +969,20 @@ impl KnowledgeGraph {
     /// never holding the whole [`GraphDoc`]: the same graph as
     /// `from_doc(&serde_json::from_str(text)?)`, in less time and memory.
     pub fn from_json_str(text: &str) -> serde_json::Result<KnowledgeGraph> {
+        Ok(KnowledgeGraph::from_json_str_report(text)?.0)
+    }
+
+    /// [`Self::from_json_str`], saying what was left out (nodes of unknown types, edges
+    /// that cannot stand). Values outside what the contract allows (a confidence outside
+    /// 0..=1, a span that ends before it starts, a newer `format_version`) are errors.
+    pub fn from_json_str_report(text: &str) -> serde_json::Result<(KnowledgeGraph, LoadReport)> {
         use serde::de::DeserializeSeed;
         let mut loader = loader::Loader {
             kg: KnowledgeGraph::new(),
             ids: FxHashMap::default(),
+            report: LoadReport::default(),
+            nodes: 0,
+            edges: 0,
         };
         let mut de = serde_json::Deserializer::from_str(text);
         let generator = (&mut loader).deserialize(&mut de)?;
@@ -874,7 +991,21 @@ impl KnowledgeGraph {
         loader.kg.compact();
         // Built now so that the first query does not pay for it.
         loader.kg.label_order();
-        Ok(loader.kg)
+        Ok((loader.kg, loader.report))
+    }
+
+    /// The fingerprint of the rules every fact of this graph was extracted with, when
+    /// they all were extracted with one rule set that said so.
+    pub fn rules_fingerprint(&self) -> Option<&str> {
+        match &self.rules {
+            Fingerprint::Known(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// Records the rules this graph's facts were extracted with.
+    pub fn set_rules_fingerprint(&mut self, fingerprint: &str) {
+        self.rules = Fingerprint::Known(fingerprint.to_string());
     }
 
     /// Builds a graph from its JSON document.
@@ -911,6 +1042,10 @@ impl KnowledgeGraph {
         let mut out = KnowledgeGraph::new();
         out.meta.generator = std::mem::take(&mut self.meta.generator);
         out.union_with(self, |i| nodes[i], |i| edges[i], |s| !gone.contains(s));
+        if out.sources.is_empty() {
+            // Nothing is left that the old rules found.
+            out.rules = Fingerprint::Unset;
+        }
         out.compact();
         *self = out;
     }
@@ -941,6 +1076,7 @@ impl KnowledgeGraph {
             .map(|(s, h)| (s.clone(), h.clone()))
             .collect();
         doc.graph.documents = self.documents.clone();
+        doc.graph.rules_fingerprint = self.rules_fingerprint().unwrap_or_default().to_string();
         let order = self.output_order();
         doc.nodes = order.nodes.iter().map(|&ix| self.node_doc(ix)).collect();
         doc.edges = order.edges.iter().map(|&ex| self.edge_doc(ex)).collect();
@@ -1241,8 +1377,8 @@ impl KnowledgeGraph {
 /// are borrowed from the text when they hold no escapes, so a large graph costs few
 /// short-lived allocations.
 mod loader {
-    use super::{EdgeParts, KnowledgeGraph, NodeIndex, NodeParts};
-    use crate::model::GraphMeta;
+    use super::{EdgeOutcome, EdgeParts, KnowledgeGraph, LoadReport, NodeIndex, NodeParts};
+    use crate::model::{FORMAT_VERSION, GraphMeta};
     use crate::spans::SpanRef;
     use rustc_hash::FxHashMap;
     use serde::Deserialize;
@@ -1256,6 +1392,10 @@ mod loader {
     pub(super) struct Loader<'de> {
         pub kg: KnowledgeGraph,
         pub ids: FxHashMap<Cow<'de, str>, NodeIndex>,
+        pub report: LoadReport,
+        /// Nodes and edges read so far: the index of the next one, for messages.
+        pub nodes: usize,
+        pub edges: usize,
     }
 
     /// `NodeDoc` with borrowed strings: same fields, same defaults.
@@ -1361,7 +1501,17 @@ mod loader {
                         map.next_value::<bool>()?;
                         multigraph = true;
                     }
-                    Field::Graph => meta = Some(map.next_value()?),
+                    Field::Graph => {
+                        let m: GraphMeta = map.next_value()?;
+                        if m.format_version > FORMAT_VERSION {
+                            return Err(de::Error::custom(format_args!(
+                                "graph.format_version is {}, newer than this talkgraph {} reads (up to {FORMAT_VERSION}): the graph was written by a later talkgraph; upgrade talkgraph to read it",
+                                m.format_version,
+                                env!("CARGO_PKG_VERSION")
+                            )));
+                        }
+                        meta = Some(m);
+                    }
                     Field::Nodes => {
                         map.next_value_seed(Nodes(&mut *self))?;
                         nodes = true;
@@ -1391,7 +1541,7 @@ mod loader {
                 }
             }
             for e in early_edges.into_iter().flatten() {
-                self.edge(e);
+                self.edge(e).map_err(de::Error::custom)?;
             }
             let meta = meta.expect("checked above");
             self.kg.merge_meta(&meta);
@@ -1399,8 +1549,23 @@ mod loader {
         }
     }
 
+    /// Spans whose start is after their end: no reader can take them back to the source.
+    fn check_spans(spans: &[SpanIn<'_>], at: &str) -> Result<(), String> {
+        match spans.iter().position(|s| s.start > s.end) {
+            None => Ok(()),
+            Some(j) => Err(format!(
+                "{at}[{j}] starts at byte {} after its end at {}: a span's start is at most its end",
+                spans[j].start, spans[j].end
+            )),
+        }
+    }
+
     impl<'de> Loader<'de> {
-        fn node(&mut self, n: NodeIn<'de>) {
+        /// Adds one node, or says why its values cannot stand.
+        fn node(&mut self, n: NodeIn<'de>) -> Result<(), String> {
+            let i = self.nodes;
+            self.nodes += 1;
+            check_spans(&n.mentions, &format!("nodes[{i}].mentions"))?;
             let parts = NodeParts {
                 kind: &n.kind,
                 label: &n.label,
@@ -1412,10 +1577,28 @@ mod loader {
                 .merge_node_parts(parts, n.mentions.iter().map(SpanIn::as_ref))
             {
                 self.ids.insert(n.id, ix);
+            } else {
+                *self
+                    .report
+                    .unknown_types
+                    .entry(n.kind.into_owned())
+                    .or_default() += 1;
             }
+            Ok(())
         }
 
-        fn edge(&mut self, e: EdgeIn<'_>) {
+        /// Adds one edge, or says why its values cannot stand.
+        fn edge(&mut self, e: EdgeIn<'_>) -> Result<(), String> {
+            let i = self.edges;
+            self.edges += 1;
+            // Written as JSON, a confidence is finite; NaN cannot be written at all.
+            if !(0.0..=1.0).contains(&e.confidence) {
+                return Err(format!(
+                    "edges[{i}].confidence is {:?}: a confidence is a number from 0 to 1",
+                    e.confidence
+                ));
+            }
+            check_spans(&e.evidence, &format!("edges[{i}].evidence"))?;
             let parts = EdgeParts {
                 source: &e.source,
                 target: &e.target,
@@ -1424,11 +1607,23 @@ mod loader {
                 confidence: e.confidence,
             };
             let ids = &self.ids;
-            self.kg.merge_edge_parts(
+            match self.kg.merge_edge_parts(
                 parts,
                 |id| ids.get(id).copied(),
                 e.evidence.iter().map(SpanIn::as_ref),
-            );
+            ) {
+                EdgeOutcome::Kept => {}
+                EdgeOutcome::MissingEnd => self.report.missing_ends += 1,
+                EdgeOutcome::UnknownRelation => {
+                    *self
+                        .report
+                        .unknown_relations
+                        .entry(e.relation.into_owned())
+                        .or_default() += 1;
+                }
+                EdgeOutcome::IllTyped => self.report.ill_typed += 1,
+            }
+            Ok(())
         }
     }
 
@@ -1452,7 +1647,7 @@ mod loader {
 
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
             while let Some(n) = seq.next_element::<NodeIn<'de>>()? {
-                self.0.node(n);
+                self.0.node(n).map_err(de::Error::custom)?;
             }
             Ok(())
         }
@@ -1475,7 +1670,7 @@ mod loader {
 
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
             while let Some(e) = seq.next_element::<EdgeIn<'de>>()? {
-                self.0.edge(e);
+                self.0.edge(e).map_err(de::Error::custom)?;
             }
             Ok(())
         }

@@ -16,8 +16,13 @@ pub struct GraphDoc {
 }
 
 /// Graph-level metadata.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GraphMeta {
+    /// The version of this contract the file follows; absent in files written before the
+    /// field existed, which are version 1. A reader refuses a version newer than its own
+    /// rather than guess at fields it does not know.
+    #[serde(default = "format_version_absent")]
+    pub format_version: u32,
     pub generator: String,
     /// Every source document, sorted.
     pub sources: Vec<String>,
@@ -28,6 +33,33 @@ pub struct GraphMeta {
     /// sources that say anything.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub documents: BTreeMap<String, DocumentMeta>,
+    /// What made the facts: talkgraph's version and a hash of the compiled rule set.
+    /// `extract --into` extracts every document again when it differs. Absent when the
+    /// graph's documents were extracted with different rules (a merge of such graphs) or
+    /// by a version that did not record it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub rules_fingerprint: String,
+}
+
+// By hand: a derived default would write format_version 0.
+impl Default for GraphMeta {
+    fn default() -> GraphMeta {
+        GraphMeta {
+            format_version: FORMAT_VERSION,
+            generator: String::new(),
+            sources: Vec::new(),
+            hashes: BTreeMap::new(),
+            documents: BTreeMap::new(),
+            rules_fingerprint: String::new(),
+        }
+    }
+}
+
+/// The version of the graph JSON contract this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+fn format_version_absent() -> u32 {
+    1
 }
 
 /// A document's own metadata: its front matter, or an HTML page's head.
@@ -99,6 +131,7 @@ impl GraphDoc {
             directed: true,
             multigraph: true,
             graph: GraphMeta {
+                format_version: FORMAT_VERSION,
                 generator: format!("talkgraph {}", env!("CARGO_PKG_VERSION")),
                 ..GraphMeta::default()
             },

@@ -89,12 +89,68 @@ pub fn parse_size(s: &str) -> std::result::Result<u64, String> {
         })
 }
 
-/// The name a file gets in output: its path as given, with `/` separators.
+/// The name a file gets in output: its path as given, with `/` separators and without
+/// `.` components (`./a.txt` and `a.txt` are one source across runs of `--into`; `..`
+/// stays, as it cannot be removed without reading the file system). A name that is not
+/// UTF-8 is made so with U+FFFD, so two files can share a name: [`extract_corpus`]
+/// leaves such files out.
 pub fn source_name(path: &Path) -> String {
+    use std::path::Component;
     if path.as_os_str() == "-" {
         return "<stdin>".to_string();
     }
-    path.to_string_lossy().replace('\\', "/")
+    let mut name = String::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::RootDir => name.push('/'),
+            c => {
+                if !name.is_empty() && !name.ends_with('/') {
+                    name.push('/');
+                }
+                name.push_str(&c.as_os_str().to_string_lossy());
+            }
+        }
+    }
+    if name.is_empty() {
+        name.push('.');
+    }
+    name.replace('\\', "/")
+}
+
+/// Leaves out, as failures, the files whose names differ but whose source names are one
+/// (names that are not UTF-8): under one name, `--into` would take one for the other
+/// and drop the facts of a document that did not change.
+fn refuse_shared_names(paths: &mut Vec<PathBuf>, failures: &mut Vec<Failure>) {
+    let mut by_name: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, p) in paths.iter().enumerate() {
+        if p.as_os_str() != "-" {
+            by_name.entry(source_name(p)).or_default().push(i);
+        }
+    }
+    let mut out = vec![false; paths.len()];
+    for (name, ix) in by_name.iter().filter(|(_, ix)| ix.len() > 1) {
+        let all: Vec<String> = ix.iter().map(|&i| format!("{:?}", paths[i])).collect();
+        for &i in ix {
+            out[i] = true;
+            failures.push(Failure {
+                source: name.clone(),
+                error: Error::Invalid {
+                    path: PathBuf::from(name),
+                    message: format!(
+                        "{} files are named this way once their names are made UTF-8 ({}); they are left out: rename them with UTF-8 names",
+                        ix.len(),
+                        all.join(", ")
+                    ),
+                },
+            });
+        }
+    }
+    let mut i = 0;
+    paths.retain(|_| {
+        i += 1;
+        !out[i - 1]
+    });
 }
 
 /// Extracts one document's bytes into a graph of its own.
@@ -128,6 +184,7 @@ pub fn extract_bytes_as(
     let mut g = KnowledgeGraph::new();
     resolve::add_facts(&mut g, &facts);
     g.add_source(&facts.source, Some(&hash));
+    g.set_rules_fingerprint(&rules.fingerprint);
     g.set_document(&facts.source, &facts.document);
     // On the worker: the merging thread then appends records already sorted, without
     // repeats, and sorts the corpus's once at the end.
@@ -248,11 +305,13 @@ pub fn extract_corpus(
     {
         return Err(Error::overwrites_input(out, input));
     }
-    let paths = found.paths;
+    let mut paths = found.paths;
+    let mut failures_found = found.failures;
+    refuse_shared_names(&mut paths, &mut failures_found);
     let total = paths.len();
     let mut corpus = Corpus {
         warnings: found.warnings,
-        failures: found.failures,
+        failures: failures_found,
         ..Corpus::default()
     };
     let mut warnings: Vec<(usize, Vec<Warning>)> = Vec::new();

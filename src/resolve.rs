@@ -7,6 +7,25 @@ use crate::graph::{Kind, KnowledgeGraph};
 use crate::spans::SpanIds;
 use petgraph::graph::NodeIndex;
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
+
+/// A name as the graph keeps it: without control characters. A crafted heading can put an
+/// escape sequence or a line break in a name, which a terminal would run or a table would
+/// show as a row of its own; line breaks and tabs become spaces, the others go.
+pub fn without_controls(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if !c.is_control() {
+            out.push(c);
+        } else if c.is_whitespace() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    Cow::Owned(out.trim().to_string())
+}
 
 /// Adds one document's facts to the graph.
 pub fn add_facts<'a>(graph: &mut KnowledgeGraph, facts: &'a Facts) {
@@ -40,18 +59,19 @@ pub fn add_facts<'a>(graph: &mut KnowledgeGraph, facts: &'a Facts) {
     ends.reserve(facts.entities.len());
     for e in &facts.entities {
         // A name already known under another node as an alias lands on that node.
-        let key = crate::fold::fold(&e.label);
+        let label = without_controls(&e.label);
+        let key = crate::fold::fold(&label);
         let ix = graph
             .lookup_folded(e.kind, &key)
-            .unwrap_or_else(|| graph.add_node_folded(e.kind, &e.label, &key));
-        if graph.node(ix).label != e.label {
-            graph.add_alias(ix, &e.label);
+            .unwrap_or_else(|| graph.add_node_folded(e.kind, &label, &key));
+        if graph.node(ix).label != label {
+            graph.add_alias(ix, &label);
         }
         for a in &e.aliases {
-            graph.add_alias(ix, a);
+            graph.add_alias(ix, &without_controls(a));
         }
         for (k, v) in &e.attributes {
-            graph.set_attribute(ix, k, v);
+            graph.set_attribute(ix, k, &without_controls(v));
         }
         for m in &e.mentions {
             let ids = span(graph, m);
@@ -63,7 +83,7 @@ pub fn add_facts<'a>(graph: &mut KnowledgeGraph, facts: &'a Facts) {
         let mut node = |(kind, label): &'a (Kind, String), graph: &KnowledgeGraph| {
             *ends
                 .entry((*kind, label.as_str()))
-                .or_insert_with(|| graph.lookup(*kind, label))
+                .or_insert_with(|| graph.lookup(*kind, &without_controls(label)))
         };
         let (Some(from), Some(to)) = (node(&r.from, graph), node(&r.to, graph)) else {
             continue;

@@ -869,6 +869,29 @@ pub struct Rules {
     pub cues: HashMap<String, Cue>,
     /// Where the rules came from (`<embedded>` or a folder).
     pub origin: String,
+    /// talkgraph's version and a hash of every rule file: what a graph records so that
+    /// `extract --into` knows when its facts were found by other rules.
+    pub fingerprint: String,
+}
+
+/// [`Rules::fingerprint`] of rule files: their names and texts, in [`FILES`] order. The
+/// source text, not the compiled automata, is hashed: the same text compiles to the same
+/// rules in one version, and the version is part of the fingerprint.
+fn fingerprint(files: &[(PathBuf, String)]) -> String {
+    let mut all = Vec::new();
+    for name in FILES {
+        if let Some((_, text)) = files.iter().find(|(p, _)| p.ends_with(name)) {
+            all.extend_from_slice(name.as_bytes());
+            all.push(0);
+            all.extend_from_slice(text.as_bytes());
+            all.push(0);
+        }
+    }
+    format!(
+        "talkgraph {} rules {}",
+        env!("CARGO_PKG_VERSION"),
+        crate::resolve::content_hash(&all)
+    )
 }
 
 static DEFAULT: Lazy<std::result::Result<Rules, Vec<RuleProblem>>> = Lazy::new(|| {
@@ -890,6 +913,19 @@ pub fn load_dir(dir: &Path) -> Result<Rules> {
     let mut problems = Vec::new();
     for name in FILES {
         let path = dir.join(name);
+        // Opening a named pipe would wait for a writer forever, and a device may never end.
+        if let Ok(meta) = std::fs::metadata(&path)
+            && !meta.is_file()
+        {
+            problems.push(RuleProblem {
+                path: path.clone(),
+                line: 0,
+                column: 0,
+                rule: None,
+                message: "skipped: not a regular file (a folder, named pipe or device); a rule file must be a regular file".into(),
+            });
+            continue;
+        }
         match std::fs::read_to_string(&path) {
             Ok(t) => files.push((path, t)),
             Err(e) => problems.push(RuleProblem {
@@ -1046,6 +1082,7 @@ fn compile(
         relaxed_sets,
         cues,
         origin: origin.to_string(),
+        fingerprint: fingerprint(files),
     })
 }
 
@@ -1065,20 +1102,38 @@ fn rule_line(text: &str, id: &str) -> usize {
         .map_or(0, |i| i + 1)
 }
 
+/// The longest a pattern may grow by expanding its macros: the embedded rules' longest is
+/// under 500 bytes. Macros that nest or repeat can double a pattern at each level, and a
+/// 12 KB file asked for gigabytes.
+const MAX_EXPANDED: usize = 64 << 10;
+
 fn expand(pattern: &str, macros: &BTreeMap<String, String>) -> std::result::Result<String, String> {
     static MACRO: Lazy<Regex> =
         Lazy::new(|| Regex::new(r"(\\[pP])?\{([A-Z][A-Z_0-9]*)\}").expect("macro regex"));
     let mut out = pattern.to_string();
     for _ in 0..8 {
         let mut missing = None;
+        let mut too_long: Option<String> = None;
+        // Counted as it grows, so that the pattern never takes more than the cap.
+        let mut len = out.len();
         let next = MACRO
             .replace_all(&out, |c: &regex::Captures| {
                 // `\p{L}` is a Unicode class, not a macro.
                 if c.get(1).is_some() {
                     return c[0].to_string();
                 }
+                if too_long.is_some() {
+                    return String::new();
+                }
                 match macros.get(&c[2]) {
-                    Some(m) => format!("(?:{m})"),
+                    Some(m) => {
+                        len += m.len() + 4;
+                        if len > MAX_EXPANDED {
+                            too_long = Some(c[2].to_string());
+                            return String::new();
+                        }
+                        format!("(?:{m})")
+                    }
                     None => {
                         missing.get_or_insert_with(|| c[2].to_string());
                         c[0].to_string()
@@ -1086,6 +1141,11 @@ fn expand(pattern: &str, macros: &BTreeMap<String, String>) -> std::result::Resu
                 }
             })
             .into_owned();
+        if let Some(m) = too_long {
+            return Err(format!(
+                "expanding macro {{{m}}} makes the pattern longer than {MAX_EXPANDED} bytes (macros that nest or repeat multiply its length); use fewer or smaller macros"
+            ));
+        }
         if let Some(m) = missing {
             return Err(format!(
                 "unknown macro {{{m}}}; defined: {}",
@@ -1202,6 +1262,18 @@ fn compile_patterns(
                 message,
             })
         };
+        if spec.id.trim().is_empty() {
+            problems.push(RuleProblem {
+                path: path.to_path_buf(),
+                line,
+                column: 1,
+                rule: None,
+                message:
+                    "empty rule id: give every rule an id of its own, such as `en.works_at.at`"
+                        .into(),
+            });
+            continue;
+        }
         if !ids.insert(spec.id.clone()) {
             fail("duplicate rule id".into());
             continue;
@@ -1229,6 +1301,10 @@ fn compile_patterns(
         };
         if relation.is_none() && entity.is_none() {
             fail("a rule needs `relation` or `entity`".into());
+            continue;
+        }
+        if relation.is_some() && entity.is_some() {
+            fail("a rule has `relation` or `entity`, not both: a relation rule finds edges, an entity rule nodes; make it two rules".into());
             continue;
         }
         if !(0.0..=1.0).contains(&spec.confidence) {

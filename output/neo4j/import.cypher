@@ -120,7 +120,7 @@ MERGE (n:Entity {id: 'person:amandine-roux'}) SET n:`Person`, n.type = 'person',
 MERGE (n:Entity {id: 'person:anais-lefebvre-roche'}) SET n:`Person`, n.type = 'person', n.label = 'Anaïs Lefebvre-Roche', n.aliases = [], n.mention_count = 3;
 MERGE (n:Entity {id: 'person:anais-quere'}) SET n:`Person`, n.type = 'person', n.label = 'Anaïs Quéré', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'person:anouk-ferreira-lind'}) SET n:`Person`, n.type = 'person', n.label = 'Anouk Ferreira-Lind', n.aliases = [], n.mention_count = 2;
-MERGE (n:Entity {id: 'person:aoife-ni-bhriain'}) SET n:`Person`, n.type = 'person', n.label = 'Aoife Ní Bhriain', n.aliases = [], n.mention_count = 2, n.`role` = 'staff\nSRE';
+MERGE (n:Entity {id: 'person:aoife-ni-bhriain'}) SET n:`Person`, n.type = 'person', n.label = 'Aoife Ní Bhriain', n.aliases = [], n.mention_count = 2, n.`role` = 'staff SRE';
 MERGE (n:Entity {id: 'person:aurelien-petrovic'}) SET n:`Person`, n.type = 'person', n.label = 'Aurélien Pétrovic', n.aliases = [], n.mention_count = 1, n.`role` = 'tous deux ingénieurs';
 MERGE (n:Entity {id: 'person:awa-diallo-fernandes'}) SET n:`Person`, n.type = 'person', n.label = 'Awa Diallo-Fernandes', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'person:baptiste-vernhes'}) SET n:`Person`, n.type = 'person', n.label = 'Baptiste Vernhes', n.aliases = [], n.mention_count = 3;
@@ -135,13 +135,13 @@ MERGE (n:Entity {id: 'person:clemence-aubertin'}) SET n:`Person`, n.type = 'pers
 MERGE (n:Entity {id: 'person:clemence-vautrin'}) SET n:`Person`, n.type = 'person', n.label = 'Clémence Vautrin', n.aliases = [], n.mention_count = 3;
 MERGE (n:Entity {id: 'person:clementine-vasseur'}) SET n:`Person`, n.type = 'person', n.label = 'Clémentine Vasseur', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'person:corentin-pasquier'}) SET n:`Person`, n.type = 'person', n.label = 'Corentin Pasquier', n.aliases = [], n.mention_count = 1;
-MERGE (n:Entity {id: 'person:dagny-halvorsen'}) SET n:`Person`, n.type = 'person', n.label = 'Dagny Halvorsen', n.aliases = [], n.mention_count = 1, n.`role` = 'showed\nhow they review infrastructure changes';
+MERGE (n:Entity {id: 'person:dagny-halvorsen'}) SET n:`Person`, n.type = 'person', n.label = 'Dagny Halvorsen', n.aliases = [], n.mention_count = 1, n.`role` = 'showed how they review infrastructure changes';
 MERGE (n:Entity {id: 'person:declan-oyelaran-price'}) SET n:`Person`, n.type = 'person', n.label = 'Declan Oyelaran-Price', n.aliases = [], n.mention_count = 2;
 MERGE (n:Entity {id: 'person:elodie-marchand'}) SET n:`Person`, n.type = 'person', n.label = 'Élodie Marchand', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'person:eoin-tshabalala'}) SET n:`Person`, n.type = 'person', n.label = 'Eoin Tshabalala', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'person:erwan-le-floch'}) SET n:`Person`, n.type = 'person', n.label = 'Erwan Le Floch', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'person:femi-castellanos'}) SET n:`Person`, n.type = 'person', n.label = 'Femi Castellanos', n.aliases = [], n.mention_count = 2;
-MERGE (n:Entity {id: 'person:femke-van-den-broek'}) SET n:`Person`, n.type = 'person', n.label = 'Femke van den Broek', n.aliases = [], n.mention_count = 1, n.`role` = 'which I missed because a\nvolunteer with a FULL sign was guarding the door';
+MERGE (n:Entity {id: 'person:femke-van-den-broek'}) SET n:`Person`, n.type = 'person', n.label = 'Femke van den Broek', n.aliases = [], n.mention_count = 1, n.`role` = 'which I missed because a volunteer with a FULL sign was guarding the door';
 MERGE (n:Entity {id: 'person:florian-jacquemin'}) SET n:`Person`, n.type = 'person', n.label = 'Florian Jacquemin', n.aliases = [], n.mention_count = 2;
 MERGE (n:Entity {id: 'person:francois-ebrard'}) SET n:`Person`, n.type = 'person', n.label = 'François Ébrard', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'person:gaelle-morvan'}) SET n:`Person`, n.type = 'person', n.label = 'Gaëlle Morvan', n.aliases = [], n.mention_count = 1;
@@ -215,7 +215,7 @@ MERGE (n:Entity {id: 'person:romain-castagnet'}) SET n:`Person`, n.type = 'perso
 MERGE (n:Entity {id: 'person:romane-dupuy-lasserre'}) SET n:`Person`, n.type = 'person', n.label = 'Romane Dupuy-Lasserre', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'person:rosalind-achterberg'}) SET n:`Person`, n.type = 'person', n.label = 'Rosalind Achterberg', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'person:rosalind-mbeki-hart'}) SET n:`Person`, n.type = 'person', n.label = 'Rosalind Mbeki-Hart', n.aliases = [], n.mention_count = 1;
-MERGE (n:Entity {id: 'person:rufus-mbeki'}) SET n:`Person`, n.type = 'person', n.label = 'Rufus Mbeki', n.aliases = [], n.mention_count = 1, n.`role` = 'showed\nhow they review infrastructure changes';
+MERGE (n:Entity {id: 'person:rufus-mbeki'}) SET n:`Person`, n.type = 'person', n.label = 'Rufus Mbeki', n.aliases = [], n.mention_count = 1, n.`role` = 'showed how they review infrastructure changes';
 MERGE (n:Entity {id: 'person:sanne-van-der-linde'}) SET n:`Person`, n.type = 'person', n.label = 'Sanne van der Linde', n.aliases = [], n.mention_count = 2, n.`role` = 'who leads the storage team';
 MERGE (n:Entity {id: 'person:saoirse-delahunt'}) SET n:`Person`, n.type = 'person', n.label = 'Saoirse Delahunt', n.aliases = [], n.mention_count = 3;
 MERGE (n:Entity {id: 'person:saskia-oduya-park'}) SET n:`Person`, n.type = 'person', n.label = 'Saskia Oduya-Park', n.aliases = [], n.mention_count = 1;
@@ -243,7 +243,7 @@ MERGE (n:Entity {id: 'person:yannick-le-floc-h'}) SET n:`Person`, n.type = 'pers
 MERGE (n:Entity {id: 'person:yasmine-haddadi'}) SET n:`Person`, n.type = 'person', n.label = 'Yasmine Haddadi', n.aliases = [], n.mention_count = 3;
 MERGE (n:Entity {id: 'person:youssef-haddad'}) SET n:`Person`, n.type = 'person', n.label = 'Youssef Haddad', n.aliases = [], n.mention_count = 2;
 MERGE (n:Entity {id: 'person:ysolde-amadi-berg'}) SET n:`Person`, n.type = 'person', n.label = 'Ysolde Amadi-Berg', n.aliases = [], n.mention_count = 1;
-MERGE (n:Entity {id: 'person:yuki-tanabe-ross'}) SET n:`Person`, n.type = 'person', n.label = 'Yuki Tanabe-Ross', n.aliases = [], n.mention_count = 1, n.`role` = 'which I missed because a\nvolunteer with a FULL sign was guarding the door';
+MERGE (n:Entity {id: 'person:yuki-tanabe-ross'}) SET n:`Person`, n.type = 'person', n.label = 'Yuki Tanabe-Ross', n.aliases = [], n.mention_count = 1, n.`role` = 'which I missed because a volunteer with a FULL sign was guarding the door';
 MERGE (n:Entity {id: 'person:zoe-fairweather'}) SET n:`Person`, n.type = 'person', n.label = 'Zoë Fairweather', n.aliases = [], n.mention_count = 2;
 MERGE (n:Entity {id: 'person:zoe-lefevre-n-diaye'}) SET n:`Person`, n.type = 'person', n.label = 'Zoé Lefèvre-N\'Diaye', n.aliases = [], n.mention_count = 1, n.`role` = 'ingénieurs';
 MERGE (n:Entity {id: 'person:łukasz-wronski'}) SET n:`Person`, n.type = 'person', n.label = 'Łukasz Wroński', n.aliases = [], n.mention_count = 2;

@@ -2,7 +2,7 @@
 //! lives here; the writing is [`super::write`] and [`super::write_to_path`].
 
 use super::{ClusterBy, ExportOptions, Format};
-use crate::cli::{Exit, load_graph};
+use crate::cli::{Exit, read_graph_report, warn_dropped};
 use crate::error::{Error, Result};
 use clap::Args;
 use std::io::Write;
@@ -106,13 +106,17 @@ pub fn refuse_overwriting_inputs(output: Option<&Path>, inputs: &[PathBuf]) -> R
     }
 }
 
-pub fn run(args: ConvertArgs, out: &mut dyn Write) -> Result<Exit> {
+pub fn run(args: ConvertArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit> {
     let config = args.config()?;
     refuse_overwriting_inputs(
         config.output.as_deref(),
         std::slice::from_ref(&config.graph),
     )?;
-    let doc = load_graph(std::slice::from_ref(&config.graph), None)?.to_doc();
+    // Always a graph, whatever its name: converting prose would answer with a graph
+    // extracted on the fly, which is not what was asked.
+    let (graph, report) = read_graph_report(&config.graph)?;
+    warn_dropped(&config.graph, &report, err);
+    let doc = graph.to_doc();
     match &config.output {
         Some(path) => super::write_to_path(&doc, config.format, &config.options, path)?,
         None => super::write(&doc, config.format, &config.options, out)?,

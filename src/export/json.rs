@@ -33,6 +33,7 @@ pub(crate) fn write_graph(kg: &KnowledgeGraph, jobs: usize, out: &mut dyn Write)
         }
     }
     meta.documents = kg.documents().clone();
+    meta.rules_fingerprint = kg.rules_fingerprint().unwrap_or_default().to_string();
     let mut head = Sink {
         buf: Vec::new(),
         out: None,

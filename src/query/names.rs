@@ -27,9 +27,9 @@ pub(crate) fn levenshtein(a: &str, b: &str) -> usize {
 pub(crate) fn qualified(kg: &KnowledgeGraph, ix: NodeIndex) -> String {
     let n = kg.node(ix);
     if kg.lookup_any(&n.label).len() > 1 {
-        format!("{}:{}", n.label, n.kind)
+        format!("{}:{}", super::shown(&n.label), n.kind)
     } else {
-        n.label.clone()
+        super::shown(&n.label).into_owned()
     }
 }
 
@@ -63,7 +63,13 @@ pub(crate) fn resolve(
 fn ambiguous(kg: &KnowledgeGraph, name: &str, many: &[NodeIndex]) -> Error {
     let listed: Vec<String> = many
         .iter()
-        .map(|ix| format!("{} ({})", kg.node(*ix).label, kg.node(*ix).kind))
+        .map(|ix| {
+            format!(
+                "{} ({})",
+                super::shown(&kg.node(*ix).label),
+                kg.node(*ix).kind
+            )
+        })
         .collect();
     let forms: Vec<String> = many
         .iter()
@@ -162,7 +168,11 @@ pub(crate) fn suggestions(
                 .iter()
                 .find(|a| fold(a) == key)
                 .unwrap_or(&node.label);
-            format!("`{alias}` (alias of {})", node.label)
+            format!(
+                "`{}` (alias of {})",
+                super::shown(alias),
+                super::shown(&node.label)
+            )
         };
         out.push(shown);
         if out.len() == max {

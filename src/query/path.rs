@@ -37,7 +37,11 @@ pub struct PathArgs {
 }
 
 fn name(kg: &KnowledgeGraph, ix: NodeIndex) -> String {
-    format!("{} ({})", kg.node(ix).label, kg.node(ix).kind)
+    format!(
+        "{} ({})",
+        super::shown(&kg.node(ix).label),
+        kg.node(ix).kind
+    )
 }
 
 /// One path: the start, then a line per hop, `--rel-->` when the edge points forward

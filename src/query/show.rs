@@ -3,10 +3,11 @@
 
 use super::neighbors::entity;
 use super::table::EdgeEvidence;
-use super::{Query, load};
+use super::{Query, load, shown};
 use crate::cli::Exit;
 use crate::error::{Error, Result};
 use crate::graph::{Dir, KnowledgeGraph};
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -42,16 +43,16 @@ fn write_show(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let n = kg.node(ix);
-    writeln!(out, "{} ({})", n.label, n.kind)?;
+    writeln!(out, "{} ({})", shown(&n.label), n.kind)?;
     writeln!(out, "id: {}", n.id())?;
     if !n.aliases.is_empty() {
-        let aliases: Vec<&str> = n.aliases.iter().map(String::as_str).collect();
+        let aliases: Vec<Cow<'_, str>> = n.aliases.iter().map(|a| shown(a)).collect();
         writeln!(out, "aliases: {}", aliases.join(", "))?;
     }
     if !n.attributes.is_empty() {
         writeln!(out, "attributes:")?;
         for (k, v) in &n.attributes {
-            writeln!(out, "  {k}: {v}")?;
+            writeln!(out, "  {}: {}", shown(k), shown(v))?;
         }
     }
     let mut edges: Vec<(Dir, String, String, petgraph::graph::EdgeIndex)> = [Dir::Out, Dir::In]
@@ -63,7 +64,7 @@ fn write_show(
                     Dir::In => format!("<--{}--", e.relation),
                 };
                 let o = kg.node(other);
-                (d, arrow, format!("{} ({})", o.label, o.kind), ex)
+                (d, arrow, format!("{} ({})", shown(&o.label), o.kind), ex)
             })
         })
         .collect();
@@ -76,7 +77,8 @@ fn write_show(
         writeln!(
             out,
             "  {arrow} {other}  (rule {}, confidence {})",
-            ev.rule, ev.confidence
+            shown(&ev.rule),
+            ev.confidence
         )?;
         ev.write_lines("    ", out)?;
     }
@@ -84,7 +86,7 @@ fn write_show(
     if mentions.len() > 0 {
         writeln!(out, "mentions:")?;
         for m in mentions {
-            writeln!(out, "  {}:{}: {:?}", m.source, m.line, m.text)?;
+            writeln!(out, "  {}:{}: {:?}", shown(m.source), m.line, m.text)?;
         }
     }
     Ok(())
@@ -140,7 +142,7 @@ pub fn run_explain(args: ExplainArgs, out: &mut dyn Write) -> Result<Exit> {
         quote_term(&args.object)
     );
     let query = Query::compile(&kg, std::slice::from_ref(&text))?;
-    let rows = query.solve(&kg);
+    let rows = query.solve(&kg)?;
     let io = |e| Error::io("<stdout>", e);
     if rows.is_empty() {
         writeln!(out, "no edge matches `{text}`").map_err(io)?;
@@ -151,8 +153,15 @@ pub fn run_explain(args: ExplainArgs, out: &mut dyn Write) -> Result<Exit> {
             writeln!(out).map_err(io)?;
         }
         for ev in query.evidence(&kg, row) {
-            writeln!(out, "{} {} {}", ev.subject, ev.relation, ev.object).map_err(io)?;
-            writeln!(out, "  rule: {} (confidence {})", ev.rule, ev.confidence).map_err(io)?;
+            let (s, o) = (shown(&ev.subject), shown(&ev.object));
+            writeln!(out, "{s} {} {o}", ev.relation).map_err(io)?;
+            writeln!(
+                out,
+                "  rule: {} (confidence {})",
+                shown(&ev.rule),
+                ev.confidence
+            )
+            .map_err(io)?;
             if ev.lines.is_empty() {
                 writeln!(out, "  no source lines recorded").map_err(io)?;
             }

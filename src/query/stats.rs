@@ -65,7 +65,7 @@ pub fn run_stats(args: StatsArgs, out: &mut dyn Write) -> Result<Exit> {
         w("most connected".into())?;
         let width = hubs[0].0.to_string().len();
         for (d, label, kind) in hubs {
-            w(format!("  {d:>width$}  {label} ({kind})"))?;
+            w(format!("  {d:>width$}  {} ({kind})", super::shown(label)))?;
         }
     }
     Ok(Exit::Ok)

@@ -1,7 +1,7 @@
 //! Result rows as text: aligned table, CSV (RFC 4180 quoting), TSV, or JSON objects,
 //! optionally with the evidence behind each row. Writes to any `io::Write`.
 
-use super::Format;
+use super::{Format, shown};
 use crate::graph::KnowledgeGraph;
 use petgraph::graph::EdgeIndex;
 use serde::Serialize;
@@ -50,7 +50,7 @@ impl EdgeEvidence {
     /// `source:line: "snippet"` lines, one per span, each after `indent`.
     pub(crate) fn write_lines(&self, indent: &str, out: &mut dyn Write) -> io::Result<()> {
         for l in &self.lines {
-            writeln!(out, "{indent}{}:{}: {:?}", l.source, l.line, l.text)?;
+            writeln!(out, "{indent}{}:{}: {:?}", shown(&l.source), l.line, l.text)?;
         }
         Ok(())
     }
@@ -62,7 +62,11 @@ pub(crate) fn write_evidence_text(ev: &[EdgeEvidence], out: &mut dyn Write) -> i
         writeln!(
             out,
             "  {} {} {} (rule {}, confidence {})",
-            e.subject, e.relation, e.object, e.rule, e.confidence
+            shown(&e.subject),
+            e.relation,
+            shown(&e.object),
+            shown(&e.rule),
+            e.confidence
         )?;
         e.write_lines("    ", out)?;
     }
@@ -99,7 +103,8 @@ impl Table<'_> {
         }
         let n = self.columns.len();
         // Character counts, computed once: they set the widths and then the padding.
-        let counts: Vec<usize> = self.cells.iter().map(|c| c.chars().count()).collect();
+        let cells: Vec<Cow<'_, str>> = self.cells.iter().map(|c| shown(c)).collect();
+        let counts: Vec<usize> = cells.iter().map(|c| c.chars().count()).collect();
         let mut widths: Vec<usize> = self.columns.iter().map(|c| c.chars().count()).collect();
         for row in counts.chunks(n) {
             for (w, c) in widths.iter_mut().zip(row) {
@@ -123,7 +128,7 @@ impl Table<'_> {
             &mut self.columns.iter().map(|c| (c.as_str(), c.chars().count())),
             out,
         )?;
-        for (i, (row, count)) in self.rows().zip(counts.chunks(n)).enumerate() {
+        for (i, (row, count)) in cells.chunks(n).zip(counts.chunks(n)).enumerate() {
             line(
                 &mut row.iter().map(|c| c.as_ref()).zip(count.iter().copied()),
                 out,
@@ -157,7 +162,7 @@ impl Table<'_> {
                 let joined: Vec<String> = ev[i]
                     .iter()
                     .flat_map(|e| &e.lines)
-                    .map(|l| format!("{}:{}: {:?}", l.source, l.line, l.text))
+                    .map(|l| format!("{}:{}: {:?}", shown(&l.source), l.line, l.text))
                     .collect();
                 out.write_all(sep.as_bytes())?;
                 out.write_all(field(&joined.join(" | ")).as_bytes())?;
@@ -207,12 +212,14 @@ pub(crate) fn csv_field(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// TSV cannot quote: tabs and line breaks inside a field become spaces; formulas are
-/// neutralised as in CSV.
+/// TSV cannot quote: tabs and line breaks inside a field become spaces, other control
+/// characters are written visibly; formulas are neutralised as in CSV.
 pub(crate) fn tsv_field(s: &str) -> Cow<'_, str> {
     let s = neutralised(s);
     if s.contains(['\t', '\r', '\n']) {
-        Cow::Owned(s.replace(['\t', '\r', '\n'], " "))
+        Cow::Owned(shown(&s.replace(['\t', '\r', '\n'], " ")).into_owned())
+    } else if s.chars().any(char::is_control) {
+        Cow::Owned(shown(&s).into_owned())
     } else {
         s
     }

@@ -450,3 +450,628 @@ fn a_graph_with_nested_evidence_on_one_edge_keeps_only_the_tightest_per_source()
     // Each a.txt span holds the next one in: only the innermost is kept; b.txt's own.
     assert_eq!(edges(&o.stdout)[0].3, [(1_999, 1), (20_000, 3), (0, 1)]);
 }
+
+/// The graph the query tests use, as text.
+fn query_graph() -> String {
+    std::fs::read_to_string(crate::util::root().join("tests/data/query-graph.json")).unwrap()
+}
+
+/// `query_graph()` changed by `f`.
+fn edited(f: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut g: serde_json::Value = serde_json::from_str(&query_graph()).unwrap();
+    f(&mut g);
+    serde_json::to_string_pretty(&g).unwrap()
+}
+
+#[test]
+fn a_graph_is_told_by_its_content_not_only_by_a_lowercase_json_name() {
+    let dir = TempDir::new("bad-sniff");
+    let graph = query_graph();
+    let by_name = run(
+        &["query", "tests/data/query-graph.json", "?p works_at ?c"],
+        None,
+    );
+    assert_eq!(by_name.status.code(), Some(0), "{}", stderr(&by_name));
+    let upper = dir.path().join("G.JSON");
+    write(&upper, &graph);
+    let plain = dir.path().join("graph.txt");
+    write(&plain, &graph);
+    // /dev/stdin is what `<(…)` hands over: a pipe with no extension.
+    for (input, stdin) in [
+        ("-", Some(graph.as_str())),
+        ("/dev/stdin", Some(graph.as_str())),
+        (p(&upper), None),
+        (p(&plain), None),
+    ] {
+        let o = run(&["query", input, "?p works_at ?c"], stdin);
+        assert_eq!(o.status.code(), Some(0), "{input}: {}", stderr(&o));
+        assert_eq!(stdout(&o), stdout(&by_name), "{input}");
+        let o = run(&["stats", input], stdin);
+        assert!(
+            stdout(&o).starts_with("nodes  26\n"),
+            "{input}: {}",
+            stdout(&o)
+        );
+    }
+    // convert and merge read graphs whatever the name.
+    let want = run(&["merge", "tests/data/query-graph.json"], None).stdout;
+    for args in [
+        vec!["convert", p(&plain), "--format", "json"],
+        vec!["merge", p(&plain)],
+    ] {
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert_eq!(o.stdout, want, "{args:?}");
+    }
+    let o = run(&["convert", "-", "--format", "json"], Some(&graph));
+    assert_eq!(o.stdout, want);
+    // Prose with JSON front matter stays prose.
+    let md = dir.path().join("post");
+    write(&md, &format!("{{\"title\": \"Notes\"}}\n\n{TWO}"));
+    let o = run(&["query", p(&md), "?p works_at ?c"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Kim Schlesinger"), "{}", stdout(&o));
+    // Not a graph, though named as one: said so, not extracted.
+    let o = run(&["convert", p(&md), "--format", "json"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with(&format!("talkgraph: {}:1:", p(&md))),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// query-graph.json with one node of each kind of loss: a capitalised type, an edge to
+/// that node (so to no kept id), an unknown relation, an edge whose ends do not fit.
+fn lossy_graph() -> String {
+    edited(|g| {
+        g["nodes"].as_array_mut().unwrap().push(serde_json::json!(
+            {"id": "person:bob", "type": "Person", "label": "Bob"}));
+        g["edges"].as_array_mut().unwrap().extend([
+            serde_json::json!({"source": "person:bob", "target": "company:cern",
+                "relation": "works_at", "rule": "r", "confidence": 0.5}),
+            serde_json::json!({"source": "company:cern", "target": "company:digitalocean",
+                "relation": "knows", "rule": "r", "confidence": 0.5}),
+            serde_json::json!({"source": "company:cern", "target": "company:digitalocean",
+                "relation": "works_at", "rule": "r", "confidence": 0.5}),
+        ]);
+    })
+}
+
+#[test]
+fn data_a_graph_cannot_hold_is_reported_and_into_refuses_to_lose_it() {
+    let dir = TempDir::new("bad-dropped");
+    let g = dir.path().join("g.json");
+    write(&g, &lossy_graph());
+    let said = |err: &str| {
+        for want in [
+            &format!(
+                "talkgraph: warning: {}: left out 1 node of an unknown type (\"Person\": 1; types are person, company, project, talk, event, in lower case)",
+                p(&g)
+            ),
+            "1 edge whose source or target is no node's id",
+            "1 edge of an unknown relation (\"knows\": 1;",
+            "1 edge whose ends' types do not fit the relation (works_at: person to company",
+        ] {
+            assert!(err.contains(want), "no `{want}` in:\n{err}");
+        }
+    };
+    for args in [
+        vec!["merge", p(&g)],
+        vec!["convert", p(&g), "--format", "dot"],
+    ] {
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        said(&stderr(&o));
+    }
+    let a = dir.path().join("a.md");
+    write(&a, ONE);
+    let before = std::fs::read(&g).unwrap();
+    let o = run(&["extract", p(&a), "--into", p(&g)], None);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(&format!(
+            "talkgraph: {}: not updated: writing it back would lose 1 node of an unknown type",
+            p(&g)
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("; fix the file, or give --force to write it without them"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&g).unwrap(), before, "the graph is untouched");
+    let o = run(&["extract", p(&a), "--into", p(&g), "--force"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    said(&stderr(&o));
+    let after: serde_json::Value = serde_json::from_slice(&std::fs::read(&g).unwrap()).unwrap();
+    assert!(
+        after["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["type"] != "Person")
+    );
+}
+
+#[test]
+fn every_graph_writer_writes_format_version_and_a_newer_one_is_refused() {
+    let dir = TempDir::new("bad-version");
+    let a = dir.path().join("a.md");
+    write(&a, ONE);
+    let g = dir.path().join("g.json");
+    let o = run(&["extract", p(&a), "-o", p(&g)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let version = |bytes: &[u8]| {
+        let v: serde_json::Value = serde_json::from_slice(bytes).expect("graph JSON");
+        v["graph"]["format_version"].clone()
+    };
+    assert_eq!(version(&std::fs::read(&g).unwrap()), 1);
+    // query-graph.json has no format_version: it is read as the current one.
+    for args in [
+        vec!["merge", "tests/data/query-graph.json"],
+        vec!["convert", "tests/data/query-graph.json", "--format", "json"],
+        vec!["subgraph", "tests/data/query-graph.json", "CERN"],
+        vec!["extract", p(&a), "--format", "json"],
+    ] {
+        let o = run(&args, None);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert_eq!(version(&o.stdout), 1, "{args:?}");
+    }
+    let newer = dir.path().join("newer.json");
+    write(&newer, &edited(|g| g["graph"]["format_version"] = 2.into()));
+    for args in [
+        vec!["stats", p(&newer)],
+        vec!["merge", p(&newer)],
+        vec!["extract", p(&a), "--into", p(&newer)],
+    ] {
+        let before = std::fs::read(&newer).unwrap();
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(
+            err.starts_with(&format!("talkgraph: {}:", p(&newer))),
+            "{err}"
+        );
+        assert!(
+            err.contains("graph.format_version is 2, newer than this talkgraph")
+                && err.contains("upgrade talkgraph to read it"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&newer).unwrap(), before);
+    }
+}
+
+#[test]
+fn values_outside_the_contract_are_refused_with_their_json_path() {
+    let dir = TempDir::new("bad-values");
+    let cases = [
+        (
+            edited(|g| g["edges"][0]["confidence"] = (-5).into()),
+            "edges[0].confidence is -5.0: a confidence is a number from 0 to 1",
+        ),
+        (
+            edited(|g| g["edges"][2]["confidence"] = 1e308.into()),
+            "edges[2].confidence is 1e308: a confidence is a number from 0 to 1",
+        ),
+        (
+            edited(|g| {
+                g["nodes"][1]["mentions"][0]["start"] = 500.into();
+            }),
+            "nodes[1].mentions[0] starts at byte 500 after its end at 193: a span's start is at most its end",
+        ),
+        (
+            edited(|g| {
+                g["edges"][1]["evidence"][0]["end"] = 0.into();
+            }),
+            "edges[1].evidence[0] starts at byte",
+        ),
+    ];
+    for (i, (text, want)) in cases.iter().enumerate() {
+        let g = dir.path().join(format!("g{i}.json"));
+        write(&g, text);
+        for cmd in ["stats", "merge"] {
+            let o = run(&[cmd, p(&g)], None);
+            assert_eq!(o.status.code(), Some(2), "{want}");
+            let err = stderr(&o);
+            // file:line:column: path: what is allowed
+            let head = format!("talkgraph: {}:", p(&g));
+            assert!(err.starts_with(&head), "{err}");
+            let rest = &err[head.len()..];
+            let mut parts = rest.splitn(3, ':');
+            assert!(
+                parts.next().unwrap().parse::<usize>().is_ok(),
+                "line in {err}"
+            );
+            assert!(
+                parts.next().unwrap().parse::<usize>().is_ok(),
+                "column in {err}"
+            );
+            assert!(err.contains(want), "no `{want}` in {err}");
+        }
+    }
+}
+
+/// Whether text holds a control character other than the line feeds that end lines and
+/// the tabs between TSV fields.
+fn has_controls(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+}
+
+#[test]
+fn control_characters_never_reach_the_terminal_or_the_graph() {
+    let dir = TempDir::new("bad-controls");
+    // A heading that would retitle the terminal and colour the rest of it.
+    let md = dir.path().join("ctl.md");
+    write(
+        &md,
+        "# Meetup Cloud Lyon \x1b]0;pwned\x07\n\n## Scaling Kafka \x1b[31mWithout Tears\n\nKim Schlesinger from DigitalOcean presented it.\n",
+    );
+    let o = run(&["extract", p(&md)], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let g: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for n in g["nodes"].as_array().unwrap() {
+        let label = n["label"].as_str().unwrap();
+        assert!(!has_controls(label), "{label:?}");
+        for a in n["aliases"].as_array().unwrap() {
+            assert!(!has_controls(a.as_str().unwrap()), "{a}");
+        }
+    }
+    // A graph written by another tool still has them: every command shows them escaped.
+    let crafted = dir.path().join("g.json");
+    write(
+        &crafted,
+        &edited(|g| {
+            for n in g["nodes"].as_array_mut().unwrap() {
+                match n["id"].as_str().unwrap() {
+                    "company:digitalocean" => {
+                        n["label"] = "Digital\u{1b}]0;pwned\u{7}Ocean".into();
+                        n["aliases"] = serde_json::json!(["DigitalOcean"]);
+                    }
+                    "person:kim-schlesinger" => {
+                        n["label"] = "Kim\r\nEve  Mallory".into();
+                        n["aliases"] = serde_json::json!(["Kim Schlesinger"]);
+                    }
+                    _ => {}
+                }
+            }
+        }),
+    );
+    let g = p(&crafted);
+    for args in [
+        vec!["query", g, "?p works_at ?c"],
+        vec!["query", g, "?p works_at ?c", "--evidence"],
+        vec!["query", g, "?p works_at ?c", "--format", "tsv"],
+        vec!["show", g, "Kim Schlesinger"],
+        vec!["show", g, "DigitalOcean"],
+        vec!["explain", g, "Kim Schlesinger", "works_at", "DigitalOcean"],
+        vec!["neighbors", g, "DigitalOcean"],
+        vec!["path", g, "Kim Schlesinger", "DigitalOcean"],
+        vec!["stats", g, "--top", "30"],
+    ] {
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        let text = stdout(&o);
+        assert!(!has_controls(&text), "{args:?}:\n{text:?}");
+        assert!(
+            text.contains("Digital\\u{1b}]0;pwned\\u{7}Ocean")
+                || text.contains("Kim\\r\\nEve  Mallory"),
+            "{args:?}: the label is shown escaped:\n{text}"
+        );
+    }
+}
+
+/// Runs the binary with no stdin like `run`, but gives up after `secs` seconds: for
+/// inputs that used to make it wait forever.
+#[cfg(unix)]
+fn run_within(args: &[&str], secs: u64) -> std::process::Output {
+    use std::process::Stdio;
+    let mut child = crate::util::bin()
+        .current_dir(crate::util::root())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn talkgraph");
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed().as_secs() >= secs {
+            child.kill().unwrap();
+            panic!("{args:?} still running after {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn rule_ids_kinds_and_macro_growth_are_checked() {
+    let dir = TempDir::new("bad-rule-shapes");
+    crate::extract::copy_rules(dir.path());
+    let pt = dir.path().join("patterns.toml");
+    let mut text = std::fs::read_to_string(&pt).unwrap();
+    // Eight levels of sixteen references: 16^8 copies, 4 GB if expanded.
+    let mut bombs = String::from("BOMB0 = 'ab'\n");
+    for i in 1..8 {
+        bombs.push_str(&format!(
+            "BOMB{i} = '{}'\n",
+            format!("{{BOMB{}}}", i - 1).repeat(16)
+        ));
+    }
+    text = text.replacen("[macros]\n", &format!("[macros]\n{bombs}"), 1);
+    text.push_str("\n[[rule]]\nid = \"\"\nentity = \"person\"\npattern = '(?P<ent>x)'\n");
+    text.push_str("\n[[rule]]\nid = \"x.both\"\nrelation = \"works_at\"\nentity = \"person\"\npattern = '(?P<subj>x) (?P<obj>y)'\n");
+    text.push_str(
+        "\n[[rule]]\nid = \"x.bomb\"\nentity = \"person\"\npattern = '(?P<ent>{BOMB7})'\n",
+    );
+    write(&pt, &text);
+    let lines = text.lines().count();
+    let o = run_within(&["rules", "check", p(dir.path())], 60);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    let f = format!("{}/patterns.toml", p(dir.path()));
+    for want in [
+        format!(
+            "{f}:{}:1: empty rule id: give every rule an id of its own",
+            lines - 13
+        ),
+        format!(
+            "{f}:{}:1: rule x.both: a rule has `relation` or `entity`, not both",
+            lines - 8
+        ),
+        format!(
+            "{f}:{}:1: rule x.bomb: bad pattern: expanding macro {{BOMB",
+            lines - 2
+        ),
+        "makes the pattern longer than 65536 bytes".to_string(),
+    ] {
+        assert!(err.contains(&want), "no `{want}` in:\n{err}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_in_a_rule_folder_is_named_not_waited_for() {
+    let dir = TempDir::new("bad-rule-fifo");
+    crate::extract::copy_rules(dir.path());
+    let pt = dir.path().join("patterns.toml");
+    std::fs::remove_file(&pt).unwrap();
+    mkfifo(&pt);
+    for args in [
+        vec!["rules", "check", p(dir.path())],
+        vec!["extract", "fixtures", "--rules", p(dir.path())],
+    ] {
+        let o = run_within(&args, 20);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            stderr(&o),
+            format!(
+                "talkgraph: {}:0:0: skipped: not a regular file (a folder, named pipe or device); a rule file must be a regular file\n",
+                p(&pt)
+            )
+        );
+    }
+}
+
+#[test]
+fn a_query_that_would_not_fit_in_memory_is_refused_with_how_to_narrow_it() {
+    // 536 edges: three unrelated patterns make 150 million rows (5 GB) before --limit.
+    let o = run_within(
+        &[
+            "query",
+            "output/graph.json",
+            "?a ?r ?b",
+            "?c ?s ?d",
+            "?e ?t ?f",
+            "--limit",
+            "3",
+        ],
+        60,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    for want in [
+        "talkgraph: the query matches more than 5000000 rows: pattern ",
+        "shares no variable with the patterns before it",
+        "narrow it: join the patterns through a shared variable, name an entity instead of a variable, or give a variable a type (`?x:person`)",
+    ] {
+        assert!(err.contains(want), "no `{want}` in {err}");
+    }
+    // Joined through a variable, the same patterns are fine.
+    let o = run(
+        &[
+            "query",
+            "output/graph.json",
+            "?a presents ?t",
+            "?t part_of ?e",
+            "--limit",
+            "3",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 4, "a header and 3 rows");
+}
+
+#[test]
+fn limit_0_prints_no_rows_and_the_exit_status_says_whether_any_matched() {
+    let g = "tests/data/query-graph.json";
+    let o = run(&["query", g, "?p works_at ?c", "--limit", "0"], None);
+    assert_eq!(o.status.code(), Some(0), "rows exist: {}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    let o = run(
+        &[
+            "query",
+            g,
+            "?p works_at ?c",
+            "?p develops ?x",
+            "--limit",
+            "0",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "no row: {}", stderr(&o));
+    let o = run(&["query", "--help"], None);
+    assert!(
+        stdout(&o).contains("--limit 0` prints no rows and exits 0 when there are matches"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn a_file_named_with_or_without_dot_components_is_one_source() {
+    let dir = TempDir::new("bad-dots");
+    let a = dir.path().join("a.md");
+    write(&a, ONE);
+    let g = dir.path().join("g.json");
+    let o = run(&["extract", p(&a), "--into", p(&g)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dotted = format!("{}/./a.md", p(dir.path()));
+    let o = run(&["extract", &dotted, "--into", p(&g)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("1 documents: 0 added, 0 changed, 1 unchanged"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(sources(&std::fs::read(&g).unwrap()), [p(&a)]);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn files_whose_names_are_one_once_made_utf8_are_left_out_not_confused() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = TempDir::new("bad-lossy");
+    let c = dir.path().join("c");
+    write(&c.join("a.md"), ONE);
+    let first = c.join(std::ffi::OsStr::from_bytes(b"x\xff.md"));
+    write(&first, TWO);
+    let g = dir.path().join("g.json");
+    let o = run(&["extract", p(&c), "--into", p(&g)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lossy = format!("{}/x\u{fffd}.md", p(&c));
+    assert_eq!(
+        sources(&std::fs::read(&g).unwrap()),
+        [format!("{}/a.md", p(&c)), lossy.clone()]
+    );
+    // A second file with the same lossy name: neither may stand for the other.
+    write(&c.join(std::ffi::OsStr::from_bytes(b"x\xfe.md")), ONE);
+    let o = run(&["extract", p(&c), "--into", p(&g), "--prune"], None);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains(&format!(
+            "warning: {lossy}: 2 files are named this way once their names are made UTF-8 ("
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("x\\xFE.md") && err.contains("x\\xFF.md"),
+        "{err}"
+    );
+    let after = std::fs::read_to_string(&g).unwrap();
+    assert!(
+        after.contains("Kim Schlesinger"),
+        "the unchanged file's facts are kept"
+    );
+    assert_eq!(
+        sources(after.as_bytes()),
+        [format!("{}/a.md", p(&c)), lossy]
+    );
+}
+
+#[test]
+fn into_extracts_everything_again_when_the_rules_change() {
+    let dir = TempDir::new("bad-fingerprint");
+    let rules = dir.path().join("rules");
+    crate::extract::copy_rules(&rules);
+    let projects = rules.join("projects.txt");
+    let listed = std::fs::read_to_string(&projects).unwrap();
+    write(&projects, &format!("{listed}Zorblaxdb\n"));
+    let a = dir.path().join("a.md");
+    write(
+        &a,
+        "Meetup Cloud Lyon\n\nKim Schlesinger from DigitalOcean presented Zorblaxdb at the meetup.\n",
+    );
+    let b = dir.path().join("b.md");
+    write(&b, ONE);
+    let g = dir.path().join("g.json");
+    let fingerprint = |g: &Path| {
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(g).unwrap()).unwrap();
+        v["graph"]["rules_fingerprint"].as_str().map(str::to_string)
+    };
+    let o = run(&["extract", p(&a), p(&b), "--into", p(&g)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let embedded = fingerprint(&g).expect("a fingerprint");
+    assert!(embedded.starts_with("talkgraph "), "{embedded}");
+    assert!(
+        !std::fs::read_to_string(&g)
+            .unwrap()
+            .contains("project:zorblaxdb")
+    );
+    // New rules, same text: a's facts must be the new rules'.
+    let o = run(
+        &["extract", p(&a), "--into", p(&g), "--rules", p(&rules)],
+        None,
+    );
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("made with other rules or another talkgraph version: every document given is extracted again"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 documents: 0 added, 1 changed, 0 unchanged"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: 1 documents of the graph were not among the inputs and keep what the old rules found"),
+        "{err}"
+    );
+    assert!(
+        std::fs::read_to_string(&g)
+            .unwrap()
+            .contains("project:zorblaxdb")
+    );
+    // b.md still holds the old rules' facts: the graph says no one rule set made it.
+    assert_eq!(fingerprint(&g), None);
+    let o = run(
+        &[
+            "extract",
+            p(&a),
+            p(&b),
+            "--into",
+            p(&g),
+            "--rules",
+            p(&rules),
+        ],
+        None,
+    );
+    assert!(
+        stderr(&o).contains("2 documents: 0 added, 2 changed, 0 unchanged"),
+        "{}",
+        stderr(&o)
+    );
+    let custom = fingerprint(&g).expect("one rule set again");
+    assert_ne!(custom, embedded);
+    let o = run(
+        &[
+            "extract",
+            p(&a),
+            p(&b),
+            "--into",
+            p(&g),
+            "--rules",
+            p(&rules),
+        ],
+        None,
+    );
+    assert!(
+        stderr(&o).contains("0 changed, 2 unchanged"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -230,7 +230,7 @@ fn a_missing_input_is_an_error_and_writes_nothing() {
     assert!(!out.exists());
 }
 
-fn copy_rules(to: &Path) {
+pub(crate) fn copy_rules(to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(root().join("rules")).unwrap() {
         let p = e.unwrap().path();
