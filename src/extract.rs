@@ -2918,6 +2918,8 @@ impl<'a> Extractor<'a> {
         // paragraph that opens with an emphasised title and then only names its speakers.
         let mut emphasis = self.layout.emphasis.clone();
         emphasis.sort_unstable();
+        let mut titled = 0;
+        let mut led: Vec<(usize, usize, String, usize, usize)> = Vec::new();
         for u in 0..self.units.len() {
             let unit = &self.units[u];
             if is_heading(u)
@@ -2939,7 +2941,7 @@ impl<'a> Extractor<'a> {
                 continue;
             }
             let rest = self.doc.text[ee..unit.end()].trim();
-            if rest.is_empty() || rest.contains('\n') || words::words(rest).count() > 12 {
+            if rest.is_empty() {
                 continue;
             }
             // "**Ana Ruiz** (Qorp)" names a person, not a title.
@@ -2950,18 +2952,36 @@ impl<'a> Extractor<'a> {
             if names_person {
                 continue;
             }
-            let Some(people) = self.speaker_line(u, ee) else {
-                continue;
-            };
             let title = clean_title(&self.doc.text[es..ee]);
             let n = words::words(&title).count();
             let opens = opens_as_name(&title) || title.starts_with(|c: char| c.is_ascii_digit());
-            if opens && (2..=20).contains(&n) && !title.ends_with(['.', ':']) {
+            if !opens || !(2..=20).contains(&n) || title.ends_with(['.', ':']) {
+                continue;
+            }
+            let short = !rest.contains('\n') && words::words(rest).count() <= 12;
+            if let Some(people) = self.speaker_line(u, ee).filter(|_| short) {
                 let line = self.layout.line_of(es);
                 self.push_speakers(
                     &End::NewTalk(title, es, ee, line),
                     ("structure.emphasised_title", 0.75),
                     vec![(u, people)],
+                    pending,
+                );
+                titled += 1;
+            } else if let Some(k) = self.lead_presenter(u, ee) {
+                led.push((u, k, title, es, ee));
+            }
+        }
+        // "**Title**, Ana Ruiz passe en revue…", "**Title** par Ana Ruiz. Notes…": a
+        // paragraph that opens with an emphasised title and then its presenter. One could
+        // be emphasis in prose; two or more make a programme.
+        if titled + led.len() >= 2 {
+            for (u, k, title, es, ee) in led {
+                let line = self.layout.line_of(es);
+                self.push_speakers(
+                    &End::NewTalk(title, es, ee, line),
+                    ("structure.emphasised_lead", 0.7),
+                    vec![(u, vec![(k, None)])],
                     pending,
                 );
             }
@@ -2996,6 +3016,29 @@ impl<'a> Extractor<'a> {
                 );
             }
         }
+    }
+
+    /// The person who opens what follows an emphasised title at `at` in unit `u`:
+    /// "**Title**, Ana Ruiz passe en revue…", "**Title** par [Ana Ruiz](…). …",
+    /// "**Title** by Ana Ruiz, who…". Only links, brackets, a comma, a dash or "par"/"by"
+    /// may stand between the title and the name.
+    fn lead_presenter(&self, u: usize, at: usize) -> Option<usize> {
+        let mut toks: Vec<usize> = self.line_toks[u]
+            .iter()
+            .copied()
+            .filter(|&k| self.toks[k].start >= at && !self.toks[k].nested)
+            .collect();
+        toks.sort_by_key(|&k| self.toks[k].start);
+        let &k = toks.first()?;
+        let t = &self.toks[k];
+        let between = self.layout.clean[at..t.start]
+            .trim_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '_' | '[' | '(' | '"'))
+            .to_lowercase();
+        let tie = matches!(
+            between.as_str(),
+            "," | "-" | "–" | "—" | ":" | "par" | "by" | ", par" | ", by" | "- par" | "- by"
+        );
+        (tie && t.may_be_person()).then_some(k)
     }
 
     /// A table whose header names its columns ("Talk Title | Speaker | Company",
@@ -5331,6 +5374,31 @@ mod tests {
             "slides"
         );
         assert_eq!(link_kind("https://example.org/youtube.com"), "url");
+    }
+
+    #[test]
+    fn paragraphs_that_open_with_an_emphasised_title_then_its_presenter_are_talks() {
+        let f = facts(
+            "## Les talks de la soirée\n\n**Checkpoint : sécurité des frameworks**, [Ana Ruiz](https://x.com/a) passe en revue les risques\nde ne pas mettre à jour Symfony.\n\n**Calm Queues for Busy People** par [Li Wei](https://x.com/l).\nUn retour sur Kafka en production.\n",
+            "a.md",
+        );
+        assert_eq!(
+            triples(&f, Relation::Presents),
+            [
+                ("Ana Ruiz", "Checkpoint : sécurité des frameworks"),
+                ("Li Wei", "Calm Queues for Busy People")
+            ]
+        );
+        assert!(
+            triples(&f, Relation::Mentions)
+                .contains(&("Calm Queues for Busy People", "Apache Kafka"))
+        );
+        // One emphasised lead-in in prose is emphasis, not a programme.
+        let g = facts(
+            "**Un point important**, Ana Ruiz nous a rappelé de tester nos sauvegardes.\n",
+            "b.md",
+        );
+        assert!(triples(&g, Relation::Presents).is_empty());
     }
 
     #[test]
