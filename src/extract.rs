@@ -384,6 +384,12 @@ static FULL_DATE: Lazy<Regex> = Lazy::new(|| {
         .expect("date regex")
 });
 
+/// What stands between a heading's title and its speaker: "Title — Ana Ruiz", "Title by
+/// Ana Ruiz", "Title (Ana Ruiz)".
+static SPEAKER_SEP: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?:\s+(?:[-–—|]|by|par|with|avec)\s+|\s*\(\s*)$").expect("separator regex")
+});
+
 /// An agenda time before a title: "18:30 - ", "19h00 à 19h20 : ", "9.00-9.45 | ".
 static LEADING_TIME: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^\d{1,2}\s*[:hH.]\s*\d{0,2}\s*(?:(?:[-–—]|à|to|until)\s*\d{1,2}\s*[:hH.]\s*\d{0,2}\s*)?(?:[-–—:|,]\s*)?")
@@ -1827,9 +1833,6 @@ impl<'a> Extractor<'a> {
         let has_deeper = out.iter().any(|h| h.level >= 2 && h.level < 9);
         let out_first = out.first().map(|h| h.start);
         let talk_word = self.cues.talk_word;
-        static SPEAKER_SEP: Lazy<Regex> = Lazy::new(|| {
-            Regex::new(r"(?:\s+(?:[-–—|]|by|par|with|avec)\s+|\s*\(\s*)$").expect("separator regex")
-        });
         // "## Ana Ruiz (Qorp) - Title": headings that open with their speakers. One could
         // be a sentence; two or more make the document's layout.
         let leads: Vec<Option<(Speakers, usize, usize)>> = out
@@ -1868,11 +1871,26 @@ impl<'a> Extractor<'a> {
                     continue;
                 }
             }
-            // "Title — Speaker (Company)": the title stops before the speaker.
+            // "Title — Speaker (Company)": the title stops before the speaker, the first
+            // name-shaped run after a separator ("Calm Queues for Busy People - Ana Ruiz":
+            // "Calm Queues" has a name's shape too, but nothing separates it from "## ").
+            let separated = |t: &Tok| {
+                t.start > h.start
+                    && SPEAKER_SEP
+                        .find(&self.layout.clean[h.start..t.start])
+                        .is_some()
+            };
             let speaker = self.line_toks[h.unit]
                 .iter()
                 .map(|&k| &self.toks[k])
-                .find(|t| t.may_be_person());
+                .filter(|t| t.may_be_person())
+                .find(|t| separated(t))
+                .or_else(|| {
+                    self.line_toks[h.unit]
+                        .iter()
+                        .map(|&k| &self.toks[k])
+                        .find(|t| t.may_be_person())
+                });
             // "Title by Lily Mara": a heading that ends with "by" and a name's words.
             // The words after "by" must start with a known first name ("Surrounded by
             // Small Services" keeps its title).
@@ -2781,12 +2799,21 @@ impl<'a> Extractor<'a> {
                 found.push((h.unit, people.clone()));
             }
             // The heading's own tail, when its title stopped before a speaker.
+            let tail = |k: &&usize, separated: bool| {
+                let t = &self.toks[**k];
+                t.start > h.start
+                    && t.may_be_person()
+                    && (!separated
+                        || SPEAKER_SEP
+                            .find(&self.layout.clean[h.start..t.start])
+                            .is_some())
+            };
             if h.lead.is_none()
                 && clean_title(&h.text) != *title
-                && let Some(&k) = self.line_toks[h.unit].iter().find(|&&k| {
-                    let t = &self.toks[k];
-                    t.start > h.start && t.may_be_person()
-                })
+                && let Some(&k) = self.line_toks[h.unit]
+                    .iter()
+                    .find(|k| tail(k, true))
+                    .or_else(|| self.line_toks[h.unit].iter().find(|k| tail(k, false)))
                 && let Some(people) = self.speaker_line(h.unit, self.toks[k].start)
             {
                 found.push((h.unit, people));
@@ -4603,6 +4630,16 @@ pub fn clean_title(s: &str) -> String {
         Regex::new(r"^(?:#\s*)?\d{1,2}\s*(?:-\)|[.)]|\s[-–—:])\s+").expect("numbered regex")
     });
     let s = NUMBERED.replace(&s, "");
+    // "Saturday 10:30 Title", "Sam. 14h00 - Titre", "Day 2 09:30 Title": the day before an
+    // agenda time.
+    static DAY: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"(?i)^(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday)?|lun|mar|mer|jeu|ven|sam|dim|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|day\s*\d|jour\s*\d)\.?,?\s+(\d{1,2}\s*[:hH.]\s*\d{2})")
+            .expect("day regex")
+    });
+    let s = match DAY.captures(&s).and_then(|c| c.get(1)) {
+        Some(time) => Cow::Owned(s[time.start()..].to_string()),
+        None => s,
+    };
     let s = LEADING_TIME.replace(&s, "");
     let s = PREFIX.replace(&s, "");
     // "Title (video)", "Titre [slides]", "Title (EN)": what the link gives, not the title.
@@ -5003,6 +5040,17 @@ mod tests {
     }
 
     #[test]
+    fn clean_title_drops_an_agenda_day_and_time() {
+        assert_eq!(clean_title("Saturday 10:30 Calm Queues"), "Calm Queues");
+        assert_eq!(
+            clean_title("Sam. 14h00 - Typer sans peur"),
+            "Typer sans peur"
+        );
+        assert_eq!(clean_title("Day 2 09:30 Calm Queues"), "Calm Queues");
+        assert_eq!(clean_title("Saturday Night Fever"), "Saturday Night Fever");
+    }
+
+    #[test]
     fn clean_title_drops_what_a_link_gives() {
         assert_eq!(
             clean_title("Compiler Internals (video)"),
@@ -5399,6 +5447,25 @@ mod tests {
             "b.md",
         );
         assert!(triples(&g, Relation::Presents).is_empty());
+    }
+
+    #[test]
+    fn a_heading_title_with_a_name_shape_still_stops_before_its_speaker() {
+        // "Calm Queues" and "Busy People" have a name's shape; only Ana Ruiz follows a dash.
+        let f = facts(
+            "## Saturday 10:30 Calm Queues for Busy People - Ana Ruiz\n\n- built on RabbitMQ\n\n## Sunday 09:00 The State of Rust Async - Li Wei\n\n- Tokio\n",
+            "a.md",
+        );
+        assert_eq!(
+            triples(&f, Relation::Presents),
+            [
+                ("Ana Ruiz", "Calm Queues for Busy People"),
+                ("Li Wei", "The State of Rust Async")
+            ]
+        );
+        assert!(
+            triples(&f, Relation::Mentions).contains(&("Calm Queues for Busy People", "RabbitMQ"))
+        );
     }
 
     #[test]
