@@ -3828,7 +3828,9 @@ impl<'a> Extractor<'a> {
                 let from = self.layout.lines[li].end();
                 let mut end = from;
                 for l in &self.layout.lines[li + 1..] {
-                    if l.start >= next
+                    // The next title's line ends this part, even if its emphasis marks
+                    // put the title a few bytes after the line's start.
+                    if l.end() > next
                         || matches!(l.kind, LineKind::Heading(_))
                         || scope_break.is_match(l.trimmed())
                         || self.cues.label_line.is_some_and(|r| {

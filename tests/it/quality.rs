@@ -123,6 +123,16 @@ fn en_conference_notes_table() {
 }
 
 #[test]
+fn en_conference_minutes() {
+    check("en-conference-minutes", "md", 0.93, 0.92);
+}
+
+#[test]
+fn fr_soiree_jug_paragraphes() {
+    check("fr-soiree-jug-paragraphes", "md", 0.95, 0.90);
+}
+
+#[test]
 fn seed_document_meets_the_issue_floor() {
     let (Some(seed), Some(gold)) = (
         shared("seed/kubecon-eu-2022-day2.txt"),
