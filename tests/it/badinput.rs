@@ -1075,3 +1075,131 @@ fn into_extracts_everything_again_when_the_rules_change() {
         stderr(&o)
     );
 }
+
+/// `extract - --into graph` started with its stdin held open: it takes the graph's lock,
+/// reads the graph, then waits for its text. Returns once the lock is seen held.
+#[cfg(unix)]
+fn into_run_holding_the_lock(graph: &Path) -> std::process::Child {
+    use std::process::Stdio;
+    let child = crate::util::bin()
+        .current_dir(crate::util::root())
+        .args(["extract", "-", "--into", p(graph)])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn talkgraph");
+    let start = std::time::Instant::now();
+    loop {
+        let f = std::fs::File::open(graph).unwrap();
+        match f.try_lock() {
+            Err(std::fs::TryLockError::WouldBlock) => return child,
+            Ok(()) => drop(f),
+            Err(std::fs::TryLockError::Error(e)) => panic!("{e}"),
+        }
+        assert!(
+            start.elapsed().as_secs() < 30,
+            "extract --into never locked {}",
+            graph.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Gives a child waiting on stdin its text and waits for it.
+#[cfg(unix)]
+fn finish(mut child: std::process::Child, text: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(text.as_bytes()).unwrap();
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn two_into_runs_on_one_graph_keep_both_runs_documents() {
+    // Issue: both runs read the graph, both wrote it back; the first one's documents were gone.
+    let dir = TempDir::new("bad-concurrent");
+    let a = dir.path().join("a.md");
+    write(&a, ONE);
+    let g = dir.path().join("g.json");
+    let o = run(&["extract", p(&a), "-o", p(&g)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let first = into_run_holding_the_lock(&g);
+    let b = dir.path().join("b.md");
+    write(&b, TWO);
+    let second = crate::util::bin()
+        .current_dir(crate::util::root())
+        .args(["extract", p(&b), "--into", p(&g)])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The second run has all it needs but must wait for the first.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let o = finish(first, "Li Wei works at Zylo.\n");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = second.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "talkgraph: {}: another talkgraph run is updating it; waiting for it to finish",
+            p(&g)
+        )),
+        "{}",
+        stderr(&o)
+    );
+    let mut got = sources(&std::fs::read(&g).unwrap());
+    got.sort();
+    let mut want = vec!["<stdin>".to_string(), p(&a).to_string(), p(&b).to_string()];
+    want.sort();
+    assert_eq!(got, want);
+}
+
+#[cfg(unix)]
+#[test]
+fn into_does_not_undo_a_write_made_while_it_ran() {
+    let dir = TempDir::new("bad-changed");
+    let a = dir.path().join("a.md");
+    write(&a, ONE);
+    let g = dir.path().join("g.json");
+    let o = run(&["extract", p(&a), "-o", p(&g)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let run = into_run_holding_the_lock(&g);
+    // Another program (no lock) writes a graph there meanwhile.
+    let other = run_other_graph(dir.path());
+    std::fs::rename(&other, &g).unwrap();
+    let theirs = std::fs::read(&g).unwrap();
+    let o = finish(run, "Li Wei works at Zylo.\n");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).ends_with(&format!(
+            "\ntalkgraph: {}: not updated: it was changed by another program while this run was working, and writing this run's graph would undo that; nothing was written: run the update again\n",
+            p(&g)
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&g).unwrap(), theirs);
+    // Nothing is left beside it.
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["a.md", "g.json"]);
+}
+
+/// A graph of TWO written beside the others, as another program would.
+fn run_other_graph(dir: &Path) -> std::path::PathBuf {
+    let b = dir.join("other.txt");
+    write(&b, TWO);
+    let o = run(&["extract", p(&b)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::remove_file(&b).unwrap();
+    let out = dir.join("other.json");
+    std::fs::write(&out, &o.stdout).unwrap();
+    out
+}
