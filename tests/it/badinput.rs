@@ -1203,3 +1203,139 @@ fn run_other_graph(dir: &Path) -> std::path::PathBuf {
     std::fs::write(&out, &o.stdout).unwrap();
     out
 }
+
+#[test]
+fn spans_are_byte_offsets_of_the_file_and_lines_count_every_kind_of_line_end() {
+    // Issue: off by 3 after a UTF-8 byte order mark, wrong after invalid UTF-8 (they
+    // indexed the repaired text), every span on line 1 in a file of lone CRs.
+    let dir = TempDir::new("bad-offsets");
+    let text =
+        |nl: &str| format!("Intro Zo\u{e9}.{nl}{nl}Caf\u{e0} time.{nl}Ana Ruiz works at Qorp.{nl}");
+    let utf16 = |s: &str, big: bool| -> Vec<u8> {
+        let bom: [u8; 2] = if big { [0xFE, 0xFF] } else { [0xFF, 0xFE] };
+        bom.into_iter()
+            .chain(s.encode_utf16().flat_map(move |u| {
+                if big {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            }))
+            .collect()
+    };
+    let with_bom = [b"\xef\xbb\xbf".as_slice(), text("\n").as_bytes()].concat();
+    // An invalid byte where the à was; the é before it says the file is UTF-8.
+    let broken: Vec<u8> = text("\n")
+        .replace('\u{e0}', "#")
+        .bytes()
+        .map(|b| if b == b'#' { 0xff } else { b })
+        .collect();
+    // (name, bytes, line of "Ana Ruiz", how to read a slice of the file as text)
+    type Decode = fn(&[u8]) -> String;
+    let utf8: Decode = |b| String::from_utf8_lossy(b).into_owned();
+    let le: Decode = |b| {
+        String::from_utf16(
+            &b.chunks(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap()
+    };
+    let be: Decode = |b| {
+        String::from_utf16(
+            &b.chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap()
+    };
+    let cases: [(&str, Vec<u8>, u64, Decode); 7] = [
+        ("lf.txt", text("\n").into_bytes(), 4, utf8),
+        ("crlf.txt", text("\r\n").into_bytes(), 4, utf8),
+        ("cr.txt", text("\r").into_bytes(), 4, utf8),
+        ("bom.txt", with_bom, 4, utf8),
+        ("broken.txt", broken, 4, utf8),
+        ("le.txt", utf16(&text("\n"), false), 4, le),
+        ("be.txt", utf16(&text("\r\n"), true), 4, be),
+    ];
+    for (name, bytes, line, decode) in cases {
+        let f = dir.path().join(name);
+        std::fs::write(&f, &bytes).unwrap();
+        let o = run(&["extract", p(&f)], None);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        if name == "broken.txt" {
+            assert!(
+                stderr(&o).contains("broken.txt: invalid UTF-8 at byte offset 16;"),
+                "{}",
+                stderr(&o)
+            );
+        }
+        let g: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let mut seen = 0;
+        for n in g["nodes"].as_array().unwrap() {
+            for m in n["mentions"].as_array().unwrap() {
+                let (s, e) = (
+                    m["start"].as_u64().unwrap() as usize,
+                    m["end"].as_u64().unwrap() as usize,
+                );
+                assert_eq!(
+                    decode(&bytes[s..e]),
+                    n["label"].as_str().unwrap(),
+                    "{name}: {m}"
+                );
+                assert_eq!(m["line"].as_u64(), Some(line), "{name}: {m}");
+                seen += 1;
+            }
+        }
+        assert_eq!(seen, 2, "{name}: Ana Ruiz and Qorp in {g}");
+        let (from, relation, to, evidence) = &edges(&o.stdout)[0];
+        assert_eq!(
+            (from.as_str(), relation.as_str(), to.as_str()),
+            ("person:ana-ruiz", "works_at", "company:qorp"),
+            "{name}"
+        );
+        assert_eq!(evidence.len(), 1, "{name}");
+        assert_eq!(evidence[0].1, line, "{name}");
+    }
+}
+
+#[test]
+fn utf16_without_a_byte_order_mark_is_named_not_called_binary() {
+    let dir = TempDir::new("bad-utf16");
+    let text = "Ana Ruiz works at Qorp.\n";
+    for (name, bytes) in [
+        (
+            "le.txt",
+            text.encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<u8>>(),
+        ),
+        (
+            "be.txt",
+            text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+        ),
+    ] {
+        let f = dir.path().join(name);
+        std::fs::write(&f, bytes).unwrap();
+        let o = run(&["extract", p(&f)], None);
+        let want = format!(
+            "talkgraph: warning: {}: skipped: looks like UTF-16{} text without a byte order mark; save it as UTF-8 (or as UTF-16 with a byte order mark)",
+            p(&f),
+            if name == "le.txt" { "LE" } else { "BE" }
+        );
+        assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+    }
+    // An image is still just not text.
+    let png = dir.path().join("img.txt");
+    std::fs::write(
+        &png,
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0\0\0\x01\0\x08\x06",
+    )
+    .unwrap();
+    let o = run(&["extract", p(&png)], None);
+    assert!(
+        stderr(&o).contains("skipped: not a text file (NUL byte at offset 8)"),
+        "{}",
+        stderr(&o)
+    );
+}
