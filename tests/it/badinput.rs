@@ -1339,3 +1339,134 @@ fn utf16_without_a_byte_order_mark_is_named_not_called_binary() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_missing_or_incomplete_rule_folder_is_one_line() {
+    // Issue: a mistyped --rules gave twelve lines, one per file the folder should hold.
+    let dir = TempDir::new("bad-rule-folder");
+    let nowhere = dir.path().join("no-such-rules");
+    for args in [
+        vec!["rules", "check", p(&nowhere)],
+        vec!["extract", "fixtures", "--rules", p(&nowhere)],
+    ] {
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with(&format!(
+                "talkgraph: {}: cannot read the rule folder: No such file or directory",
+                p(&nowhere)
+            )) && err.contains("--rules takes a folder holding companies.txt, projects.txt"),
+            "{err}"
+        );
+    }
+    let file = dir.path().join("rules.toml");
+    write(&file, "");
+    let o = run(&["rules", "check", p(&file)], None);
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "talkgraph: {}: not a folder: --rules takes a folder",
+            p(&file)
+        )),
+        "{}",
+        stderr(&o)
+    );
+    // An empty rule set: a folder with no rule file at all.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let o = run(&["rules", "check", p(&empty)], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "talkgraph: {}:0:0: 12 of the 12 rule files missing (companies.txt, projects.txt, events.txt, places.txt, first_names.txt, name_particles.txt, honorifics.txt, not_names.txt, org_words.txt, role_words.txt, section_words.txt, patterns.toml); a rule folder needs them all: copy them from rules/\n",
+            p(&empty)
+        )
+    );
+    // Every file there but empty: each missing piece of patterns.toml, all in one run.
+    let blank = dir.path().join("blank");
+    crate::extract::copy_rules(&blank);
+    for e in std::fs::read_dir(&blank).unwrap() {
+        std::fs::write(e.unwrap().path(), "").unwrap();
+    }
+    let o = run(&["rules", "check", p(&blank)], None);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    for cue in ["event_word", "keynote", "talk_word", "workshop"] {
+        let want = format!(
+            "{}/patterns.toml:1:1: missing cue `{cue}` in [cues]",
+            p(&blank)
+        );
+        assert!(err.contains(&want), "no `{want}` in {err}");
+    }
+}
+
+#[test]
+fn rules_check_reports_every_problem_of_a_file_where_it_is() {
+    let dir = TempDir::new("bad-rule-all");
+    crate::extract::copy_rules(dir.path());
+    let pt = dir.path().join("patterns.toml");
+    let mut text = std::fs::read_to_string(&pt).unwrap();
+    let first = text
+        .lines()
+        .position(|l| l.trim() == "id = \"en.works_at.from\"")
+        .expect("a rule to copy the id of")
+        + 1;
+    for (id, kind, pattern) in [
+        (
+            "en.works_at.from",
+            "relation = \"works_at\"",
+            "(?P<subj>{PX}) zz (?P<obj>{ORG})",
+        ),
+        ("x.type", "entity = \"robot\"", "(?P<ent>x)"),
+        (
+            "x.big",
+            "entity = \"person\"",
+            r"(?P<ent>\w{1000}\w{1000}\w{1000})",
+        ),
+        ("x.bad", "entity = \"person\"", "(?P<ent>a(b)"),
+    ] {
+        text.push_str(&format!(
+            "\n[[rule]]\nid = \"{id}\"\n{kind}\npattern = '{pattern}'\n"
+        ));
+    }
+    write(&pt, &text);
+    let lines = text.lines().count();
+    let companies = dir.path().join("companies.txt");
+    let listed = std::fs::read_to_string(&companies).unwrap();
+    let at = listed.lines().count();
+    write(
+        &companies,
+        &format!("{listed}Zorp Inc | ZP\nZorp Cloud |  ZP | Zorp\n"),
+    );
+    let o = run(&["rules", "check", p(dir.path())], None);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    let d = p(dir.path());
+    for want in [
+        format!(
+            "{d}/companies.txt:{}:15: alias `ZP` already names the entity at {d}/companies.txt:{}: an alias names one entity; remove it from one of the two lines",
+            at + 2,
+            at + 1
+        ),
+        format!(
+            "{d}/patterns.toml:{}:1: rule en.works_at.from: duplicate rule id: the rule at line {first} has it too; give every rule an id of its own",
+            lines - 17
+        ),
+        format!(
+            "{d}/patterns.toml:{}:1: rule x.type: unknown entity type `robot`",
+            lines - 12
+        ),
+        format!(
+            "{d}/patterns.toml:{}:1: rule x.big: bad pattern: compiled, the pattern exceeds the size limit of 10485760 bytes; make it smaller",
+            lines - 7
+        ),
+        format!(
+            "{d}/patterns.toml:{}:1: rule x.bad: bad pattern: regex parse error:\n    (?P<ent>a(b)\n    ^\nerror: unclosed group",
+            lines - 2
+        ),
+    ] {
+        assert!(err.contains(&want), "no `{want}` in:\n{err}");
+    }
+}
