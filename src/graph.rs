@@ -1503,6 +1503,11 @@ mod loader {
                     }
                     Field::Graph => {
                         let m: GraphMeta = map.next_value()?;
+                        if m.format_version == 0 {
+                            return Err(de::Error::custom(
+                                "graph.format_version is 0, which no talkgraph writes (versions start at 1): give 1, or leave the field out",
+                            ));
+                        }
                         if m.format_version > FORMAT_VERSION {
                             return Err(de::Error::custom(format_args!(
                                 "graph.format_version is {}, newer than this talkgraph {} reads (up to {FORMAT_VERSION}): the graph was written by a later talkgraph; upgrade talkgraph to read it",
@@ -1576,6 +1581,16 @@ mod loader {
                 .kg
                 .merge_node_parts(parts, n.mentions.iter().map(SpanIn::as_ref))
             {
+                // The same node written twice merges; two nodes under one id would leave
+                // every edge to that id pointing at whichever came last.
+                if let Some(&other) = self.ids.get(&n.id)
+                    && other != ix
+                {
+                    return Err(format!(
+                        "nodes[{i}].id {:?} is already the id of another node: an edge could not tell them apart; give each node an id of its own",
+                        n.id
+                    ));
+                }
                 self.ids.insert(n.id, ix);
             } else {
                 *self

@@ -667,6 +667,21 @@ fn values_outside_the_contract_are_refused_with_their_json_path() {
             }),
             "edges[1].evidence[0] starts at byte",
         ),
+        (
+            edited(|g| g["graph"]["format_version"] = 0.into()),
+            "graph.format_version is 0, which no talkgraph writes (versions start at 1): give 1, or leave the field out",
+        ),
+        (
+            // Two nodes under one id: every edge to it would go to whichever came last.
+            edited(|g| {
+                let mut twin = g["nodes"][0].clone();
+                twin["label"] = "Someone Else".into();
+                twin["aliases"] = serde_json::json!([]);
+                twin["mentions"] = serde_json::json!([]);
+                g["nodes"].as_array_mut().unwrap().push(twin);
+            }),
+            "nodes[26].id \"company:cern\" is already the id of another node: an edge could not tell them apart; give each node an id of its own",
+        ),
     ];
     for (i, (text, want)) in cases.iter().enumerate() {
         let g = dir.path().join(format!("g{i}.json"));
@@ -1468,5 +1483,45 @@ fn rules_check_reports_every_problem_of_a_file_where_it_is() {
         ),
     ] {
         assert!(err.contains(&want), "no `{want}` in:\n{err}");
+    }
+}
+
+#[test]
+fn bidi_overrides_and_backslashes_are_shown_unambiguously() {
+    // U+202E shows the rest of the line reversed; a name holding the text `\u{1b}` must
+    // not look like one holding the escape character.
+    let dir = TempDir::new("bad-bidi");
+    let g = dir.path().join("g.json");
+    write(
+        &g,
+        &edited(|g| {
+            for n in g["nodes"].as_array_mut().unwrap() {
+                match n["id"].as_str().unwrap() {
+                    "company:digitalocean" => {
+                        n["label"] = "Digital\u{202e}naecO".into();
+                        n["aliases"] = serde_json::json!(["DigitalOcean"]);
+                    }
+                    "company:cern" => {
+                        n["label"] = "CE\\u{1b}RN".into();
+                        n["aliases"] = serde_json::json!(["CERN"]);
+                    }
+                    _ => {}
+                }
+            }
+        }),
+    );
+    let o = run(&["query", p(&g), "?p works_at ?c"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(!text.contains('\u{202e}'), "{text}");
+    assert!(text.contains("Digital\\u{202e}naecO"), "{text}");
+    assert!(text.contains("CE\\\\u{1b}RN"), "{text}");
+    for args in [
+        vec!["show", p(&g), "DigitalOcean"],
+        vec!["path", p(&g), "CERN", "DigitalOcean"],
+    ] {
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(!stdout(&o).contains('\u{202e}'), "{args:?}: {}", stdout(&o));
     }
 }
