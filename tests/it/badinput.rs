@@ -1525,3 +1525,58 @@ fn bidi_overrides_and_backslashes_are_shown_unambiguously() {
         assert!(!stdout(&o).contains('\u{202e}'), "{args:?}: {}", stdout(&o));
     }
 }
+
+#[test]
+fn empty_blank_and_unterminated_front_matter_files_are_read_not_refused() {
+    let dir = TempDir::new("bad-empty");
+    let empty = dir.path().join("empty.md");
+    write(&empty, "");
+    let blank = dir.path().join("blank.txt");
+    write(&blank, " \n\t\n\r\n   ");
+    for f in [&empty, &blank] {
+        let o = run(&["extract", p(f)], None);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(stderr(&o), "");
+        let g: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(g["nodes"], serde_json::json!([]), "{g}");
+        assert_eq!(sources(&o.stdout), [p(f)]);
+    }
+    // Front matter that never closes is not front matter: the text is prose, not skipped.
+    let open = dir.path().join("open.md");
+    write(
+        &open,
+        "---\ntitle: Meetup Cloud Lyon\nAna Ruiz works at Qorp.\n",
+    );
+    let o = run(&["extract", p(&open)], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let e = edges(&o.stdout);
+    assert!(
+        e.iter()
+            .any(|(f, r, t, ev)| (f.as_str(), r.as_str(), t.as_str())
+                == ("person:ana-ruiz", "works_at", "company:qorp")
+                && ev == &[(29, 3)]),
+        "{e:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ten_thousand_tiny_files_in_one_folder_are_all_read() {
+    let dir = TempDir::new("bad-many");
+    let c = dir.path().join("c");
+    std::fs::create_dir(&c).unwrap();
+    for i in 0..10_000 {
+        std::fs::write(c.join(format!("{i:05}.txt")), "Ana Ruiz works at Qorp.\n").unwrap();
+    }
+    // Written to a file: run_within does not read stdout while it waits.
+    let g = dir.path().join("g.json");
+    let o = run_within(&["extract", p(&c), "-o", p(&g)], 300);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let graph = std::fs::read(&g).unwrap();
+    let names = sources(&graph);
+    assert_eq!(names.len(), 10_000);
+    assert_eq!(names[9_999], format!("{}/09999.txt", p(&c)));
+    let e = edges(&graph);
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].3.len(), 10_000, "one piece of evidence per file");
+}
