@@ -334,6 +334,12 @@ fn extract(
         )));
     }
     let rules = rules_for(args.rules.as_deref())?;
+    // Held until the graph is written back: a second run waits, then reads what this one
+    // wrote, instead of writing over it from the graph as it was before.
+    let lock = match &args.into {
+        Some(p) => Some(crate::lock::UpdateLock::acquire(p, err)?),
+        None => None,
+    };
     let mut base = match &args.into {
         Some(p) if p.exists() => {
             let (g, report) = read_graph_report(p)?;
@@ -450,6 +456,14 @@ fn extract(
             base
         }
     };
+    let writes_back = match (&args.into, output.as_deref()) {
+        (Some(into), Some(o)) => o == into || same_path(o, into),
+        _ => false,
+    };
+    let guard = || match &lock {
+        Some(lock) if writes_back => lock.unchanged(),
+        _ => Ok(()),
+    };
     write_graph(
         graph,
         format,
@@ -457,7 +471,9 @@ fn extract(
         jobs,
         output.as_deref(),
         out,
+        &guard,
     )?;
+    drop(lock);
     if corpus.failures.is_empty() {
         return Ok(Exit::Ok);
     }
@@ -477,10 +493,19 @@ fn write_graph(
     jobs: usize,
     output: Option<&Path>,
     out: &mut dyn Write,
+    guard: &dyn Fn() -> Result<()>,
 ) -> Result<Exit> {
     let options = crate::export::ExportOptions { cluster_by };
-    crate::export::write_graph(&mut graph, format, &options, jobs, output, out)?;
+    crate::export::write_graph_guarded(&mut graph, format, &options, jobs, output, out, guard)?;
     Ok(Exit::Ok)
+}
+
+/// Whether two paths lead to one existing file (`g.json` and `./g.json`).
+fn same_path(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 fn merge(args: &MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit> {
@@ -502,6 +527,7 @@ fn merge(args: &MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
         jobs,
         output.as_deref(),
         out,
+        &|| Ok(()),
     )
 }
 

@@ -1503,6 +1503,11 @@ mod loader {
                     }
                     Field::Graph => {
                         let m: GraphMeta = map.next_value()?;
+                        if m.format_version == 0 {
+                            return Err(de::Error::custom(
+                                "graph.format_version is 0, which no talkgraph writes (versions start at 1): give 1, or leave the field out",
+                            ));
+                        }
                         if m.format_version > FORMAT_VERSION {
                             return Err(de::Error::custom(format_args!(
                                 "graph.format_version is {}, newer than this talkgraph {} reads (up to {FORMAT_VERSION}): the graph was written by a later talkgraph; upgrade talkgraph to read it",
@@ -1576,6 +1581,16 @@ mod loader {
                 .kg
                 .merge_node_parts(parts, n.mentions.iter().map(SpanIn::as_ref))
             {
+                // The same node written twice merges; two nodes under one id would leave
+                // every edge to that id pointing at whichever came last.
+                if let Some(&other) = self.ids.get(&n.id)
+                    && other != ix
+                {
+                    return Err(format!(
+                        "nodes[{i}].id {:?} is already the id of another node: an edge could not tell them apart; give each node an id of its own",
+                        n.id
+                    ));
+                }
                 self.ids.insert(n.id, ix);
             } else {
                 *self
@@ -1857,5 +1872,119 @@ mod union_tests {
         // Round trip through JSON keeps every byte, and so does moving into a document.
         assert_eq!(json(&KnowledgeGraph::from_doc(&doc)), json(&ab));
         assert_eq!(ab.clone().into_doc(), doc);
+    }
+}
+
+#[cfg(test)]
+mod load_properties {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    /// Keys the loader looks for, so that random objects reach past the first check.
+    fn key() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "directed",
+            "multigraph",
+            "graph",
+            "nodes",
+            "edges",
+            "id",
+            "type",
+            "label",
+            "aliases",
+            "attributes",
+            "mentions",
+            "evidence",
+            "source",
+            "target",
+            "relation",
+            "rule",
+            "confidence",
+            "start",
+            "end",
+            "line",
+            "text",
+            "format_version",
+            "sources",
+            "hashes",
+            "x",
+        ])
+        .prop_map(String::from)
+    }
+
+    fn leaf() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            (-2.0f64..2.0).prop_map(Value::from),
+            prop::sample::select(vec![
+                "person",
+                "company",
+                "talk",
+                "works_at",
+                "presents",
+                "part_of",
+                "Person",
+                "company:cern",
+                "person:ana",
+                "",
+                "a.txt",
+            ])
+            .prop_map(Value::from),
+            "\\PC{0,6}".prop_map(Value::from),
+        ]
+    }
+
+    fn json() -> impl Strategy<Value = Value> {
+        leaf().prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::from),
+                prop::collection::btree_map(key(), inner, 0..8)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// A graph's outline with random nodes, edges and metadata in it.
+    fn graphish() -> impl Strategy<Value = Value> {
+        (
+            json(),
+            prop::collection::vec(json(), 0..4),
+            prop::collection::vec(json(), 0..4),
+            any::<bool>(),
+        )
+            .prop_map(|(graph, nodes, edges, edges_first)| {
+                let mut m = serde_json::Map::new();
+                m.insert("directed".into(), true.into());
+                m.insert("multigraph".into(), true.into());
+                m.insert("graph".into(), graph);
+                if edges_first {
+                    m.insert("edges".into(), edges.into());
+                    m.insert("nodes".into(), nodes.into());
+                } else {
+                    m.insert("nodes".into(), nodes.into());
+                    m.insert("edges".into(), edges.into());
+                }
+                Value::Object(m)
+            })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_json_loads_or_fails_at_a_position(v in prop_oneof![json(), graphish()]) {
+            let text = serde_json::to_string_pretty(&v).unwrap();
+            if let Err(e) = KnowledgeGraph::from_json_str_report(&text) {
+                prop_assert!(e.line() >= 1, "{} has no line", e);
+            }
+        }
+
+        #[test]
+        fn any_text_loads_or_fails_without_panicking(s in "\\PC{0,80}|\\{[\\PC\\[\\]{}\":,0-9]{0,80}") {
+            if let Err(e) = KnowledgeGraph::from_json_str_report(&s) {
+                prop_assert!(e.line() >= 1 || s.trim().is_empty(), "{} has no line", e);
+            }
+        }
     }
 }

@@ -309,9 +309,13 @@ pub fn decode_as(
         map.push((bytes.len() as u32).min(at));
         (text.into_owned(), Some(map))
     } else if let Some(pos) = bytes.iter().position(|&b| b == 0) {
-        warnings.push(Warning(format!(
-            "{source}: skipped: not a text file (NUL byte at offset {pos})"
-        )));
+        let message = match utf16_without_bom(&bytes) {
+            Some(name) => format!(
+                "{source}: skipped: looks like {name} text without a byte order mark; save it as UTF-8 (or as UTF-16 with a byte order mark)"
+            ),
+            None => format!("{source}: skipped: not a text file (NUL byte at offset {pos})"),
+        };
+        warnings.push(Warning(message));
         return (None, warnings);
     } else if let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf") {
         let (text, map) = utf8_lossy(source, rest, 3, &mut warnings);
@@ -343,12 +347,54 @@ pub fn decode_as(
             }
         }
     };
-    let mut doc = Document::new(source, text);
+    let mut doc = Document::new(source, lone_cr_as_lf(text));
     if let Some(f) = format {
         doc.format = f;
     }
     doc.offsets = offsets;
     (Some(doc), warnings)
+}
+
+/// The UTF-16 a file without a byte order mark looks like: ASCII text in UTF-16 has a NUL
+/// in every other byte, and only there. Decoding on a guess could garble a binary file, so
+/// the encoding is only named.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static str> {
+    let head = &bytes[..bytes.len().min(512) & !1];
+    if head.len() < 8 {
+        return None;
+    }
+    let nul_at = |parity: usize| {
+        head.iter()
+            .enumerate()
+            .filter(|&(i, &b)| i % 2 == parity && b == 0)
+            .count()
+    };
+    let half = head.len() / 2;
+    // Most units of text in Latin script have a zero high byte; none has a zero low byte.
+    let (even, odd) = (nul_at(0), nul_at(1));
+    if odd * 10 >= half * 8 && even == 0 {
+        Some("UTF-16LE")
+    } else if even * 10 >= half * 8 && odd == 0 {
+        Some("UTF-16BE")
+    } else {
+        None
+    }
+}
+
+/// Text whose lines end with a lone CR (old Mac files, some exports) read with LF line
+/// ends, or every line would be line 1 and every paragraph one. One byte for one, so the
+/// offsets into the file still hold.
+fn lone_cr_as_lf(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    String::from_utf8(bytes).expect("an ASCII byte for an ASCII byte keeps UTF-8")
 }
 
 /// UTF-8 with invalid sequences replaced by U+FFFD (reported once), and the byte map back

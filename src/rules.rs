@@ -10,7 +10,7 @@ use once_cell::sync::Lazy;
 use regex::Regex;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The files a rule set is made of, in load order.
@@ -909,8 +909,31 @@ pub fn default_rules() -> Result<&'static Rules> {
 
 /// Loads and compiles a rule folder (every file of [`FILES`] must be there).
 pub fn load_dir(dir: &Path) -> Result<Rules> {
+    // One line for a mistyped folder, not one per file it should hold.
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => {
+            return Err(Error::Invalid {
+                path: dir.to_path_buf(),
+                message: format!(
+                    "not a folder: --rules takes a folder holding {} (copy rules/ to start one)",
+                    FILES.join(", ")
+                ),
+            });
+        }
+        Err(e) => {
+            return Err(Error::Invalid {
+                path: dir.to_path_buf(),
+                message: format!(
+                    "cannot read the rule folder: {e}; --rules takes a folder holding {} (copy rules/ to start one)",
+                    FILES.join(", ")
+                ),
+            });
+        }
+    }
     let mut files = Vec::new();
     let mut problems = Vec::new();
+    let mut missing = Vec::new();
     for name in FILES {
         let path = dir.join(name);
         // Opening a named pipe would wait for a writer forever, and a device may never end.
@@ -928,6 +951,7 @@ pub fn load_dir(dir: &Path) -> Result<Rules> {
         }
         match std::fs::read_to_string(&path) {
             Ok(t) => files.push((path, t)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => missing.push(name),
             Err(e) => problems.push(RuleProblem {
                 path: path.clone(),
                 line: 0,
@@ -939,6 +963,23 @@ pub fn load_dir(dir: &Path) -> Result<Rules> {
                 ),
             }),
         }
+    }
+    if !missing.is_empty() {
+        problems.insert(
+            0,
+            RuleProblem {
+                path: dir.to_path_buf(),
+                line: 0,
+                column: 0,
+                rule: None,
+                message: format!(
+                    "{} of the {} rule files missing ({}); a rule folder needs them all: copy them from rules/",
+                    missing.len(),
+                    FILES.len(),
+                    missing.join(", ")
+                ),
+            },
+        );
     }
     if !problems.is_empty() {
         return Err(Error::Rules(problems));
@@ -1023,15 +1064,28 @@ fn compile(
                     continue;
                 }
                 if let Some((p, l0)) = seen.get(&key) {
-                    if i == 0 {
-                        problems.push(RuleProblem {
-                            path: path.to_path_buf(),
-                            line,
-                            column: 1,
-                            rule: None,
-                            message: format!("`{a}` is already listed at {}:{l0}", p.display()),
-                        });
-                    }
+                    let message = if i == 0 {
+                        format!("`{a}` is already listed at {}:{l0}", p.display())
+                    } else {
+                        // Kept by the first entity only, it would make the second unreachable
+                        // under that name without a word.
+                        format!(
+                            "alias `{a}` already names the entity at {}:{l0}: an alias names one entity; remove it from one of the two lines",
+                            p.display()
+                        )
+                    };
+                    let column = l.split('|').take(i).map(|p| p.len() + 1).sum::<usize>()
+                        + l.split('|')
+                            .nth(i)
+                            .map_or(0, |p| p.len() - p.trim_start().len())
+                        + 1;
+                    problems.push(RuleProblem {
+                        path: path.to_path_buf(),
+                        line,
+                        column,
+                        rule: None,
+                        message,
+                    });
                     continue;
                 }
                 seen.insert(key, (path.to_path_buf(), line));
@@ -1095,11 +1149,14 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// The line on which a rule's `id = "…"` stands, so regex errors point at the rule.
-fn rule_line(text: &str, id: &str) -> usize {
+/// The line of the `nth` (from 0) rule whose id is `id`.
+fn rule_line(text: &str, id: &str, nth: usize) -> usize {
     let needle = format!("\"{id}\"");
     text.lines()
-        .position(|l| l.contains("id") && l.contains(&needle))
-        .map_or(0, |i| i + 1)
+        .enumerate()
+        .filter(|(_, l)| l.contains("id") && l.contains(&needle))
+        .nth(nth)
+        .map_or(0, |(i, _)| i + 1)
 }
 
 /// The longest a pattern may grow by expanding its macros: the embedded rules' longest is
@@ -1181,7 +1238,10 @@ fn regex_of(pattern: &str) -> std::result::Result<regex_automata::meta::Regex, S
         .syntax(syntax::Config::default().utf8(true))
         .build(pattern)
         .map_err(|e| match (e.size_limit(), e.syntax_error()) {
-            (Some(limit), _) => format!("Compiled regex exceeds size limit of {limit} bytes."),
+            (Some(limit), _) => format!(
+                "compiled, the pattern exceeds the size limit of {} bytes; make it smaller (a counted repetition such as `\\w{{1000}}` or a long Unicode class compiles to one copy per count)",
+                limit
+            ),
             (None, Some(syntax)) => syntax.to_string(),
             (None, None) => e.to_string(),
         })
@@ -1249,10 +1309,12 @@ fn compile_patterns(
             });
         }
     }
-    let mut ids = BTreeSet::new();
+    // Each id with the line of its first rule and how many rules used it so far.
+    let mut ids: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut out = Vec::new();
     for spec in file.rule {
-        let line = rule_line(body, &spec.id);
+        let nth = ids.get(&spec.id).map_or(0, |&(_, n)| n);
+        let line = rule_line(body, &spec.id, nth);
         let mut fail = |message: String| {
             problems.push(RuleProblem {
                 path: path.to_path_buf(),
@@ -1274,8 +1336,13 @@ fn compile_patterns(
             });
             continue;
         }
-        if !ids.insert(spec.id.clone()) {
-            fail("duplicate rule id".into());
+        let (first, uses) = ids.entry(spec.id.clone()).or_insert((line, 0));
+        *uses += 1;
+        if *uses > 1 {
+            let first = *first;
+            fail(format!(
+                "duplicate rule id: the rule at line {first} has it too; give every rule an id of its own"
+            ));
             continue;
         }
         let _ = (&spec.lang, &spec.note);

@@ -210,16 +210,32 @@ pub fn write_graph(
     output: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<()> {
+    write_graph_guarded(kg, format, opts, jobs, output, out, &|| Ok(()))
+}
+
+/// [`write_graph`], with `guard` asked just before a file written to `output` replaces
+/// what is there: an error leaves `output` untouched (`extract --into` refuses to undo
+/// another program's write).
+pub fn write_graph_guarded(
+    kg: &mut KnowledgeGraph,
+    format: Format,
+    opts: &ExportOptions,
+    jobs: usize,
+    output: Option<&Path>,
+    out: &mut dyn Write,
+    guard: &dyn Fn() -> Result<()>,
+) -> Result<()> {
     kg.compact();
     if format != Format::Json {
         let doc = kg.to_doc();
         return match output {
-            Some(path) => write_to_path(&doc, format, opts, path),
+            Some(path) if format.is_folder() => write_folder(&doc, path),
+            Some(path) => atomically(path, guard, |w| write_stream(&doc, format, opts, w)),
             None => write(&doc, format, opts, out),
         };
     }
     match output {
-        Some(path) => atomically(path, |w| json::write_graph(kg, jobs, w)),
+        Some(path) => atomically(path, guard, |w| json::write_graph(kg, jobs, w)),
         None => json::write_graph(kg, jobs, out).map_err(|e| Error::io("<output>", e)),
     }
 }
@@ -236,7 +252,7 @@ pub fn write_to_path(
     if format.is_folder() {
         return write_folder(doc, path);
     }
-    atomically(path, |w| write_stream(doc, format, opts, w))
+    atomically(path, &|| Ok(()), |w| write_stream(doc, format, opts, w))
 }
 
 /// Runs `write` into a temporary file beside `path`, then renames it over `path`; on
@@ -249,8 +265,13 @@ pub fn write_to_path(
 /// guessable name would make us write through it), and the mode of the file it replaces
 /// (a private graph stays private). The file and then its folder are synced, so after a
 /// crash the name holds the old bytes or the new ones.
-fn atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+fn atomically(
+    path: &Path,
+    guard: &dyn Fn() -> Result<()>,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
     if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        guard()?;
         let result = (|| -> io::Result<()> {
             let mut w = io::BufWriter::new(fs::OpenOptions::new().write(true).open(path)?);
             write(&mut w)?;
@@ -265,7 +286,8 @@ fn atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>)
         .flatten();
     let path = linked.as_deref().unwrap_or(path);
     let old_mode = fs::metadata(path).ok().map(|m| m.permissions());
-    let result = (|| -> io::Result<()> {
+    let io_error = |e: io::Error| Error::io(path, e);
+    let written = (|| -> io::Result<tempfile::NamedTempFile> {
         let tmp = temp_builder(&temp_prefix(path), false).tempfile_in(folder_of(path))?;
         if let Some(mode) = old_mode {
             tmp.as_file().set_permissions(mode)?;
@@ -274,11 +296,13 @@ fn atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>)
         write(&mut w)?;
         let tmp = w.into_inner().map_err(|e| e.into_error())?;
         tmp.as_file().sync_all()?;
-        // On failure the temporary file is removed when `e.file` drops.
-        tmp.persist(path).map_err(|e| e.error)?;
-        sync_folder(folder_of(path))
-    })();
-    result.map_err(|e| Error::io(path, e))
+        Ok(tmp)
+    })()
+    .map_err(io_error)?;
+    // Dropped on any error below, the temporary file is removed.
+    guard()?;
+    written.persist(path).map_err(|e| io_error(e.error))?;
+    sync_folder(folder_of(path)).map_err(io_error)
 }
 
 /// The folder a path lives in (`.` for a bare name).

@@ -77,21 +77,34 @@ pub struct QueryArgs {
 }
 
 /// A label, name or path as a terminal may print it: control characters (an escape
-/// sequence that retitles the terminal, a CR or LF that fakes a row) written visibly as
-/// `\n`, `\r`, `\t` or `\u{1b}`, the way `{:?}` writes them in evidence lines.
+/// sequence that retitles the terminal, a CR or LF that fakes a row) and bidirectional
+/// formatting characters (U+202E shows the rest of a line reversed, so one name can pass
+/// for another) written visibly as `\n`, `\r`, `\t` or `\u{1b}`, the way `{:?}` writes them
+/// in evidence lines. A backslash is written `\\`, so that a name that holds the text
+/// `\u{1b}` is told from one that holds the character.
 pub(crate) fn shown(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
+    if !s.chars().any(|c| c == '\\' || needs_escape(c)) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if c.is_control() {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
         }
     }
     Cow::Owned(out)
+}
+
+/// Characters a terminal would act on rather than show: controls, and the bidirectional
+/// marks, embeddings, overrides and isolates.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Loads the graph named on the command line: graph JSON (by name or by content)

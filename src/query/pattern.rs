@@ -437,3 +437,21 @@ mod tests {
         assert!(err("Shopify").starts_with("pattern 1, column 8: expected a relation"));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+
+    proptest::proptest! {
+        /// Any text a user may type is a pattern or an error that points into it.
+        #[test]
+        fn any_text_parses_or_points_at_a_column(
+            s in "\\PC{0,40}|(?:\\?[a-z:]{0,6}|\"[^\"]{0,5}\"?|works_at|presents|person|[A-Z][a-z]{0,5}|[ :?\"'])*"
+        ) {
+            if let Err(e) = parse(&s, 1) {
+                let m = e.to_string();
+                proptest::prop_assert!(m.starts_with("pattern 1, column "), "{}", m);
+            }
+        }
+    }
+}

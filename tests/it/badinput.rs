@@ -667,6 +667,21 @@ fn values_outside_the_contract_are_refused_with_their_json_path() {
             }),
             "edges[1].evidence[0] starts at byte",
         ),
+        (
+            edited(|g| g["graph"]["format_version"] = 0.into()),
+            "graph.format_version is 0, which no talkgraph writes (versions start at 1): give 1, or leave the field out",
+        ),
+        (
+            // Two nodes under one id: every edge to it would go to whichever came last.
+            edited(|g| {
+                let mut twin = g["nodes"][0].clone();
+                twin["label"] = "Someone Else".into();
+                twin["aliases"] = serde_json::json!([]);
+                twin["mentions"] = serde_json::json!([]);
+                g["nodes"].as_array_mut().unwrap().push(twin);
+            }),
+            "nodes[26].id \"company:cern\" is already the id of another node: an edge could not tell them apart; give each node an id of its own",
+        ),
     ];
     for (i, (text, want)) in cases.iter().enumerate() {
         let g = dir.path().join(format!("g{i}.json"));
@@ -1074,4 +1089,494 @@ fn into_extracts_everything_again_when_the_rules_change() {
         "{}",
         stderr(&o)
     );
+}
+
+/// `extract - --into graph` started with its stdin held open: it takes the graph's lock,
+/// reads the graph, then waits for its text. Returns once the lock is seen held.
+#[cfg(unix)]
+fn into_run_holding_the_lock(graph: &Path) -> std::process::Child {
+    use std::process::Stdio;
+    let child = crate::util::bin()
+        .current_dir(crate::util::root())
+        .args(["extract", "-", "--into", p(graph)])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn talkgraph");
+    let start = std::time::Instant::now();
+    loop {
+        let f = std::fs::File::open(graph).unwrap();
+        match f.try_lock() {
+            Err(std::fs::TryLockError::WouldBlock) => return child,
+            Ok(()) => drop(f),
+            Err(std::fs::TryLockError::Error(e)) => panic!("{e}"),
+        }
+        assert!(
+            start.elapsed().as_secs() < 30,
+            "extract --into never locked {}",
+            graph.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Gives a child waiting on stdin its text and waits for it.
+#[cfg(unix)]
+fn finish(mut child: std::process::Child, text: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(text.as_bytes()).unwrap();
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn two_into_runs_on_one_graph_keep_both_runs_documents() {
+    // Issue: both runs read the graph, both wrote it back; the first one's documents were gone.
+    let dir = TempDir::new("bad-concurrent");
+    let a = dir.path().join("a.md");
+    write(&a, ONE);
+    let g = dir.path().join("g.json");
+    let o = run(&["extract", p(&a), "-o", p(&g)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let first = into_run_holding_the_lock(&g);
+    let b = dir.path().join("b.md");
+    write(&b, TWO);
+    let second = crate::util::bin()
+        .current_dir(crate::util::root())
+        .args(["extract", p(&b), "--into", p(&g)])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The second run has all it needs but must wait for the first.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let o = finish(first, "Li Wei works at Zylo.\n");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = second.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "talkgraph: {}: another talkgraph run is updating it; waiting for it to finish",
+            p(&g)
+        )),
+        "{}",
+        stderr(&o)
+    );
+    let mut got = sources(&std::fs::read(&g).unwrap());
+    got.sort();
+    let mut want = vec!["<stdin>".to_string(), p(&a).to_string(), p(&b).to_string()];
+    want.sort();
+    assert_eq!(got, want);
+}
+
+#[cfg(unix)]
+#[test]
+fn into_does_not_undo_a_write_made_while_it_ran() {
+    let dir = TempDir::new("bad-changed");
+    let a = dir.path().join("a.md");
+    write(&a, ONE);
+    let g = dir.path().join("g.json");
+    let o = run(&["extract", p(&a), "-o", p(&g)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let run = into_run_holding_the_lock(&g);
+    // Another program (no lock) writes a graph there meanwhile.
+    let other = run_other_graph(dir.path());
+    std::fs::rename(&other, &g).unwrap();
+    let theirs = std::fs::read(&g).unwrap();
+    let o = finish(run, "Li Wei works at Zylo.\n");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).ends_with(&format!(
+            "\ntalkgraph: {}: not updated: it was changed by another program while this run was working, and writing this run's graph would undo that; nothing was written: run the update again\n",
+            p(&g)
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&g).unwrap(), theirs);
+    // Nothing is left beside it.
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["a.md", "g.json"]);
+}
+
+/// A graph of TWO written beside the others, as another program would.
+fn run_other_graph(dir: &Path) -> std::path::PathBuf {
+    let b = dir.join("other.txt");
+    write(&b, TWO);
+    let o = run(&["extract", p(&b)], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::remove_file(&b).unwrap();
+    let out = dir.join("other.json");
+    std::fs::write(&out, &o.stdout).unwrap();
+    out
+}
+
+#[test]
+fn spans_are_byte_offsets_of_the_file_and_lines_count_every_kind_of_line_end() {
+    // Issue: off by 3 after a UTF-8 byte order mark, wrong after invalid UTF-8 (they
+    // indexed the repaired text), every span on line 1 in a file of lone CRs.
+    let dir = TempDir::new("bad-offsets");
+    let text =
+        |nl: &str| format!("Intro Zo\u{e9}.{nl}{nl}Caf\u{e0} time.{nl}Ana Ruiz works at Qorp.{nl}");
+    let utf16 = |s: &str, big: bool| -> Vec<u8> {
+        let bom: [u8; 2] = if big { [0xFE, 0xFF] } else { [0xFF, 0xFE] };
+        bom.into_iter()
+            .chain(s.encode_utf16().flat_map(move |u| {
+                if big {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            }))
+            .collect()
+    };
+    let with_bom = [b"\xef\xbb\xbf".as_slice(), text("\n").as_bytes()].concat();
+    // An invalid byte where the à was; the é before it says the file is UTF-8.
+    let broken: Vec<u8> = text("\n")
+        .replace('\u{e0}', "#")
+        .bytes()
+        .map(|b| if b == b'#' { 0xff } else { b })
+        .collect();
+    // (name, bytes, line of "Ana Ruiz", how to read a slice of the file as text)
+    type Decode = fn(&[u8]) -> String;
+    let utf8: Decode = |b| String::from_utf8_lossy(b).into_owned();
+    let le: Decode = |b| {
+        String::from_utf16(
+            &b.chunks(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap()
+    };
+    let be: Decode = |b| {
+        String::from_utf16(
+            &b.chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap()
+    };
+    let cases: [(&str, Vec<u8>, u64, Decode); 7] = [
+        ("lf.txt", text("\n").into_bytes(), 4, utf8),
+        ("crlf.txt", text("\r\n").into_bytes(), 4, utf8),
+        ("cr.txt", text("\r").into_bytes(), 4, utf8),
+        ("bom.txt", with_bom, 4, utf8),
+        ("broken.txt", broken, 4, utf8),
+        ("le.txt", utf16(&text("\n"), false), 4, le),
+        ("be.txt", utf16(&text("\r\n"), true), 4, be),
+    ];
+    for (name, bytes, line, decode) in cases {
+        let f = dir.path().join(name);
+        std::fs::write(&f, &bytes).unwrap();
+        let o = run(&["extract", p(&f)], None);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        if name == "broken.txt" {
+            assert!(
+                stderr(&o).contains("broken.txt: invalid UTF-8 at byte offset 16;"),
+                "{}",
+                stderr(&o)
+            );
+        }
+        let g: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let mut seen = 0;
+        for n in g["nodes"].as_array().unwrap() {
+            for m in n["mentions"].as_array().unwrap() {
+                let (s, e) = (
+                    m["start"].as_u64().unwrap() as usize,
+                    m["end"].as_u64().unwrap() as usize,
+                );
+                assert_eq!(
+                    decode(&bytes[s..e]),
+                    n["label"].as_str().unwrap(),
+                    "{name}: {m}"
+                );
+                assert_eq!(m["line"].as_u64(), Some(line), "{name}: {m}");
+                seen += 1;
+            }
+        }
+        assert_eq!(seen, 2, "{name}: Ana Ruiz and Qorp in {g}");
+        let (from, relation, to, evidence) = &edges(&o.stdout)[0];
+        assert_eq!(
+            (from.as_str(), relation.as_str(), to.as_str()),
+            ("person:ana-ruiz", "works_at", "company:qorp"),
+            "{name}"
+        );
+        assert_eq!(evidence.len(), 1, "{name}");
+        assert_eq!(evidence[0].1, line, "{name}");
+    }
+}
+
+#[test]
+fn utf16_without_a_byte_order_mark_is_named_not_called_binary() {
+    let dir = TempDir::new("bad-utf16");
+    let text = "Ana Ruiz works at Qorp.\n";
+    for (name, bytes) in [
+        (
+            "le.txt",
+            text.encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<u8>>(),
+        ),
+        (
+            "be.txt",
+            text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+        ),
+    ] {
+        let f = dir.path().join(name);
+        std::fs::write(&f, bytes).unwrap();
+        let o = run(&["extract", p(&f)], None);
+        let want = format!(
+            "talkgraph: warning: {}: skipped: looks like UTF-16{} text without a byte order mark; save it as UTF-8 (or as UTF-16 with a byte order mark)",
+            p(&f),
+            if name == "le.txt" { "LE" } else { "BE" }
+        );
+        assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+    }
+    // An image is still just not text.
+    let png = dir.path().join("img.txt");
+    std::fs::write(
+        &png,
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0\0\0\x01\0\x08\x06",
+    )
+    .unwrap();
+    let o = run(&["extract", p(&png)], None);
+    assert!(
+        stderr(&o).contains("skipped: not a text file (NUL byte at offset 8)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_missing_or_incomplete_rule_folder_is_one_line() {
+    // Issue: a mistyped --rules gave twelve lines, one per file the folder should hold.
+    let dir = TempDir::new("bad-rule-folder");
+    let nowhere = dir.path().join("no-such-rules");
+    for args in [
+        vec!["rules", "check", p(&nowhere)],
+        vec!["extract", "fixtures", "--rules", p(&nowhere)],
+    ] {
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with(&format!(
+                "talkgraph: {}: cannot read the rule folder: No such file or directory",
+                p(&nowhere)
+            )) && err.contains("--rules takes a folder holding companies.txt, projects.txt"),
+            "{err}"
+        );
+    }
+    let file = dir.path().join("rules.toml");
+    write(&file, "");
+    let o = run(&["rules", "check", p(&file)], None);
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "talkgraph: {}: not a folder: --rules takes a folder",
+            p(&file)
+        )),
+        "{}",
+        stderr(&o)
+    );
+    // An empty rule set: a folder with no rule file at all.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let o = run(&["rules", "check", p(&empty)], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "talkgraph: {}:0:0: 12 of the 12 rule files missing (companies.txt, projects.txt, events.txt, places.txt, first_names.txt, name_particles.txt, honorifics.txt, not_names.txt, org_words.txt, role_words.txt, section_words.txt, patterns.toml); a rule folder needs them all: copy them from rules/\n",
+            p(&empty)
+        )
+    );
+    // Every file there but empty: each missing piece of patterns.toml, all in one run.
+    let blank = dir.path().join("blank");
+    crate::extract::copy_rules(&blank);
+    for e in std::fs::read_dir(&blank).unwrap() {
+        std::fs::write(e.unwrap().path(), "").unwrap();
+    }
+    let o = run(&["rules", "check", p(&blank)], None);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    for cue in ["event_word", "keynote", "talk_word", "workshop"] {
+        let want = format!(
+            "{}/patterns.toml:1:1: missing cue `{cue}` in [cues]",
+            p(&blank)
+        );
+        assert!(err.contains(&want), "no `{want}` in {err}");
+    }
+}
+
+#[test]
+fn rules_check_reports_every_problem_of_a_file_where_it_is() {
+    let dir = TempDir::new("bad-rule-all");
+    crate::extract::copy_rules(dir.path());
+    let pt = dir.path().join("patterns.toml");
+    let mut text = std::fs::read_to_string(&pt).unwrap();
+    let first = text
+        .lines()
+        .position(|l| l.trim() == "id = \"en.works_at.from\"")
+        .expect("a rule to copy the id of")
+        + 1;
+    for (id, kind, pattern) in [
+        (
+            "en.works_at.from",
+            "relation = \"works_at\"",
+            "(?P<subj>{PX}) zz (?P<obj>{ORG})",
+        ),
+        ("x.type", "entity = \"robot\"", "(?P<ent>x)"),
+        (
+            "x.big",
+            "entity = \"person\"",
+            r"(?P<ent>\w{1000}\w{1000}\w{1000})",
+        ),
+        ("x.bad", "entity = \"person\"", "(?P<ent>a(b)"),
+    ] {
+        text.push_str(&format!(
+            "\n[[rule]]\nid = \"{id}\"\n{kind}\npattern = '{pattern}'\n"
+        ));
+    }
+    write(&pt, &text);
+    let lines = text.lines().count();
+    let companies = dir.path().join("companies.txt");
+    let listed = std::fs::read_to_string(&companies).unwrap();
+    let at = listed.lines().count();
+    write(
+        &companies,
+        &format!("{listed}Zorp Inc | ZP\nZorp Cloud |  ZP | Zorp\n"),
+    );
+    let o = run(&["rules", "check", p(dir.path())], None);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    let d = p(dir.path());
+    for want in [
+        format!(
+            "{d}/companies.txt:{}:15: alias `ZP` already names the entity at {d}/companies.txt:{}: an alias names one entity; remove it from one of the two lines",
+            at + 2,
+            at + 1
+        ),
+        format!(
+            "{d}/patterns.toml:{}:1: rule en.works_at.from: duplicate rule id: the rule at line {first} has it too; give every rule an id of its own",
+            lines - 17
+        ),
+        format!(
+            "{d}/patterns.toml:{}:1: rule x.type: unknown entity type `robot`",
+            lines - 12
+        ),
+        format!(
+            "{d}/patterns.toml:{}:1: rule x.big: bad pattern: compiled, the pattern exceeds the size limit of 10485760 bytes; make it smaller",
+            lines - 7
+        ),
+        format!(
+            "{d}/patterns.toml:{}:1: rule x.bad: bad pattern: regex parse error:\n    (?P<ent>a(b)\n    ^\nerror: unclosed group",
+            lines - 2
+        ),
+    ] {
+        assert!(err.contains(&want), "no `{want}` in:\n{err}");
+    }
+}
+
+#[test]
+fn bidi_overrides_and_backslashes_are_shown_unambiguously() {
+    // U+202E shows the rest of the line reversed; a name holding the text `\u{1b}` must
+    // not look like one holding the escape character.
+    let dir = TempDir::new("bad-bidi");
+    let g = dir.path().join("g.json");
+    write(
+        &g,
+        &edited(|g| {
+            for n in g["nodes"].as_array_mut().unwrap() {
+                match n["id"].as_str().unwrap() {
+                    "company:digitalocean" => {
+                        n["label"] = "Digital\u{202e}naecO".into();
+                        n["aliases"] = serde_json::json!(["DigitalOcean"]);
+                    }
+                    "company:cern" => {
+                        n["label"] = "CE\\u{1b}RN".into();
+                        n["aliases"] = serde_json::json!(["CERN"]);
+                    }
+                    _ => {}
+                }
+            }
+        }),
+    );
+    let o = run(&["query", p(&g), "?p works_at ?c"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(!text.contains('\u{202e}'), "{text}");
+    assert!(text.contains("Digital\\u{202e}naecO"), "{text}");
+    assert!(text.contains("CE\\\\u{1b}RN"), "{text}");
+    for args in [
+        vec!["show", p(&g), "DigitalOcean"],
+        vec!["path", p(&g), "CERN", "DigitalOcean"],
+    ] {
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(!stdout(&o).contains('\u{202e}'), "{args:?}: {}", stdout(&o));
+    }
+}
+
+#[test]
+fn empty_blank_and_unterminated_front_matter_files_are_read_not_refused() {
+    let dir = TempDir::new("bad-empty");
+    let empty = dir.path().join("empty.md");
+    write(&empty, "");
+    let blank = dir.path().join("blank.txt");
+    write(&blank, " \n\t\n\r\n   ");
+    for f in [&empty, &blank] {
+        let o = run(&["extract", p(f)], None);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(stderr(&o), "");
+        let g: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(g["nodes"], serde_json::json!([]), "{g}");
+        assert_eq!(sources(&o.stdout), [p(f)]);
+    }
+    // Front matter that never closes is not front matter: the text is prose, not skipped.
+    let open = dir.path().join("open.md");
+    write(
+        &open,
+        "---\ntitle: Meetup Cloud Lyon\nAna Ruiz works at Qorp.\n",
+    );
+    let o = run(&["extract", p(&open)], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let e = edges(&o.stdout);
+    assert!(
+        e.iter()
+            .any(|(f, r, t, ev)| (f.as_str(), r.as_str(), t.as_str())
+                == ("person:ana-ruiz", "works_at", "company:qorp")
+                && ev == &[(29, 3)]),
+        "{e:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ten_thousand_tiny_files_in_one_folder_are_all_read() {
+    let dir = TempDir::new("bad-many");
+    let c = dir.path().join("c");
+    std::fs::create_dir(&c).unwrap();
+    for i in 0..10_000 {
+        std::fs::write(c.join(format!("{i:05}.txt")), "Ana Ruiz works at Qorp.\n").unwrap();
+    }
+    // Written to a file: run_within does not read stdout while it waits.
+    let g = dir.path().join("g.json");
+    let o = run_within(&["extract", p(&c), "-o", p(&g)], 300);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let graph = std::fs::read(&g).unwrap();
+    let names = sources(&graph);
+    assert_eq!(names.len(), 10_000);
+    assert_eq!(names[9_999], format!("{}/09999.txt", p(&c)));
+    let e = edges(&graph);
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].3.len(), 10_000, "one piece of evidence per file");
 }
