@@ -1144,28 +1144,45 @@ fn two_into_runs_on_one_graph_keep_both_runs_documents() {
     let first = into_run_holding_the_lock(&g);
     let b = dir.path().join("b.md");
     write(&b, TWO);
-    let second = crate::util::bin()
+    let mut second = crate::util::bin()
         .current_dir(crate::util::root())
         .args(["extract", p(&b), "--into", p(&g)])
         .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // The second run has all it needs but must wait for the first.
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    // The second run has all it needs but must wait for the first: the first is let go
+    // only once the second says it waits (a fixed sleep raced a slow start on a busy CI).
+    let waiting = format!(
+        "talkgraph: {}: another talkgraph run is updating it; waiting for it to finish",
+        p(&g)
+    );
+    let (said, heard) = std::sync::mpsc::channel();
+    let mut err = second.stderr.take().unwrap();
+    let reader = {
+        let waiting = waiting.clone();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            let mut all = String::new();
+            for line in std::io::BufReader::new(&mut err).lines() {
+                let line = line.unwrap();
+                if line == waiting {
+                    let _ = said.send(());
+                }
+                all.push_str(&line);
+                all.push('\n');
+            }
+            all
+        })
+    };
+    let told = heard.recv_timeout(std::time::Duration::from_secs(60));
     let o = finish(first, "Li Wei works at Zylo.\n");
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = second.wait_with_output().unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains(&format!(
-            "talkgraph: {}: another talkgraph run is updating it; waiting for it to finish",
-            p(&g)
-        )),
-        "{}",
-        stderr(&o)
-    );
+    let status = second.wait().unwrap();
+    let err = reader.join().unwrap();
+    assert!(told.is_ok(), "the second run never said it waits: {err}");
+    assert!(status.success(), "{err}");
     let mut got = sources(&std::fs::read(&g).unwrap());
     got.sort();
     let mut want = vec!["<stdin>".to_string(), p(&a).to_string(), p(&b).to_string()];
