@@ -356,6 +356,25 @@ const NEO4J_FILES: [&str; 3] = ["nodes.csv", "relationships.csv", "import.cypher
 type FileWriter = fn(&GraphDoc, &mut dyn Write) -> io::Result<()>;
 
 fn write_folder(doc: &GraphDoc, path: &Path) -> Result<()> {
+    // The folder is replaced as a whole (written beside it, then renamed in): through a link
+    // it is the folder the link names that is replaced, the link stays.
+    let resolved;
+    let path = if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        resolved = fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
+        resolved.as_path()
+    } else {
+        path
+    };
+    // The folder the command runs in (".", or its own name) cannot be renamed away.
+    let here = std::env::current_dir().and_then(fs::canonicalize).ok();
+    if path.file_name().is_none()
+        || here.is_some_and(|h| fs::canonicalize(path).is_ok_and(|c| c == h))
+    {
+        return Err(Error::Usage(format!(
+            "{}: the neo4j format replaces its output folder as a whole, which cannot be the folder talkgraph runs in; give a folder inside it, e.g. -o neo4j",
+            path.display()
+        )));
+    }
     if path.exists() {
         let entries = fs::read_dir(path).map_err(|e| Error::io(path, e))?;
         for entry in entries {

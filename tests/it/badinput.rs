@@ -1597,3 +1597,47 @@ fn ten_thousand_tiny_files_in_one_folder_are_all_read() {
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].3.len(), 10_000, "one piece of evidence per file");
 }
+
+#[cfg(unix)]
+#[test]
+fn neo4j_into_the_current_folder_is_refused_and_through_a_link_writes_the_linked_folder() {
+    let dir = TempDir::new("bad-neo4j-out");
+    let g = crate::util::root().join("tests/data/query-graph.json");
+    let convert = |cwd: &Path, out: &str| {
+        crate::util::bin()
+            .current_dir(cwd)
+            .args(["convert", p(&g), "--format", "neo4j", "-o", out])
+            .output()
+            .unwrap()
+    };
+    // "." (and the folder's own name) would be renamed from under the shell.
+    for out in [".".to_string(), p(dir.path()).to_string()] {
+        let o = convert(dir.path(), &out);
+        assert_eq!(o.status.code(), Some(2), "{out}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("cannot be the folder talkgraph runs in; give a folder inside it"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "{out}");
+    }
+    // A link to a folder: the files land in the folder it names, and the link stays a link.
+    let target = dir.path().join("target");
+    std::fs::create_dir(&target).unwrap();
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let o = convert(dir.path(), "link");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&target)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["import.cypher", "nodes.csv", "relationships.csv"]);
+}
