@@ -28,7 +28,8 @@ pub struct PathArgs {
     /// List every shortest path, not just one.
     #[arg(long)]
     pub all_shortest: bool,
-    /// With --all-shortest, stop after N paths.
+    /// With --all-shortest, stop after N paths. `--limit 0` prints no path and only says,
+    /// by the exit status, whether the two are connected (0) or not (1).
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub limit: usize,
     /// Rules folder used when the inputs are text to extract.
@@ -79,7 +80,8 @@ pub fn run_path(args: PathArgs, out: &mut dyn Write) -> Result<Exit> {
             .collect::<Vec<_>>()
     });
     let io = |e| Error::io("<stdout>", e);
-    for (i, p) in paths.iter().enumerate() {
+    let shown = if args.limit == 0 { 0 } else { paths.len() };
+    for (i, p) in paths[..shown].iter().enumerate() {
         if i > 0 {
             writeln!(out).map_err(io)?;
         }

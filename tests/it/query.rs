@@ -352,6 +352,26 @@ Kim Schlesinger (person)
 ",
     );
     check("path", &["Prometheus", "Crossplane"], 1, "");
+    // --limit 0 only answers whether they are connected, with or without --all-shortest.
+    check(
+        "path",
+        &["Ricardo Rocha", "Crossplane", "--limit", "0"],
+        0,
+        "",
+    );
+    check(
+        "path",
+        &[
+            "Ricardo Rocha",
+            "Crossplane",
+            "--all-shortest",
+            "--limit",
+            "0",
+        ],
+        0,
+        "",
+    );
+    check("path", &["Prometheus", "Crossplane", "--limit", "0"], 1, "");
 }
 
 #[test]
