@@ -1148,6 +1148,16 @@ impl<'a> Extractor<'a> {
             Regex::new(r"(?i)\b(?:meetup|meet-up)\s+(?:du\s+|de\s+|of\s+)?$").expect("lead regex")
         });
         let text = &self.doc.text;
+        // "Le Lakeport Meetup #9 a eu lieu…": a sentence's article is not the event's name.
+        let mut run = run;
+        if run.len() > 2
+            && matches!(
+                &text[words[run.start].0..words[run.start].1],
+                "Le" | "La" | "Les" | "The"
+            )
+        {
+            run.start += 1;
+        }
         let last = run.end.checked_sub(1).filter(|&l| l >= run.start)?;
         let (rs, re) = (words[run.start].0, words[last].1);
         // Most runs are no event: the label is made only for those that are.
@@ -5345,7 +5355,7 @@ mod tests {
         }
         // An event the text names with an edition number is the better name.
         let f = facts(
-            "---\ntitle: 'Soirée du groupe'\n---\n\nHier soir, Lakeport Meetup #9 a eu lieu.\n\n- « Des bots pour nos process » par Ana Ruiz (Qorvane)\n",
+            "---\ntitle: 'Soirée du groupe'\n---\n\nLe Lakeport Meetup #9 a eu lieu hier.\n\n- « Des bots pour nos process » par Ana Ruiz (Qorvane)\n",
             "b.md",
         );
         assert_eq!(labels(&f, Kind::Event), ["Lakeport Meetup #9"]);

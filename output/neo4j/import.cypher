@@ -104,7 +104,7 @@ MERGE (n:Entity {id: 'event:kcn-bordeaux-16'}) SET n:`Event`, n.type = 'event', 
 MERGE (n:Entity {id: 'event:kubecon-europe-2024'}) SET n:`Event`, n.type = 'event', n.label = 'KubeCon Europe 2024', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'event:kubecon-north-america-2023'}) SET n:`Event`, n.type = 'event', n.label = 'KubeCon North America 2023', n.aliases = [], n.mention_count = 2, n.`year` = '2023';
 MERGE (n:Entity {id: 'event:kubernetes-cloud-native-bordeaux-15'}) SET n:`Event`, n.type = 'event', n.label = 'Kubernetes & Cloud Native Bordeaux #15', n.aliases = [], n.mention_count = 1;
-MERGE (n:Entity {id: 'event:lakeside-data-engineering-summit-2023'}) SET n:`Event`, n.type = 'event', n.label = 'Lakeside Data Engineering Summit 2023', n.aliases = [], n.mention_count = 1, n.`year` = '2023';
+MERGE (n:Entity {id: 'event:lakeside-data-engineering-summit-2023'}) SET n:`Event`, n.type = 'event', n.label = 'Lakeside Data Engineering Summit 2023', n.aliases = [], n.mention_count = 2, n.`year` = '2023';
 MERGE (n:Entity {id: 'event:le-meetup'}) SET n:`Event`, n.type = 'event', n.label = 'Le Meetup', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'event:leeds-postgres-rust-night-2024'}) SET n:`Event`, n.type = 'event', n.label = 'Leeds Postgres & Rust Night 2024', n.aliases = [], n.mention_count = 1, n.`source` = 'metadata', n.`year` = '2024';
 MERGE (n:Entity {id: 'event:march-12-2025-qorvane'}) SET n:`Event`, n.type = 'event', n.label = 'March 12 2025 - Qorvane', n.aliases = [], n.mention_count = 1, n.`year` = '2025';
@@ -117,7 +117,6 @@ MERGE (n:Entity {id: 'event:rencontres-devops-rennes-2024'}) SET n:`Event`, n.ty
 MERGE (n:Entity {id: 'event:rust-bordeaux-9'}) SET n:`Event`, n.type = 'event', n.label = 'Rust Bordeaux #9', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'event:soiree-eclair-14'}) SET n:`Event`, n.type = 'event', n.label = 'Soirée Éclair #14', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'event:srecon-emea'}) SET n:`Event`, n.type = 'event', n.label = 'SREcon EMEA', n.aliases = [], n.mention_count = 1;
-MERGE (n:Entity {id: 'event:the-lakeside-data-engineering-summit-2023'}) SET n:`Event`, n.type = 'event', n.label = 'The Lakeside Data Engineering Summit 2023', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'person:adaeze-whitcombe'}) SET n:`Person`, n.type = 'person', n.label = 'Adaeze Whitcombe', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'person:agnes-celik'}) SET n:`Person`, n.type = 'person', n.label = 'Agnès Çelik', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'person:aisling-verhoeven'}) SET n:`Person`, n.type = 'person', n.label = 'Aisling Verhoeven', n.aliases = [], n.mention_count = 2;
