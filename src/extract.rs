@@ -384,6 +384,10 @@ static FULL_DATE: Lazy<Regex> = Lazy::new(|| {
         .expect("date regex")
 });
 
+/// A tag before a post's title: "[Rétro] Meetup du 6 novembre".
+static TITLE_TAG: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^\s*\[[^\]]{1,20}\]\s*").expect("tag regex"));
+
 /// What stands between a heading's title and its speaker: "Title — Ana Ruiz", "Title by
 /// Ana Ruiz", "Title (Ana Ruiz)".
 static SPEAKER_SEP: Lazy<Regex> = Lazy::new(|| {
@@ -1881,26 +1885,16 @@ impl<'a> Extractor<'a> {
                     continue;
                 }
             }
-            // "Title — Speaker (Company)": the title stops before the speaker, the first
-            // name-shaped run after a separator ("Calm Queues for Busy People - Ana Ruiz":
-            // "Calm Queues" has a name's shape too, but nothing separates it from "## ").
-            let separated = |t: &Tok| {
-                t.start > h.start
-                    && SPEAKER_SEP
-                        .find(&self.layout.clean[h.start..t.start])
-                        .is_some()
-            };
-            let speaker = self.line_toks[h.unit]
-                .iter()
-                .map(|&k| &self.toks[k])
-                .filter(|t| t.may_be_person())
-                .find(|t| separated(t))
+            // "Title — Speaker (Company)": the title stops before the speaker.
+            let speaker = self
+                .separated_speaker(h)
                 .or_else(|| {
                     self.line_toks[h.unit]
                         .iter()
-                        .map(|&k| &self.toks[k])
-                        .find(|t| t.may_be_person())
-                });
+                        .copied()
+                        .find(|&k| self.toks[k].may_be_person())
+                })
+                .map(|k| &self.toks[k]);
             // "Title by Lily Mara": a heading that ends with "by" and a name's words.
             // The words after "by" must start with a known first name ("Surrounded by
             // Small Services" keeps its title).
@@ -2809,21 +2803,14 @@ impl<'a> Extractor<'a> {
                 found.push((h.unit, people.clone()));
             }
             // The heading's own tail, when its title stopped before a speaker.
-            let tail = |k: &&usize, separated: bool| {
-                let t = &self.toks[**k];
-                t.start > h.start
-                    && t.may_be_person()
-                    && (!separated
-                        || SPEAKER_SEP
-                            .find(&self.layout.clean[h.start..t.start])
-                            .is_some())
-            };
             if h.lead.is_none()
                 && clean_title(&h.text) != *title
-                && let Some(&k) = self.line_toks[h.unit]
-                    .iter()
-                    .find(|k| tail(k, true))
-                    .or_else(|| self.line_toks[h.unit].iter().find(|k| tail(k, false)))
+                && let Some(k) = self.separated_speaker(h).or_else(|| {
+                    self.line_toks[h.unit].iter().copied().find(|&k| {
+                        let t = &self.toks[k];
+                        t.start > h.start && t.may_be_person()
+                    })
+                })
                 && let Some(people) = self.speaker_line(h.unit, self.toks[k].start)
             {
                 found.push((h.unit, people));
@@ -3053,6 +3040,20 @@ impl<'a> Extractor<'a> {
                 );
             }
         }
+    }
+
+    /// The speaker a heading names after its title: the first name-shaped run that a dash,
+    /// "by" or a bracket separates from the text before it. "Calm Queues" in "## Calm Queues
+    /// for Busy People - Ana Ruiz" has a name's shape too, but nothing separates it from "## ".
+    fn separated_speaker(&self, h: &Heading) -> Option<usize> {
+        self.line_toks[h.unit].iter().copied().find(|&k| {
+            let t = &self.toks[k];
+            t.start > h.start
+                && t.may_be_person()
+                && SPEAKER_SEP
+                    .find(&self.layout.clean[h.start..t.start])
+                    .is_some()
+        })
     }
 
     /// The person who opens what follows an emphasised title at `at` in unit `u`:
@@ -3984,18 +3985,7 @@ impl<'a> Extractor<'a> {
             && let Some(name) = self.title_meetup()
             && !ents.contains_key(&(Kind::Event, fold(&name)))
         {
-            let first = self.layout.lines.first().map_or(0, |l| l.end());
-            let mention = self.span_with_text(0, first, 1, &name);
-            ents.insert(
-                (Kind::Event, fold(&name)),
-                EntityFact {
-                    kind: Kind::Event,
-                    label: name,
-                    aliases: Vec::new(),
-                    attributes: vec![("source".into(), "metadata".into())],
-                    mentions: vec![mention],
-                },
-            );
+            self.add_metadata_event(&mut ents, &name);
         }
         let mut main_event = self.main_event(&ents);
         // No event with a year in the text, and the page's title names its evening: the
@@ -4009,16 +3999,7 @@ impl<'a> Extractor<'a> {
             && !named_in_text
             && let Some(name) = self.title_edition()
         {
-            let first = self.layout.lines.first().map_or(0, |l| l.end());
-            let mention = self.span_with_text(0, first, 1, &name);
-            ents.entry((Kind::Event, fold(&name)))
-                .or_insert_with(|| EntityFact {
-                    kind: Kind::Event,
-                    label: name.clone(),
-                    aliases: Vec::new(),
-                    attributes: vec![("source".into(), "metadata".into())],
-                    mentions: vec![mention],
-                });
+            self.add_metadata_event(&mut ents, &name);
             main_event = Some(name);
         }
         // Nothing in the text names a dated event, but the post's metadata does ("Accepted
@@ -4027,18 +4008,7 @@ impl<'a> Extractor<'a> {
             && !self.talks.is_empty()
             && let Some(name) = self.metadata_event()
         {
-            // Its mention is the document's first line, where the metadata starts: every
-            // node keeps a mention in its source, which incremental runs rely on.
-            let first = self.layout.lines.first().map_or(0, |l| l.end());
-            let mention = self.span_with_text(0, first, 1, &name);
-            ents.entry((Kind::Event, fold(&name)))
-                .or_insert_with(|| EntityFact {
-                    kind: Kind::Event,
-                    label: name.clone(),
-                    aliases: Vec::new(),
-                    attributes: vec![("source".into(), "metadata".into())],
-                    mentions: vec![mention],
-                });
+            self.add_metadata_event(&mut ents, &name);
             main_event = Some(name);
         }
         if let Some(main) = &main_event {
@@ -4229,16 +4199,30 @@ impl<'a> Extractor<'a> {
             .find_map(|h| events_in(h.start, h.end).filter_map(label_of).next_back())
     }
 
+    /// An event the document's metadata names, unless the text already has it. Its mention
+    /// is the document's first line, where the metadata starts: every node keeps a mention
+    /// in its source, which incremental runs rely on.
+    fn add_metadata_event(&self, ents: &mut BTreeMap<(Kind, String), EntityFact>, name: &str) {
+        ents.entry((Kind::Event, fold(name))).or_insert_with(|| {
+            let first = self.layout.lines.first().map_or(0, |l| l.end());
+            EntityFact {
+                kind: Kind::Event,
+                label: name.to_string(),
+                aliases: Vec::new(),
+                attributes: vec![("source".into(), "metadata".into())],
+                mentions: vec![self.span_with_text(0, first, 1, name)],
+            }
+        });
+    }
+
     /// The meetup a post's title names: it opens with "Meetup", "Soirée" or "Rencontre"
     /// (after a "[Rétro]" tag) and holds a year or an edition number.
     fn title_meetup(&self) -> Option<String> {
-        static TAG: Lazy<Regex> =
-            Lazy::new(|| Regex::new(r"^\s*\[[^\]]{1,20}\]\s*").expect("tag regex"));
         static EDITION: Lazy<Regex> = Lazy::new(|| {
             Regex::new(r"(?i)\b(?:19|20)\d{2}\b|\bno\.?\s*\d+|#\s*\d+").expect("edition regex")
         });
         let title = self.layout.title.as_deref()?;
-        let title = TAG.replace(title, "");
+        let title = TITLE_TAG.replace(title, "");
         let title = title.trim().trim_end_matches(['.', '!', ':']).trim();
         // "Meetup Lyon Rust de mars 2025 : le programme": the subtitle is not the name.
         static SUBTITLE: Lazy<Regex> =
@@ -4265,8 +4249,6 @@ impl<'a> Extractor<'a> {
     /// number, or a year after capitalised words to be read as a name; "My favourite talks
     /// of 2023" is not one.
     fn title_edition(&self) -> Option<String> {
-        static TAG: Lazy<Regex> =
-            Lazy::new(|| Regex::new(r"^\s*\[[^\]]{1,20}\]\s*").expect("tag regex"));
         static SITE: Lazy<Regex> =
             Lazy::new(|| Regex::new(r"\s+[|–—-]\s+").expect("site separator regex"));
         static CUE: Lazy<Regex> = Lazy::new(|| {
@@ -4278,7 +4260,7 @@ impl<'a> Extractor<'a> {
                 .expect("edition regex")
         });
         let title = self.layout.title.as_deref()?;
-        let title = TAG.replace(title, "");
+        let title = TITLE_TAG.replace(title, "");
         let title = title.trim();
         let qualifies = |part: &str| -> Option<String> {
             let name = collapse_ws(part.trim().trim_end_matches(['.', '!', ':']).trim());
