@@ -384,6 +384,170 @@ static FULL_DATE: Lazy<Regex> = Lazy::new(|| {
         .expect("date regex")
 });
 
+/// "#6 - Tuesday, November 22nd", "Meetup #12", "N° 3 – 12 mars": a heading that numbers an
+/// edition of a series. The number is the first group; what follows the match is the rest.
+static EDITION_HEAD: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)^\s*\\?(?:(?:meetup|édition|edition|session|soirée|episode|épisode)\s*)?(?:#|n°|no\.)\s*(\d{1,4})(?:\s*[-–—:,|]\s*|\s*$)")
+        .expect("edition heading regex")
+});
+
+/// "2019 – Google Cloud Platform On Board": a heading that opens with a year and a dash.
+static YEAR_LED: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^\s*((?:19|20)\d{2})\s*[-–—:]\s*(\S.*?)\s*$").expect("year-led heading regex")
+});
+
+/// Whether a title holds nothing but a date: "Tuesday, November 22nd", "mardi 12 mars".
+fn date_only(s: &str) -> bool {
+    let mut any = false;
+    for w in words::words(s) {
+        let w = w.as_str().to_lowercase();
+        let number = w.trim_end_matches(|c: char| c.is_alphabetic());
+        let ordinal = !number.is_empty()
+            && number.chars().all(|c| c.is_ascii_digit())
+            && matches!(
+                &w[number.len()..],
+                "" | "st" | "nd" | "rd" | "th" | "er" | "e"
+            );
+        let named = matches!(
+            w.trim_end_matches('.'),
+            "monday"
+                | "tuesday"
+                | "wednesday"
+                | "thursday"
+                | "friday"
+                | "saturday"
+                | "sunday"
+                | "mon"
+                | "tue"
+                | "tues"
+                | "wed"
+                | "thu"
+                | "thurs"
+                | "fri"
+                | "sat"
+                | "sun"
+                | "lundi"
+                | "mardi"
+                | "mercredi"
+                | "jeudi"
+                | "vendredi"
+                | "samedi"
+                | "dimanche"
+                | "january"
+                | "february"
+                | "march"
+                | "april"
+                | "may"
+                | "june"
+                | "july"
+                | "august"
+                | "september"
+                | "october"
+                | "november"
+                | "december"
+                | "jan"
+                | "feb"
+                | "mar"
+                | "apr"
+                | "jun"
+                | "jul"
+                | "aug"
+                | "sep"
+                | "sept"
+                | "oct"
+                | "nov"
+                | "dec"
+                | "janvier"
+                | "février"
+                | "fevrier"
+                | "mars"
+                | "avril"
+                | "mai"
+                | "juin"
+                | "juillet"
+                | "août"
+                | "aout"
+                | "septembre"
+                | "octobre"
+                | "novembre"
+                | "décembre"
+                | "decembre"
+                | "the"
+                | "of"
+                | "le"
+        );
+        if !(ordinal || named) {
+            return false;
+        }
+        any |= ordinal || !matches!(w.as_str(), "the" | "of" | "le");
+    }
+    any
+}
+
+/// How a heading of a page of several editions names its edition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum EditionHead {
+    /// "#6 - Tuesday, November 22nd": a number and at most a date.
+    Numbered(String),
+    /// "2019 – Google Cloud Platform On Board": the name's byte range in the heading's text.
+    YearLed { year: String, name: (usize, usize) },
+    /// "2019 – Meetups": a year and a word for what the part lists, no name.
+    YearOnly,
+}
+
+fn edition_head(text: &str) -> Option<EditionHead> {
+    if let Some(c) = EDITION_HEAD.captures(text) {
+        let rest = &text[c.get(0).map_or(0, |m| m.end())..];
+        let rest = FULL_DATE.replace(rest, "");
+        if rest.trim().is_empty() || date_only(&rest) {
+            return Some(EditionHead::Numbered(c[1].to_string()));
+        }
+        return None;
+    }
+    let c = YEAR_LED.captures(text)?;
+    let name = c.get(2)?;
+    // "Cloud Nord (Remote)": the bracket says how, not who.
+    let bare = name
+        .as_str()
+        .split(" (")
+        .next()
+        .unwrap_or_default()
+        .trim_end();
+    let first = words::words(bare).next()?.as_str().to_lowercase();
+    let generic = matches!(
+        first.as_str(),
+        "meetups"
+            | "conférences"
+            | "conferences"
+            | "talks"
+            | "notes"
+            | "events"
+            | "évènements"
+            | "événements"
+            | "evenements"
+            | "rencontres"
+            | "soirées"
+            | "sessions"
+            | "ateliers"
+            | "workshops"
+            | "divers"
+            | "misc"
+            | "autres"
+            | "other"
+            | "others"
+    );
+    if generic {
+        return Some(EditionHead::YearOnly);
+    }
+    if !title_like(bare, 1) || words::words(bare).count() > 8 {
+        return None;
+    }
+    Some(EditionHead::YearLed {
+        year: c[1].to_string(),
+        name: (name.start(), name.start() + bare.len()),
+    })
+}
+
 /// A tag before a post's title: "[Rétro] Meetup du 6 novembre".
 static TITLE_TAG: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"^\s*\[[^\]]{1,20}\]\s*").expect("tag regex"));
@@ -1858,6 +2022,13 @@ impl<'a> Extractor<'a> {
             })
             .collect();
         let led = leads.iter().filter(|l| l.is_some()).count() >= 2;
+        // A page of several editions, one heading each ("#6 - Tuesday, November 22nd",
+        // "2019 – Agile Tour Lille"): those headings name events, not talks.
+        let editions = out
+            .iter()
+            .filter(|h| h.level < 9 && edition_head(&h.text).is_some())
+            .count()
+            >= 2;
         for (h, lead) in out.iter_mut().zip(leads) {
             if led && let Some((people, s, e)) = lead {
                 let title = clean_title(&self.doc.text[s..e]);
@@ -1867,6 +2038,9 @@ impl<'a> Extractor<'a> {
                     h.lead = Some(people);
                     continue;
                 }
+            }
+            if editions && !h.certain && h.level < 9 && edition_head(&h.text).is_some() {
+                continue;
             }
             // "### [Title](https://youtu.be/…)": a heading that is only a link to a recording
             // or slides is a talk's title.
@@ -2063,6 +2237,7 @@ impl<'a> Extractor<'a> {
             });
             if !is_section
                 && !date_and_host
+                && !date_only(&title)
                 && !described
                 && !only_event_or_person
                 && !has_event
@@ -3589,42 +3764,91 @@ impl<'a> Extractor<'a> {
     // ---- assembling facts -------------------------------------------------------------
 
     /// A page of past meetups, one dated heading each ("### September 18 2019 - Qorp",
-    /// "## Soirée du 12 mars 2024") with its talks under it: each heading names an edition,
-    /// the event its talks belong to. One dated heading alone is the post's own date.
+    /// "## Soirée du 12 mars 2024"), numbered ("#### #6 - Tuesday, November 22nd") or led by
+    /// its year ("## 2019 – Agile Tour Lille"), with its talks under it: each heading names an
+    /// edition, the event its talks belong to. One such heading alone is the post's own date.
     fn dated_heading_events(&mut self, headings: &[Heading]) {
         let talk_starts: Vec<usize> = self.talks.values().map(|s| s.start).collect();
-        let mut found: Vec<(usize, usize, usize, String)> = Vec::new();
+        let series = self.series_name(headings);
+        // (start, end, line, label, event tokens the name widens)
+        let mut found: Vec<(usize, usize, usize, String, Vec<usize>)> = Vec::new();
         for (i, h) in headings.iter().enumerate() {
             let is_talk = h.talk.as_ref().is_some_and(|t| self.talks.contains_key(t));
-            let has_event = self.line_toks[h.unit]
-                .iter()
-                .any(|&k| self.toks[k].class == Class::Event);
-            if is_talk || has_event || h.speakers || !FULL_DATE.is_match(&h.text) {
+            if h.level >= 9 || is_talk || h.speakers {
                 continue;
             }
+            let events_here: Vec<usize> = self.line_toks[h.unit]
+                .iter()
+                .copied()
+                .filter(|&k| self.toks[k].class == Class::Event)
+                .collect();
+            let line_clean = &self.layout.clean[h.start..h.end];
+            let text_at = h.start + (line_clean.len() - line_clean.trim_start().len());
+            let whole = || {
+                let raw = &self.doc.text[h.start..h.end];
+                let keep = |c: char| c.is_alphanumeric() || matches!(c, ')' | '\'' | '’');
+                let a = raw.find(keep)?;
+                let (b, c) = raw.char_indices().rfind(|&(_, c)| keep(c))?;
+                let b = b + c.len_utf8();
+                Some((h.start + a, h.start + b, collapse_ws(&raw[a..b])))
+            };
+            let (start, end, label, widen) = match edition_head(&h.text) {
+                Some(EditionHead::YearLed { year, name: (a, b) }) => {
+                    let (s, e) = (text_at + a, text_at + b);
+                    // A known event that covers the whole name is the edition already.
+                    if events_here
+                        .iter()
+                        .any(|&k| self.toks[k].start <= s && self.toks[k].end >= e)
+                    {
+                        continue;
+                    }
+                    let name = collapse_ws(&self.layout.clean[s..e]);
+                    let label = if words::words(&name).any(|w| YEAR.is_match(w.as_str())) {
+                        name
+                    } else {
+                        format!("{name} {year}")
+                    };
+                    (s, e, label, events_here)
+                }
+                Some(EditionHead::Numbered(n)) if events_here.is_empty() => {
+                    let Some((s, e, text)) = whole() else {
+                        continue;
+                    };
+                    let label = series
+                        .as_ref()
+                        .map_or(text, |series| format!("{series} #{n}"));
+                    (s, e, label, Vec::new())
+                }
+                None if events_here.is_empty() && FULL_DATE.is_match(&h.text) => {
+                    let Some((s, e, text)) = whole() else {
+                        continue;
+                    };
+                    (s, e, text, Vec::new())
+                }
+                _ => continue,
+            };
             // Its part runs to the next heading of its level or above.
-            let end = headings[i + 1..]
+            let part_end = headings[i + 1..]
                 .iter()
                 .find(|n| n.level <= h.level)
                 .map_or(self.doc.text.len(), |n| n.start);
-            if !talk_starts.iter().any(|&s| s >= h.end && s < end) {
+            if !talk_starts.iter().any(|&s| s >= h.end && s < part_end) {
                 continue;
             }
-            let raw = &self.doc.text[h.start..h.end];
-            let keep = |c: char| c.is_alphanumeric() || matches!(c, ')' | '\'' | '’');
-            let (Some(a), Some((b, c))) =
-                (raw.find(keep), raw.char_indices().rfind(|&(_, c)| keep(c)))
-            else {
-                continue;
-            };
-            let b = b + c.len_utf8();
             let line = self.layout.lines[h.line_index].number;
-            found.push((h.start + a, h.start + b, line, collapse_ws(&raw[a..b])));
+            found.push((start, end, line, label, widen));
         }
         if found.len() < 2 {
             return;
         }
-        for (start, end, line, label) in found {
+        // "2019 - Microsoft Ignite the Tour Paris": the gazetteer's "Microsoft Ignite" was
+        // the start of the edition's name, here and wherever the page repeats it.
+        let mut renamed: BTreeMap<String, String> = BTreeMap::new();
+        for (start, end, line, label, widen) in found {
+            for k in widen {
+                renamed.insert(fold(&self.toks[k].label), label.clone());
+                self.toks[k].class = Class::Unknown;
+            }
             self.toks.push(Tok {
                 class: Class::Event,
                 start,
@@ -3636,6 +3860,28 @@ impl<'a> Extractor<'a> {
                 nested: false,
             });
         }
+        for t in self.toks.iter_mut().filter(|t| t.class == Class::Event) {
+            if let Some(label) = renamed.get(&fold(&t.label)) {
+                t.label = label.clone();
+            }
+        }
+    }
+
+    /// The series a page of editions belongs to: its level-1 heading or its title, when
+    /// that is a short name ("Vienna.html"), not a sentence.
+    fn series_name(&self, headings: &[Heading]) -> Option<String> {
+        headings
+            .iter()
+            .filter(|h| h.level == 1)
+            .map(|h| clean_title(&h.text))
+            .take(1)
+            .chain(self.layout.title.as_deref().map(clean_title))
+            .find(|t| {
+                let n = words::words(t).count();
+                (1..=3).contains(&n)
+                    && title_like(t, 1)
+                    && !words::words(t).any(|w| YEAR.is_match(w.as_str()))
+            })
     }
 
     /// One organisation or project written with and without its spaces or hyphens
@@ -4123,12 +4369,21 @@ impl<'a> Extractor<'a> {
                 .filter(|t| t.class == Class::Event)
                 .collect();
             events.sort_by_key(|t| (t.start, t.end));
-            for (title, span) in &self.talks {
-                let (event, rule) =
-                    match self.section_event(span.start, headings, (&events, &ents), main) {
-                        Some(e) if e != *main => (e, "part_of.section_event"),
-                        _ => (main.clone(), "part_of.document_event"),
-                    };
+            let sections: Vec<Option<String>> = self
+                .talks
+                .values()
+                .map(|span| self.section_event(span.start, headings, (&events, &ents), main))
+                .collect();
+            // A page of several editions, each with its talks: a talk outside them all
+            // belongs to none that the page names, not to the first or largest one.
+            let several = sections.iter().flatten().collect::<BTreeSet<_>>().len() >= 2;
+            for ((title, span), section) in self.talks.iter().zip(sections) {
+                let (event, rule) = match section {
+                    Some(e) if e != *main => (e, "part_of.section_event"),
+                    Some(e) => (e, "part_of.document_event"),
+                    None if several => continue,
+                    None => (main.clone(), "part_of.document_event"),
+                };
                 self.facts.relations.push(RelationFact {
                     from: (Kind::Talk, title.clone()),
                     relation: Relation::PartOf,
@@ -5214,6 +5469,50 @@ mod tests {
             .expect("event");
         let m = &ev.mentions[0];
         assert_eq!(&text[m.start..m.end], "July 17 2019 - Zylo");
+    }
+
+    #[test]
+    fn numbered_and_year_led_headings_of_a_page_of_editions_are_events() {
+        // "#2 - Tuesday, June 28th": the series is the page's level-1 heading; the date
+        // alone is no talk.
+        let text = "# Lakeport.css\n\n### Past meetups\n\n#### #2 - Tuesday, June 28th\n\n🗣 Ana Ruiz - Managing Groups of Workers\n\n#### #1 - Wednesday, May 18th\n\n🗣 Bo Chen - Faster Builds for Everyone\n";
+        let f = facts(text, "a.md");
+        assert_eq!(
+            triples(&f, Relation::PartOf),
+            [
+                ("Faster Builds for Everyone", "Lakeport.css #1"),
+                ("Managing Groups of Workers", "Lakeport.css #2"),
+            ]
+        );
+        assert!(!labels(&f, Kind::Talk).iter().any(|t| t.contains("Tuesday")));
+        // "2019 – Qorp Summit Lakeport": a year, a dash and a name; a known event that is
+        // only the start of the name ("Microsoft Ignite" in "Microsoft Ignite the Tour
+        // Paris") is widened to it. "2019 – Meetups" lists talks of no named event.
+        let text = "## 2019 – Meetups\n\n🗣 Li Wei - Calm Queues for Everyone\n\n## 2019 – Qorp Summit Lakeport\n\n🗣 Ana Ruiz - Managing Groups of Workers\n\n## 2018 - Microsoft Ignite the Tour Lakeport\n\n🗣 Bo Chen - Faster Builds for Everyone\n\nLe site du Microsoft Ignite donne le programme.\n";
+        let f = facts(text, "b.md");
+        assert_eq!(
+            triples(&f, Relation::PartOf),
+            [
+                (
+                    "Faster Builds for Everyone",
+                    "Microsoft Ignite the Tour Lakeport 2018"
+                ),
+                ("Managing Groups of Workers", "Qorp Summit Lakeport 2019"),
+            ]
+        );
+        assert_eq!(
+            labels(&f, Kind::Event),
+            [
+                "Microsoft Ignite the Tour Lakeport 2018",
+                "Qorp Summit Lakeport 2019"
+            ]
+        );
+        // One such heading alone is a post's own title, not a page of editions.
+        let one = facts(
+            "## 2019 – Qorp Summit Lakeport\n\n🗣 Ana Ruiz - Managing Groups of Workers\n",
+            "c.md",
+        );
+        assert!(!labels(&one, Kind::Event).contains(&"Qorp Summit Lakeport 2019"));
     }
 
     #[test]
