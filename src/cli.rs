@@ -26,7 +26,9 @@ const EXIT_CODES: &str = "Exit status:
   1  no result (query, neighbors, path, show, explain), or a score below its minimum (eval)
   2  error: nothing was written
   3  partial: the output was written, but some inputs could not be read and were left out
-     (each is named on stderr)";
+     (each is named on stderr)
+  130  interrupted (Ctrl-C): each output is left as it was (or whole, when the interrupt
+     came as it was renamed into place); no temporary file is left";
 
 /// talkgraph: turn tech write-ups into a knowledge graph and ask it questions.
 #[derive(Debug, Parser)]

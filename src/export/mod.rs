@@ -287,8 +287,11 @@ fn atomically(
     let path = linked.as_deref().unwrap_or(path);
     let old_mode = fs::metadata(path).ok().map(|m| m.permissions());
     let io_error = |e: io::Error| Error::io(path, e);
-    let written = (|| -> io::Result<tempfile::NamedTempFile> {
-        let tmp = temp_builder(&temp_prefix(path), false).tempfile_in(folder_of(path))?;
+    let (written, _tracked) = (|| -> io::Result<_> {
+        let (tmp, tracked) = crate::interrupt::track(
+            || temp_builder(&temp_prefix(path), false).tempfile_in(folder_of(path)),
+            |t| t.path(),
+        )?;
         if let Some(mode) = old_mode {
             tmp.as_file().set_permissions(mode)?;
         }
@@ -296,12 +299,12 @@ fn atomically(
         write(&mut w)?;
         let tmp = w.into_inner().map_err(|e| e.into_error())?;
         tmp.as_file().sync_all()?;
-        Ok(tmp)
+        Ok((tmp, tracked))
     })()
     .map_err(io_error)?;
     // Dropped on any error below, the temporary file is removed.
     guard()?;
-    written.persist(path).map_err(|e| io_error(e.error))?;
+    crate::interrupt::uninterrupted(|| written.persist(path)).map_err(|e| io_error(e.error))?;
     sync_folder(folder_of(path)).map_err(io_error)
 }
 
@@ -391,7 +394,10 @@ fn write_folder(doc: &GraphDoc, path: &Path) -> Result<()> {
     }
     let prefix = temp_prefix(path);
     let result = (|| -> io::Result<()> {
-        let tmp = temp_builder(&prefix, true).tempdir_in(folder_of(path))?;
+        let (tmp, _tracked) = crate::interrupt::track(
+            || temp_builder(&prefix, true).tempdir_in(folder_of(path)),
+            |t| t.path(),
+        )?;
         let writers: [(&str, FileWriter); 3] = [
             (NEO4J_FILES[0], neo4j::write_nodes),
             (NEO4J_FILES[1], neo4j::write_relationships),
@@ -410,22 +416,27 @@ fn write_folder(doc: &GraphDoc, path: &Path) -> Result<()> {
         sync_folder(tmp.path())?;
         // The old folder moves onto a fresh empty folder of our own (a rename may replace
         // an empty folder), so that it is there to put back if the new one cannot move in.
-        let old = match path.exists() {
-            true => Some(temp_builder(&prefix, true).tempdir_in(folder_of(path))?),
-            false => None,
-        };
-        if let Some(old) = &old {
-            fs::rename(path, old.path())?;
-        }
-        let new = tmp.keep();
-        if let Err(e) = fs::rename(&new, path) {
-            let _ = fs::remove_dir_all(&new);
-            if let Some(old) = old {
-                let _ = fs::rename(old.keep(), path);
+        // An interrupt waits for the two renames (between them the output is missing) and
+        // for the old folder's removal (else it would be left behind).
+        crate::interrupt::uninterrupted(|| -> io::Result<()> {
+            let old = match path.exists() {
+                true => Some(temp_builder(&prefix, true).tempdir_in(folder_of(path))?),
+                false => None,
+            };
+            if let Some(old) = &old {
+                fs::rename(path, old.path())?;
             }
-            return Err(e);
-        }
-        drop(old);
+            let new = tmp.keep();
+            if let Err(e) = fs::rename(&new, path) {
+                let _ = fs::remove_dir_all(&new);
+                if let Some(old) = old {
+                    let _ = fs::rename(old.keep(), path);
+                }
+                return Err(e);
+            }
+            drop(old);
+            Ok(())
+        })?;
         sync_folder(folder_of(path))
     })();
     result.map_err(|e| Error::io(path, e))

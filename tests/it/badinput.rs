@@ -150,6 +150,7 @@ fn help_documents_every_exit_code() {
         "  1  no result",
         "  2  error",
         "  3  partial",
+        "  130  interrupted",
     ] {
         assert!(help.contains(code), "no `{code}` in --help:\n{help}");
     }

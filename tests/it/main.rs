@@ -8,6 +8,8 @@ mod util;
 
 // Bad input: hostile folders, unreadable files, safe writes, limits, damaged graphs.
 mod badinput;
+// Runs stopped by Ctrl-C or kill -9: old outputs intact, no temporary files, exit 130.
+mod signals;
 
 // `talkgraph eval` agrees line for line with ../shared/eval/score.py.
 mod eval;
