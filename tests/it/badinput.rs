@@ -1642,3 +1642,55 @@ fn neo4j_into_the_current_folder_is_refused_and_through_a_link_writes_the_linked
     names.sort();
     assert_eq!(names, ["import.cypher", "nodes.csv", "relationships.csv"]);
 }
+
+#[test]
+fn cells_a_spreadsheet_would_run_start_with_a_quote_in_query_csv_and_tsv_not_in_neo4j() {
+    // OWASP's CSV injection list: these first characters make a spreadsheet run a formula.
+    const FIRST: [&str; 6] = ["=", "+", "-", "@", "\t", "\r"];
+    let label = |i: usize| format!("{}SUM({i})", FIRST[i % FIRST.len()]);
+    let graph = edited(|g| {
+        for (i, n) in g["nodes"].as_array_mut().unwrap().iter_mut().enumerate() {
+            n["label"] = label(i).into();
+            n["aliases"] = serde_json::json!([]);
+        }
+    });
+    let dir = TempDir::new("bad-formulas");
+    let f = dir.path().join("g.json");
+    write(&f, &graph);
+    let nodes = serde_json::from_str::<serde_json::Value>(&graph).unwrap()["nodes"]
+        .as_array()
+        .unwrap()
+        .len();
+    for format in ["csv", "tsv"] {
+        let o = run(&["query", p(&f), "?a ?r ?b", "--format", format], None);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = stdout(&o);
+        let mut seen = std::collections::BTreeSet::new();
+        for i in 0..nodes {
+            // TSV cannot quote: a tab or CR inside a cell is written as a space.
+            let cell = match format {
+                "tsv" => label(i).replace(['\t', '\r'], " "),
+                _ => label(i),
+            };
+            for (at, _) in text.match_indices(&cell) {
+                assert!(
+                    text[..at].ends_with('\''),
+                    "{format}: {cell:?} without a leading ': {text:?}"
+                );
+                seen.insert(FIRST[i % FIRST.len()]);
+            }
+        }
+        assert_eq!(seen.len(), FIRST.len(), "{format}: {text:?}");
+    }
+    // Neo4j's importer reads a cell as it is and runs nothing: a `'` would become part of
+    // every name in the database, so the Neo4j CSV keeps the labels exact (README).
+    let neo = dir.path().join("neo");
+    let o = run(
+        &["convert", p(&f), "--format", "neo4j", "-o", p(&neo)],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(neo.join("nodes.csv")).unwrap();
+    assert!(csv.contains("\"=SUM(0)\""), "{csv}");
+    assert!(!csv.contains("'="), "{csv}");
+}
