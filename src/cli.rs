@@ -301,7 +301,7 @@ pub fn run_with(
         Command::Merge(args) => merge(&args, out, err),
         Command::Eval(args) => crate::eval::run(&args, out),
         Command::Convert(args) => crate::export::cli::run(args, out, err),
-        Command::Query(args) => crate::query::run_query(args, out),
+        Command::Query(args) => crate::query::run_query(args, out, err),
         Command::Neighbors(args) => crate::query::run_neighbors(args, out),
         Command::Path(args) => crate::query::run_path(args, out),
         Command::Show(args) => crate::query::run_show(args, out),
