@@ -95,6 +95,10 @@ pub struct GraphOutput {
     /// DOT only: one cluster per source document.
     #[arg(long, value_name = "MODE", default_value = "none")]
     pub cluster_by: crate::export::ClusterBy,
+    /// HTML only: refuse to write a viewer of more nodes than this, which a browser would
+    /// take minutes to open (write GraphML, or cut out a part with `subgraph`).
+    #[arg(long, value_name = "N", default_value_t = crate::export::HTML_MAX_NODES)]
+    pub html_max_nodes: usize,
 }
 
 /// `talkgraph extract`.
@@ -469,7 +473,7 @@ fn extract(
     write_graph(
         graph,
         format,
-        args.out.cluster_by,
+        &args.out,
         jobs,
         output.as_deref(),
         out,
@@ -491,13 +495,16 @@ fn extract(
 fn write_graph(
     mut graph: KnowledgeGraph,
     format: crate::export::Format,
-    cluster_by: crate::export::ClusterBy,
+    how: &GraphOutput,
     jobs: usize,
     output: Option<&Path>,
     out: &mut dyn Write,
     guard: &dyn Fn() -> Result<()>,
 ) -> Result<Exit> {
-    let options = crate::export::ExportOptions { cluster_by };
+    let options = crate::export::ExportOptions {
+        cluster_by: how.cluster_by,
+        html_max_nodes: how.html_max_nodes,
+    };
     crate::export::write_graph_guarded(&mut graph, format, &options, jobs, output, out, guard)?;
     Ok(Exit::Ok)
 }
@@ -525,7 +532,7 @@ fn merge(args: &MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
     write_graph(
         graph,
         format,
-        args.out.cluster_by,
+        &args.out,
         jobs,
         output.as_deref(),
         out,

@@ -158,11 +158,40 @@ impl FromStr for ClusterBy {
     }
 }
 
+/// The most nodes an HTML viewer is written with unless asked for more: a 100,000-node
+/// page weighs 165 MB and keeps a browser busy for minutes, and its drawing is unreadable
+/// long before that. 20,000 nodes (about 30 MB) still opens in seconds.
+pub const HTML_MAX_NODES: usize = 20_000;
+
 /// Options shared by the exporters; each format reads only what applies to it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportOptions {
     /// DOT only: group nodes into clusters.
     pub cluster_by: ClusterBy,
+    /// HTML only: refuse a graph of more nodes than this (`--html-max-nodes`).
+    pub html_max_nodes: usize,
+}
+
+impl Default for ExportOptions {
+    fn default() -> ExportOptions {
+        ExportOptions {
+            cluster_by: ClusterBy::default(),
+            html_max_nodes: HTML_MAX_NODES,
+        }
+    }
+}
+
+/// Refuses, before anything is written, an HTML viewer of more nodes than a browser opens
+/// in reasonable time, saying what to write instead.
+fn check_size(nodes: usize, format: Format, opts: &ExportOptions, to: Option<&Path>) -> Result<()> {
+    if format != Format::Html || nodes <= opts.html_max_nodes {
+        return Ok(());
+    }
+    let to = to.map_or("<stdout>".into(), |p| p.display().to_string());
+    Err(Error::Usage(format!(
+        "{to}: not written: an HTML viewer of {nodes} nodes (over --html-max-nodes {}) would take a browser minutes to open; cut out the part to look at with `talkgraph subgraph GRAPH NAME --depth 2 -o part.html`, write GraphML for Gephi or yEd (-o graph.graphml), or give --html-max-nodes {nodes} to write it anyway",
+        opts.html_max_nodes
+    )))
 }
 
 /// Writes `doc` in `format` to `out`. Neo4j is a folder and needs [`write_to_path`].
@@ -177,6 +206,7 @@ pub fn write(
             "the {format} format writes a folder: give an output folder with -o DIR"
         )));
     }
+    check_size(doc.nodes.len(), format, opts, None)?;
     write_stream(doc, format, opts, out).map_err(|e| Error::io("<output>", e))
 }
 
@@ -225,6 +255,7 @@ pub fn write_graph_guarded(
     out: &mut dyn Write,
     guard: &dyn Fn() -> Result<()>,
 ) -> Result<()> {
+    check_size(kg.node_count(), format, opts, output)?;
     kg.compact();
     if format != Format::Json {
         let doc = kg.to_doc();
@@ -252,6 +283,7 @@ pub fn write_to_path(
     if format.is_folder() {
         return write_folder(doc, path);
     }
+    check_size(doc.nodes.len(), format, opts, Some(path))?;
     atomically(path, &|| Ok(()), |w| write_stream(doc, format, opts, w))
 }
 
@@ -492,6 +524,23 @@ pub(crate) mod testdoc;
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_an_html_viewer_over_the_limit_is_refused() {
+        let opts = ExportOptions::default();
+        assert!(check_size(HTML_MAX_NODES, Format::Html, &opts, None).is_ok());
+        let e = check_size(HTML_MAX_NODES + 1, Format::Html, &opts, None).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("<stdout>: not written: an HTML viewer of 20001 nodes")
+        );
+        assert!(check_size(HTML_MAX_NODES + 1, Format::Graphml, &opts, None).is_ok());
+        let raised = ExportOptions {
+            html_max_nodes: HTML_MAX_NODES + 1,
+            ..Default::default()
+        };
+        assert!(check_size(HTML_MAX_NODES + 1, Format::Html, &raised, None).is_ok());
+    }
+
     use super::*;
 
     #[test]

@@ -1694,3 +1694,60 @@ fn cells_a_spreadsheet_would_run_start_with_a_quote_in_query_csv_and_tsv_not_in_
     assert!(csv.contains("\"=SUM(0)\""), "{csv}");
     assert!(!csv.contains("'="), "{csv}");
 }
+
+#[test]
+fn an_html_viewer_over_the_node_limit_is_refused_with_what_to_write_instead() {
+    let dir = TempDir::new("bad-html-size");
+    let g = dir.path().join("big.json");
+    // 20,001 nodes: one over the default --html-max-nodes.
+    write(&g, &crate::util::big_graph(20_000, 0));
+    let html = dir.path().join("big.html");
+    for args in [
+        vec!["convert", p(&g), "-o", p(&html)],
+        vec!["convert", p(&g), "--format", "html"],
+        vec!["merge", p(&g), "-o", p(&html)],
+        vec!["subgraph", p(&g), "Qorp", "-o", p(&html)],
+    ] {
+        let o = run(&args, None);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        for hint in [
+            "20001 nodes",
+            "subgraph",
+            "graphml",
+            "--html-max-nodes 20001",
+        ] {
+            assert!(err.contains(hint), "{args:?}: no `{hint}` in {err}");
+        }
+        assert!(o.stdout.is_empty(), "{args:?}");
+        assert!(!html.exists(), "{args:?}");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "{args:?}"
+        );
+    }
+    // The way on that the message gives works; GraphML has no limit.
+    let o = run(
+        &[
+            "convert",
+            p(&g),
+            "-o",
+            p(&html),
+            "--html-max-nodes",
+            "20001",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(&html)
+            .unwrap()
+            .contains("person:p-19999")
+    );
+    let o = run(
+        &["convert", p(&g), "-o", p(&dir.path().join("big.graphml"))],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -2,46 +2,10 @@
 //! still loads; Ctrl-C also removes the temporary files and exits 130.
 #![cfg(unix)]
 
-use crate::util::{TempDir, bin, root, run, stderr};
+use crate::util::{TempDir, big_graph, bin, root, run, stderr};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
-
-/// A graph JSON of `nodes` people, each mentioned `mentions` times in one source, with a
-/// `works_at` edge from each to one company: large enough that writing it takes a while.
-pub(crate) fn big_graph(nodes: usize, mentions: usize) -> String {
-    let mut s = String::from(
-        "{\"directed\": true, \"multigraph\": true, \"graph\": {\"generator\": \"test\", \"sources\": [\"big.md\"]},\n\"nodes\": [\n{\"id\": \"company:qorp\", \"type\": \"company\", \"label\": \"Qorp\", \"aliases\": [], \"attributes\": {}, \"mentions\": []}",
-    );
-    for i in 0..nodes {
-        s.push_str(&format!(
-            ",\n{{\"id\": \"person:p-{i}\", \"type\": \"person\", \"label\": \"P {i}\", \"aliases\": [], \"attributes\": {{}}, \"mentions\": ["
-        ));
-        for m in 0..mentions {
-            let start = (i * mentions + m) * 10;
-            if m > 0 {
-                s.push(',');
-            }
-            s.push_str(&format!(
-                "{{\"source\": \"big.md\", \"start\": {start}, \"end\": {}, \"line\": {}, \"text\": \"P {i}\"}}",
-                start + 4,
-                i + 1
-            ));
-        }
-        s.push_str("]}");
-    }
-    s.push_str("\n],\n\"edges\": [\n");
-    for i in 0..nodes {
-        if i > 0 {
-            s.push_str(",\n");
-        }
-        s.push_str(&format!(
-            "{{\"source\": \"person:p-{i}\", \"target\": \"company:qorp\", \"key\": 0, \"relation\": \"works_at\", \"rule\": \"r\", \"confidence\": 0.9, \"evidence\": []}}"
-        ));
-    }
-    s.push_str("\n]}\n");
-    s
-}
 
 /// Starts the binary with `args` from the repository root, output discarded.
 fn spawn(args: &[&str]) -> Child {
