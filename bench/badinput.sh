@@ -32,6 +32,19 @@ short = words[:-1]
 put("short-lines.txt", "".join(" ".join(random.choice(short) for _ in range(4)) + "\n" for _ in range(80_000)))
 # 1M `_a `: emphasis openers that never close.
 put("emphasis.md", "_a " * 1_000_000)
+# 100k list items, each a talk with its speaker.
+put("list-items.md", "".join(f"- Item {i} by Ana Ruiz\n" for i in range(100_000)))
+# One paragraph of 200k capitalised words: one long run of name-shaped tokens.
+caps = "Ana Ruiz Qorp Kafka Rust Lyon Strimzi".split()
+put("capitalised.txt", " ".join(random.choice(caps) for _ in range(200_000)) + ".\n")
+# 10k quoted titles on one line.
+put("quotes.txt", "".join(f'Ana said "Title Number {i}" and ' for i in range(10_000)) + "left.\n")
+# 10k levels of nesting (block quotes, list items, HTML elements), repeated to about 1 MB
+# so that start-up does not dominate.
+put("nested-quotes.md", (">" * 10_000 + " Li Wei works at Zylo.\n\n") * 100)
+put("nested-list.md", ("- " * 10_000 + "Li Wei works at Zylo.\n\n") * 50)
+div = "<div>" * 10_000 + "<p>Li Wei works at Zylo.</p>" + "</div>" * 10_000
+put("nested-divs.html", "<html><body>" + div * 10 + "</body></html>\n")
 # Normal text: the fixtures and the seed, each copied 8 times as separate documents.
 base = os.path.join(work, "baseline")
 os.mkdir(base)
@@ -63,7 +76,8 @@ base_mbs=$(awk -v b="$base_bytes" -v s="$base_secs" 'BEGIN { printf "%.2f", b / 
 printf '%-22s %10s %9s %9s %s\n' shape bytes seconds MB/s "vs baseline"
 printf '%-22s %10d %9s %9s\n' "baseline (fixtures)" "$base_bytes" "$base_secs" "$base_mbs"
 slow=0
-for f in one-line.txt identical-lines.txt headings.md short-lines.txt emphasis.md; do
+for f in one-line.txt identical-lines.txt headings.md short-lines.txt emphasis.md list-items.md \
+    capitalised.txt quotes.txt nested-quotes.md nested-list.md nested-divs.html; do
     bytes=$(size "$work/$f")
     s=$(secs "$bin" extract --jobs 1 "$work/$f" -o "$work/$f.json")
     read -r mbs ratio flag < <(awk -v b="$bytes" -v s="$s" -v m="$base_mbs" 'BEGIN {

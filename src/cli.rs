@@ -26,7 +26,9 @@ const EXIT_CODES: &str = "Exit status:
   1  no result (query, neighbors, path, show, explain), or a score below its minimum (eval)
   2  error: nothing was written
   3  partial: the output was written, but some inputs could not be read and were left out
-     (each is named on stderr)";
+     (each is named on stderr)
+  130  interrupted (Ctrl-C): each output is left as it was (or whole, when the interrupt
+     came as it was renamed into place); no temporary file is left";
 
 /// talkgraph: turn tech write-ups into a knowledge graph and ask it questions.
 #[derive(Debug, Parser)]
@@ -93,6 +95,10 @@ pub struct GraphOutput {
     /// DOT only: one cluster per source document.
     #[arg(long, value_name = "MODE", default_value = "none")]
     pub cluster_by: crate::export::ClusterBy,
+    /// HTML only: refuse to write a viewer of more nodes than this, which a browser would
+    /// take minutes to open (write GraphML, or cut out a part with `subgraph`).
+    #[arg(long, value_name = "N", default_value_t = crate::export::HTML_MAX_NODES)]
+    pub html_max_nodes: usize,
 }
 
 /// `talkgraph extract`.
@@ -299,7 +305,7 @@ pub fn run_with(
         Command::Merge(args) => merge(&args, out, err),
         Command::Eval(args) => crate::eval::run(&args, out),
         Command::Convert(args) => crate::export::cli::run(args, out, err),
-        Command::Query(args) => crate::query::run_query(args, out),
+        Command::Query(args) => crate::query::run_query(args, out, err),
         Command::Neighbors(args) => crate::query::run_neighbors(args, out),
         Command::Path(args) => crate::query::run_path(args, out),
         Command::Show(args) => crate::query::run_show(args, out),
@@ -467,7 +473,7 @@ fn extract(
     write_graph(
         graph,
         format,
-        args.out.cluster_by,
+        &args.out,
         jobs,
         output.as_deref(),
         out,
@@ -489,13 +495,16 @@ fn extract(
 fn write_graph(
     mut graph: KnowledgeGraph,
     format: crate::export::Format,
-    cluster_by: crate::export::ClusterBy,
+    how: &GraphOutput,
     jobs: usize,
     output: Option<&Path>,
     out: &mut dyn Write,
     guard: &dyn Fn() -> Result<()>,
 ) -> Result<Exit> {
-    let options = crate::export::ExportOptions { cluster_by };
+    let options = crate::export::ExportOptions {
+        cluster_by: how.cluster_by,
+        html_max_nodes: how.html_max_nodes,
+    };
     crate::export::write_graph_guarded(&mut graph, format, &options, jobs, output, out, guard)?;
     Ok(Exit::Ok)
 }
@@ -523,7 +532,7 @@ fn merge(args: &MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
     write_graph(
         graph,
         format,
-        args.out.cluster_by,
+        &args.out,
         jobs,
         output.as_deref(),
         out,

@@ -12,6 +12,7 @@ pub mod export;
 pub mod extract;
 pub mod fold;
 pub mod graph;
+pub mod interrupt;
 pub mod lock;
 pub mod model;
 pub mod pipeline;

@@ -1,9 +1,16 @@
 //! The thin binary: parse, run, map the outcome to an exit code (0 ok, 1 no match or a score
-//! below its minimum, 2 error, 3 partial: some inputs left out).
+//! below its minimum, 2 error, 3 partial: some inputs left out, 130 interrupted).
 use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Ctrl-C: remove the temporaries being written (outputs keep their old bytes), then
+    // exit 130 as a shell reports an interrupted command; the lock is kept so no rename runs.
+    let _ = ctrlc::set_handler(|| {
+        let _held = talkgraph::interrupt::abandon();
+        eprintln!("talkgraph: interrupted: no output was left half-written");
+        std::process::exit(130);
+    });
     let cli = talkgraph::cli::Cli::parse();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

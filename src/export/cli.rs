@@ -29,6 +29,10 @@ pub struct ConvertArgs {
     /// DOT only: draw one cluster per source document (`source`) or none (`none`).
     #[arg(long, value_name = "MODE", default_value = "none")]
     pub cluster_by: ClusterBy,
+    /// HTML only: refuse to write a viewer of more nodes than this, which a browser would
+    /// take minutes to open (write GraphML, or cut out a part with `subgraph`).
+    #[arg(long, value_name = "N", default_value_t = super::HTML_MAX_NODES)]
+    pub html_max_nodes: usize,
 }
 
 /// What to write, and where, once the arguments are checked.
@@ -51,6 +55,7 @@ impl ConvertArgs {
             output,
             options: ExportOptions {
                 cluster_by: self.cluster_by,
+                html_max_nodes: self.html_max_nodes,
             },
         })
     }
@@ -134,6 +139,7 @@ mod tests {
             format,
             output: output.map(PathBuf::from),
             cluster_by: ClusterBy::None,
+            html_max_nodes: super::super::HTML_MAX_NODES,
         }
     }
 

@@ -256,6 +256,7 @@ mod tests {
         let mut out = Vec::new();
         let opts = ExportOptions {
             cluster_by: ClusterBy::Source,
+            ..Default::default()
         };
         write(&doc, &opts, &mut out).unwrap();
         let dot = String::from_utf8(out).unwrap();
@@ -277,7 +278,10 @@ mod tests {
         fn every_label_stays_inside_its_string(labels in testdoc::nasty_labels()) {
             let doc = testdoc::with_labels(&labels);
             let mut out = Vec::new();
-            let opts = ExportOptions { cluster_by: ClusterBy::Source };
+            let opts = ExportOptions {
+                cluster_by: ClusterBy::Source,
+                ..Default::default()
+            };
             write(&doc, &opts, &mut out).unwrap();
             let dot = String::from_utf8(out).unwrap();
             let strings: BTreeSet<String> =

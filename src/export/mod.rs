@@ -158,11 +158,40 @@ impl FromStr for ClusterBy {
     }
 }
 
+/// The most nodes an HTML viewer is written with unless asked for more: a 100,000-node
+/// page weighs 165 MB and keeps a browser busy for minutes, and its drawing is unreadable
+/// long before that. 20,000 nodes (about 30 MB) still opens in seconds.
+pub const HTML_MAX_NODES: usize = 20_000;
+
 /// Options shared by the exporters; each format reads only what applies to it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportOptions {
     /// DOT only: group nodes into clusters.
     pub cluster_by: ClusterBy,
+    /// HTML only: refuse a graph of more nodes than this (`--html-max-nodes`).
+    pub html_max_nodes: usize,
+}
+
+impl Default for ExportOptions {
+    fn default() -> ExportOptions {
+        ExportOptions {
+            cluster_by: ClusterBy::default(),
+            html_max_nodes: HTML_MAX_NODES,
+        }
+    }
+}
+
+/// Refuses, before anything is written, an HTML viewer of more nodes than a browser opens
+/// in reasonable time, saying what to write instead.
+fn check_size(nodes: usize, format: Format, opts: &ExportOptions, to: Option<&Path>) -> Result<()> {
+    if format != Format::Html || nodes <= opts.html_max_nodes {
+        return Ok(());
+    }
+    let to = to.map_or("<stdout>".into(), |p| p.display().to_string());
+    Err(Error::Usage(format!(
+        "{to}: not written: an HTML viewer of {nodes} nodes (over --html-max-nodes {}) would take a browser minutes to open; cut out the part to look at with `talkgraph subgraph GRAPH NAME --depth 2 -o part.html`, write GraphML for Gephi or yEd (-o graph.graphml), or give --html-max-nodes {nodes} to write it anyway",
+        opts.html_max_nodes
+    )))
 }
 
 /// Writes `doc` in `format` to `out`. Neo4j is a folder and needs [`write_to_path`].
@@ -177,6 +206,7 @@ pub fn write(
             "the {format} format writes a folder: give an output folder with -o DIR"
         )));
     }
+    check_size(doc.nodes.len(), format, opts, None)?;
     write_stream(doc, format, opts, out).map_err(|e| Error::io("<output>", e))
 }
 
@@ -225,6 +255,7 @@ pub fn write_graph_guarded(
     out: &mut dyn Write,
     guard: &dyn Fn() -> Result<()>,
 ) -> Result<()> {
+    check_size(kg.node_count(), format, opts, output)?;
     kg.compact();
     if format != Format::Json {
         let doc = kg.to_doc();
@@ -252,6 +283,7 @@ pub fn write_to_path(
     if format.is_folder() {
         return write_folder(doc, path);
     }
+    check_size(doc.nodes.len(), format, opts, Some(path))?;
     atomically(path, &|| Ok(()), |w| write_stream(doc, format, opts, w))
 }
 
@@ -287,8 +319,11 @@ fn atomically(
     let path = linked.as_deref().unwrap_or(path);
     let old_mode = fs::metadata(path).ok().map(|m| m.permissions());
     let io_error = |e: io::Error| Error::io(path, e);
-    let written = (|| -> io::Result<tempfile::NamedTempFile> {
-        let tmp = temp_builder(&temp_prefix(path), false).tempfile_in(folder_of(path))?;
+    let (written, _tracked) = (|| -> io::Result<_> {
+        let (tmp, tracked) = crate::interrupt::track(
+            || temp_builder(&temp_prefix(path), false).tempfile_in(folder_of(path)),
+            |t| t.path(),
+        )?;
         if let Some(mode) = old_mode {
             tmp.as_file().set_permissions(mode)?;
         }
@@ -296,12 +331,12 @@ fn atomically(
         write(&mut w)?;
         let tmp = w.into_inner().map_err(|e| e.into_error())?;
         tmp.as_file().sync_all()?;
-        Ok(tmp)
+        Ok((tmp, tracked))
     })()
     .map_err(io_error)?;
     // Dropped on any error below, the temporary file is removed.
     guard()?;
-    written.persist(path).map_err(|e| io_error(e.error))?;
+    crate::interrupt::uninterrupted(|| written.persist(path)).map_err(|e| io_error(e.error))?;
     sync_folder(folder_of(path)).map_err(io_error)
 }
 
@@ -391,7 +426,10 @@ fn write_folder(doc: &GraphDoc, path: &Path) -> Result<()> {
     }
     let prefix = temp_prefix(path);
     let result = (|| -> io::Result<()> {
-        let tmp = temp_builder(&prefix, true).tempdir_in(folder_of(path))?;
+        let (tmp, _tracked) = crate::interrupt::track(
+            || temp_builder(&prefix, true).tempdir_in(folder_of(path)),
+            |t| t.path(),
+        )?;
         let writers: [(&str, FileWriter); 3] = [
             (NEO4J_FILES[0], neo4j::write_nodes),
             (NEO4J_FILES[1], neo4j::write_relationships),
@@ -410,22 +448,27 @@ fn write_folder(doc: &GraphDoc, path: &Path) -> Result<()> {
         sync_folder(tmp.path())?;
         // The old folder moves onto a fresh empty folder of our own (a rename may replace
         // an empty folder), so that it is there to put back if the new one cannot move in.
-        let old = match path.exists() {
-            true => Some(temp_builder(&prefix, true).tempdir_in(folder_of(path))?),
-            false => None,
-        };
-        if let Some(old) = &old {
-            fs::rename(path, old.path())?;
-        }
-        let new = tmp.keep();
-        if let Err(e) = fs::rename(&new, path) {
-            let _ = fs::remove_dir_all(&new);
-            if let Some(old) = old {
-                let _ = fs::rename(old.keep(), path);
+        // An interrupt waits for the two renames (between them the output is missing) and
+        // for the old folder's removal (else it would be left behind).
+        crate::interrupt::uninterrupted(|| -> io::Result<()> {
+            let old = match path.exists() {
+                true => Some(temp_builder(&prefix, true).tempdir_in(folder_of(path))?),
+                false => None,
+            };
+            if let Some(old) = &old {
+                fs::rename(path, old.path())?;
             }
-            return Err(e);
-        }
-        drop(old);
+            let new = tmp.keep();
+            if let Err(e) = fs::rename(&new, path) {
+                let _ = fs::remove_dir_all(&new);
+                if let Some(old) = old {
+                    let _ = fs::rename(old.keep(), path);
+                }
+                return Err(e);
+            }
+            drop(old);
+            Ok(())
+        })?;
         sync_folder(folder_of(path))
     })();
     result.map_err(|e| Error::io(path, e))
@@ -481,6 +524,23 @@ pub(crate) mod testdoc;
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_an_html_viewer_over_the_limit_is_refused() {
+        let opts = ExportOptions::default();
+        assert!(check_size(HTML_MAX_NODES, Format::Html, &opts, None).is_ok());
+        let e = check_size(HTML_MAX_NODES + 1, Format::Html, &opts, None).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("<stdout>: not written: an HTML viewer of 20001 nodes")
+        );
+        assert!(check_size(HTML_MAX_NODES + 1, Format::Graphml, &opts, None).is_ok());
+        let raised = ExportOptions {
+            html_max_nodes: HTML_MAX_NODES + 1,
+            ..Default::default()
+        };
+        assert!(check_size(HTML_MAX_NODES + 1, Format::Html, &raised, None).is_ok());
+    }
+
     use super::*;
 
     #[test]

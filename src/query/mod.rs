@@ -113,8 +113,11 @@ pub(crate) fn load(graph: &Path, rules: Option<&Path>) -> Result<KnowledgeGraph>
     crate::cli::load_graph(std::slice::from_ref(&graph.to_path_buf()), rules)
 }
 
-/// `talkgraph query`.
-pub fn run_query(args: QueryArgs, out: &mut dyn Write) -> Result<Exit> {
+/// `talkgraph query`; warnings about the patterns go to `err`.
+pub fn run_query(args: QueryArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit> {
+    for w in pattern::lonely_variables(&args.patterns) {
+        let _ = writeln!(err, "talkgraph: warning: {w}");
+    }
     let kg = load(&args.graph, args.rules.as_deref())?;
     run_query_graph(&kg, &args, out)
 }

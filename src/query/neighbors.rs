@@ -235,6 +235,10 @@ pub struct SubgraphArgs {
     /// Rules folder used when the inputs are text to extract.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+    /// HTML only: refuse to write a viewer of more nodes than this, which a browser would
+    /// take minutes to open (write GraphML, or cut out a part with `subgraph`).
+    #[arg(long, value_name = "N", default_value_t = crate::export::HTML_MAX_NODES)]
+    pub html_max_nodes: usize,
 }
 
 /// The nodes within `depth` hops of the seeds and every followed-relation edge among
@@ -295,7 +299,10 @@ pub fn run_subgraph(args: SubgraphArgs, out: &mut dyn Write) -> Result<Exit> {
         .map(|n| entity(&kg, n))
         .collect::<Result<_>>()?;
     let doc = subgraph_doc(&kg, &seeds, args.depth, &args.relation, args.direction);
-    let options = crate::export::ExportOptions::default();
+    let options = crate::export::ExportOptions {
+        html_max_nodes: args.html_max_nodes,
+        ..Default::default()
+    };
     match &output {
         Some(path) => crate::export::write_to_path(&doc, format, &options, path)?,
         None => crate::export::write(&doc, format, &options, out)?,

@@ -39,14 +39,102 @@ pub(crate) struct Pattern {
 
 /// A located parse error: which pattern, which columns (1-based, in characters).
 pub(crate) fn located(text: &str, number: usize, col: usize, len: usize, msg: &str) -> Error {
+    Error::Query(pointed(text, number, col, len, msg))
+}
+
+/// `msg` at a place in pattern `number`: the pattern, and carets under the columns.
+fn pointed(text: &str, number: usize, col: usize, len: usize, msg: &str) -> String {
     let caret = format!(
         "{}{}",
         " ".repeat(col.saturating_sub(1)),
         "^".repeat(len.max(1))
     );
-    Error::Query(format!(
-        "pattern {number}, column {col}: {msg}\n  {text}\n  {caret}"
-    ))
+    format!("pattern {number}, column {col}: {msg}\n  {text}\n  {caret}")
+}
+
+/// What is suspicious, though not wrong, about a query of several patterns: a variable
+/// written once in a pattern that no shared variable joins to the first one (its rows then
+/// pair with every row of theirs), said as a slip when another variable's name is one
+/// letter away. A variable written once in a pattern joined to the rest is only a column
+/// to show (`?c` in `?p works_at ?c` `?p presents ?t`), and a single pattern joins nothing:
+/// neither warns.
+/// Texts that do not parse give no warning; their error comes when the query compiles.
+pub(crate) fn lonely_variables(texts: &[String]) -> Vec<String> {
+    let Ok(parsed) = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| parse(t, i + 1))
+        .collect::<Result<Vec<_>>>()
+    else {
+        return Vec::new();
+    };
+    if parsed.len() < 2 {
+        return Vec::new();
+    }
+    // Every place a variable is written: (name, pattern index, column).
+    let mut uses: Vec<(&str, usize, usize)> = Vec::new();
+    for (i, p) in parsed.iter().enumerate() {
+        for t in [&p.subject, &p.object] {
+            if let Term::Var { name, col, .. } = t {
+                uses.push((name, i, *col));
+            }
+        }
+        if let RelTerm::Var { name, col } = &p.relation {
+            uses.push((name, i, *col));
+        }
+    }
+    let written = |n: &str| uses.iter().filter(|u| u.0 == n).count();
+    // The patterns joined to the first through shared variables; the others make a cross
+    // product with them.
+    let mut with_first = vec![false; parsed.len()];
+    with_first[0] = true;
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for &(v, i, _) in &uses {
+            if !with_first[i] && uses.iter().any(|&(w, j, _)| w == v && with_first[j]) {
+                with_first[i] = true;
+                grew = true;
+            }
+        }
+    }
+    let mut warnings = Vec::new();
+    for &(name, i, col) in &uses {
+        if written(name) != 1 {
+            continue;
+        }
+        let joined = with_first[i];
+        // One letter added or dropped (`?cc`, `?c`), or changed in a name of three letters
+        // or more: `?c` beside `?p` is two names, not a slip.
+        let slip = uses
+            .iter()
+            .map(|u| u.0)
+            .filter(|&o| {
+                o != name
+                    && super::names::levenshtein(o, name) == 1
+                    && (o.chars().count() != name.chars().count() || name.chars().count() >= 3)
+            })
+            .min();
+        let msg = match (slip, joined) {
+            // Joined to the rest, it only names a column to show, whatever it looks like.
+            (_, true) => continue,
+            (Some(other), false) => format!(
+                "`?{name}` is used only once; did you mean `?{other}`? Patterns join only on a variable written the same in each"
+            ),
+            (None, false) => format!(
+                "`?{name}` is used only once and pattern {} shares no variable with pattern 1 or the patterns joined to it, so each of its rows pairs with every row of theirs; write one of their variables in it to join them",
+                i + 1
+            ),
+        };
+        warnings.push(pointed(
+            &texts[i],
+            i + 1,
+            col,
+            name.chars().count() + 1,
+            &msg,
+        ));
+    }
+    warnings
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -435,6 +523,39 @@ mod tests {
         assert!(err("?p works_at ?c ?d").starts_with("pattern 1, column 16: unexpected text"));
         assert!(err("?p works_at \"Shop").starts_with("pattern 1, column 13: unterminated quote"));
         assert!(err("Shopify").starts_with("pattern 1, column 8: expected a relation"));
+    }
+}
+
+#[cfg(test)]
+mod lonely {
+    use super::*;
+
+    fn warn(patterns: &[&str]) -> Vec<String> {
+        lonely_variables(&patterns.iter().map(|p| p.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn a_variable_written_once_warns_only_where_it_joins_nothing_or_looks_like_a_slip() {
+        assert_eq!(
+            warn(&["?p works_at ?c", "?q presents ?t"]),
+            [
+                "pattern 2, column 1: `?q` is used only once and pattern 2 shares no variable with pattern 1 or the patterns joined to it, so each of its rows pairs with every row of theirs; write one of their variables in it to join them\n  ?q presents ?t\n  ^^",
+                "pattern 2, column 13: `?t` is used only once and pattern 2 shares no variable with pattern 1 or the patterns joined to it, so each of its rows pairs with every row of theirs; write one of their variables in it to join them\n  ?q presents ?t\n              ^^",
+            ]
+        );
+        let w = warn(&[
+            "?p works_at ?c",
+            "?p presents ?t",
+            "?tt mentions Kubernetes",
+        ]);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].starts_with("pattern 3, column 1: `?tt` is used only once; did you mean `?t`?")
+        );
+        // Columns to show, joined through ?p and ?t: nothing to say.
+        assert!(warn(&["?p works_at ?c", "?p presents ?t", "?t mentions Kubernetes"]).is_empty());
+        assert!(warn(&["?p works_at ?c"]).is_empty());
+        assert!(warn(&["?p works_at ?c", "?p \"unterminated"]).is_empty());
     }
 }
 

@@ -202,7 +202,7 @@ fn json_string(s: &str) -> String {
 }
 
 /// RFC 4180: quote a field holding a comma, quote, CR or LF; double inner quotes. A field a
-/// spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) starts with a `'`.
+/// spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first) starts with a `'`.
 pub(crate) fn csv_field(s: &str) -> Cow<'_, str> {
     let s = neutralised(s);
     if s.contains([',', '"', '\r', '\n']) {
@@ -226,9 +226,10 @@ pub(crate) fn tsv_field(s: &str) -> Cow<'_, str> {
 }
 
 /// A label from a crafted document (`=HYPERLINK(…)`) must not run when the table is opened
-/// in a spreadsheet.
+/// in a spreadsheet. A leading tab or CR counts too (OWASP's list): some spreadsheets skip
+/// it and read the formula behind it.
 fn neutralised(s: &str) -> Cow<'_, str> {
-    if s.starts_with(['=', '+', '-', '@']) {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         Cow::Owned(format!("'{s}"))
     } else {
         Cow::Borrowed(s)
@@ -244,6 +245,9 @@ mod tests {
         assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(tsv_field("+1\tcell"), "'+1 cell");
+        assert_eq!(csv_field("\t=1+1"), "'\t=1+1");
+        assert_eq!(csv_field("\r=1+1"), "\"'\r=1+1\"");
+        assert_eq!(tsv_field("\t=1+1"), "' =1+1");
         assert_eq!(csv_field("C++"), "C++");
     }
 

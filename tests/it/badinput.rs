@@ -150,6 +150,7 @@ fn help_documents_every_exit_code() {
         "  1  no result",
         "  2  error",
         "  3  partial",
+        "  130  interrupted",
     ] {
         assert!(help.contains(code), "no `{code}` in --help:\n{help}");
     }
@@ -1640,4 +1641,113 @@ fn neo4j_into_the_current_folder_is_refused_and_through_a_link_writes_the_linked
         .collect();
     names.sort();
     assert_eq!(names, ["import.cypher", "nodes.csv", "relationships.csv"]);
+}
+
+#[test]
+fn cells_a_spreadsheet_would_run_start_with_a_quote_in_query_csv_and_tsv_not_in_neo4j() {
+    // OWASP's CSV injection list: these first characters make a spreadsheet run a formula.
+    const FIRST: [&str; 6] = ["=", "+", "-", "@", "\t", "\r"];
+    let label = |i: usize| format!("{}SUM({i})", FIRST[i % FIRST.len()]);
+    let graph = edited(|g| {
+        for (i, n) in g["nodes"].as_array_mut().unwrap().iter_mut().enumerate() {
+            n["label"] = label(i).into();
+            n["aliases"] = serde_json::json!([]);
+        }
+    });
+    let dir = TempDir::new("bad-formulas");
+    let f = dir.path().join("g.json");
+    write(&f, &graph);
+    let nodes = serde_json::from_str::<serde_json::Value>(&graph).unwrap()["nodes"]
+        .as_array()
+        .unwrap()
+        .len();
+    for format in ["csv", "tsv"] {
+        let o = run(&["query", p(&f), "?a ?r ?b", "--format", format], None);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = stdout(&o);
+        let mut seen = std::collections::BTreeSet::new();
+        for i in 0..nodes {
+            // TSV cannot quote: a tab or CR inside a cell is written as a space.
+            let cell = match format {
+                "tsv" => label(i).replace(['\t', '\r'], " "),
+                _ => label(i),
+            };
+            for (at, _) in text.match_indices(&cell) {
+                assert!(
+                    text[..at].ends_with('\''),
+                    "{format}: {cell:?} without a leading ': {text:?}"
+                );
+                seen.insert(FIRST[i % FIRST.len()]);
+            }
+        }
+        assert_eq!(seen.len(), FIRST.len(), "{format}: {text:?}");
+    }
+    // Neo4j's importer reads a cell as it is and runs nothing: a `'` would become part of
+    // every name in the database, so the Neo4j CSV keeps the labels exact (README).
+    let neo = dir.path().join("neo");
+    let o = run(
+        &["convert", p(&f), "--format", "neo4j", "-o", p(&neo)],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(neo.join("nodes.csv")).unwrap();
+    assert!(csv.contains("\"=SUM(0)\""), "{csv}");
+    assert!(!csv.contains("'="), "{csv}");
+}
+
+#[test]
+fn an_html_viewer_over_the_node_limit_is_refused_with_what_to_write_instead() {
+    let dir = TempDir::new("bad-html-size");
+    let g = dir.path().join("big.json");
+    // 20,001 nodes: one over the default --html-max-nodes.
+    write(&g, &crate::util::big_graph(20_000, 0));
+    let html = dir.path().join("big.html");
+    for args in [
+        vec!["convert", p(&g), "-o", p(&html)],
+        vec!["convert", p(&g), "--format", "html"],
+        vec!["merge", p(&g), "-o", p(&html)],
+        vec!["subgraph", p(&g), "Qorp", "-o", p(&html)],
+    ] {
+        let o = run(&args, None);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        for hint in [
+            "20001 nodes",
+            "subgraph",
+            "graphml",
+            "--html-max-nodes 20001",
+        ] {
+            assert!(err.contains(hint), "{args:?}: no `{hint}` in {err}");
+        }
+        assert!(o.stdout.is_empty(), "{args:?}");
+        assert!(!html.exists(), "{args:?}");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "{args:?}"
+        );
+    }
+    // The way on that the message gives works; GraphML has no limit.
+    let o = run(
+        &[
+            "convert",
+            p(&g),
+            "-o",
+            p(&html),
+            "--html-max-nodes",
+            "20001",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(&html)
+            .unwrap()
+            .contains("person:p-19999")
+    );
+    let o = run(
+        &["convert", p(&g), "-o", p(&dir.path().join("big.graphml"))],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
 }

@@ -8,6 +8,10 @@ mod util;
 
 // Bad input: hostile folders, unreadable files, safe writes, limits, damaged graphs.
 mod badinput;
+// Runs stopped by Ctrl-C or kill -9: old outputs intact, no temporary files, exit 130.
+mod signals;
+// Input shapes that were once quadratic finish under a watchdog (not a timing assertion).
+mod linear;
 
 // `talkgraph eval` agrees line for line with ../shared/eval/score.py.
 mod eval;

@@ -772,3 +772,24 @@ mod fixtures_graph {
         );
     }
 }
+
+#[test]
+fn a_variable_written_once_where_it_joins_nothing_is_warned_about_and_the_query_runs() {
+    let joined = ["query", GRAPH, "?p works_at ?c", "?p presents ?t"];
+    let slip = ["query", GRAPH, "?p works_at ?c", "?pp presents ?t"];
+    let a = run(&joined, None);
+    let b = run(&slip, None);
+    assert!(
+        a.status.success() && stderr(&a).is_empty(),
+        "{}",
+        stderr(&a)
+    );
+    // Still answered (a cross product), with the column of the variable on stderr.
+    assert_eq!(b.status.code(), Some(0), "{}", stderr(&b));
+    assert!(stdout(&b).lines().count() > stdout(&a).lines().count());
+    assert_eq!(
+        stderr(&b),
+        "talkgraph: warning: pattern 2, column 1: `?pp` is used only once; did you mean `?p`? Patterns join only on a variable written the same in each\n  ?pp presents ?t\n  ^^^\n\
+         talkgraph: warning: pattern 2, column 14: `?t` is used only once and pattern 2 shares no variable with pattern 1 or the patterns joined to it, so each of its rows pairs with every row of theirs; write one of their variables in it to join them\n  ?pp presents ?t\n               ^^\n"
+    );
+}

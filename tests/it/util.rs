@@ -86,3 +86,39 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// A graph JSON of `nodes` people, each mentioned `mentions` times in one source, with a
+/// `works_at` edge from each to one company: large enough that writing it takes a while.
+pub fn big_graph(nodes: usize, mentions: usize) -> String {
+    let mut s = String::from(
+        "{\"directed\": true, \"multigraph\": true, \"graph\": {\"generator\": \"test\", \"sources\": [\"big.md\"]},\n\"nodes\": [\n{\"id\": \"company:qorp\", \"type\": \"company\", \"label\": \"Qorp\", \"aliases\": [], \"attributes\": {}, \"mentions\": []}",
+    );
+    for i in 0..nodes {
+        s.push_str(&format!(
+            ",\n{{\"id\": \"person:p-{i}\", \"type\": \"person\", \"label\": \"P {i}\", \"aliases\": [], \"attributes\": {{}}, \"mentions\": ["
+        ));
+        for m in 0..mentions {
+            let start = (i * mentions + m) * 10;
+            if m > 0 {
+                s.push(',');
+            }
+            s.push_str(&format!(
+                "{{\"source\": \"big.md\", \"start\": {start}, \"end\": {}, \"line\": {}, \"text\": \"P {i}\"}}",
+                start + 4,
+                i + 1
+            ));
+        }
+        s.push_str("]}");
+    }
+    s.push_str("\n],\n\"edges\": [\n");
+    for i in 0..nodes {
+        if i > 0 {
+            s.push_str(",\n");
+        }
+        s.push_str(&format!(
+            "{{\"source\": \"person:p-{i}\", \"target\": \"company:qorp\", \"key\": 0, \"relation\": \"works_at\", \"rule\": \"r\", \"confidence\": 0.9, \"evidence\": []}}"
+        ));
+    }
+    s.push_str("\n]}\n");
+    s
+}
