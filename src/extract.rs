@@ -5472,6 +5472,19 @@ mod tests {
     }
 
     #[test]
+    fn tool_names_in_lower_case_are_found_unless_they_are_words() {
+        let f = facts(
+            "## Builds sans douleur\n\nAna Ruiz explique comment elle est passée de ansible à webpack sous kubernetes. Ce fut un vrai litmus test, et le gatekeeper du projet a validé.\n",
+            "a.md",
+        );
+        let projects = labels(&f, Kind::Project);
+        for name in ["Ansible", "Kubernetes", "webpack"] {
+            assert!(projects.contains(&name), "{name} in {projects:?}");
+        }
+        assert!(!projects.iter().any(|p| matches!(*p, "Litmus" | "Gatekeeper")));
+    }
+
+    #[test]
     fn numbered_and_year_led_headings_of_a_page_of_editions_are_events() {
         // "#2 - Tuesday, June 28th": the series is the page's level-1 heading; the date
         // alone is no talk.
