@@ -2029,7 +2029,42 @@ impl<'a> Extractor<'a> {
             .filter(|h| h.level < 9 && edition_head(&h.text).is_some())
             .count()
             >= 2;
+        // Talks a meetup page lists in its front matter: certain, with their speakers.
+        let mut people_at: Vec<(usize, usize)> = self
+            .toks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.may_be_person() && !t.nested)
+            .map(|(k, t)| (t.start, k))
+            .collect();
+        people_at.sort_unstable();
         for (h, lead) in out.iter_mut().zip(leads) {
+            if let Some(talk) = self
+                .layout
+                .front_talks
+                .iter()
+                .find(|t| t.title.0 >= h.start && t.title.1 <= h.end)
+            {
+                let title = clean_title(&self.doc.text[talk.title.0..talk.title.1]);
+                if !title.is_empty() {
+                    let mut people: Speakers = Vec::new();
+                    for &(s, e) in &talk.speakers {
+                        let from = people_at.partition_point(|p| p.0 < s);
+                        for &(at, k) in &people_at[from..] {
+                            if at >= e {
+                                break;
+                            }
+                            if self.toks[k].end <= e {
+                                people.push((k, None));
+                            }
+                        }
+                    }
+                    h.talk = Some(title);
+                    h.certain = true;
+                    h.lead = (!people.is_empty()).then_some(people);
+                    continue;
+                }
+            }
             if led && let Some((people, s, e)) = lead {
                 let title = clean_title(&self.doc.text[s..e]);
                 if !title.is_empty() {
@@ -4252,7 +4287,14 @@ impl<'a> Extractor<'a> {
         // talks for PyTexas 2024"): that is the event its talks belong to.
         if main_event.is_none()
             && !self.talks.is_empty()
-            && let Some(name) = self.metadata_event()
+            && let Some(name) = self.metadata_event().or_else(|| {
+                // "edition: '88'" and a link to the group's meetup.com page.
+                let n = self.layout.edition.as_ref()?;
+                let series = self
+                    .series_name(headings)
+                    .or_else(|| self.layout.group.clone())?;
+                Some(format!("{series} #{n}"))
+            })
         {
             self.add_metadata_event(&mut ents, &name);
             main_event = Some(name);
@@ -5472,6 +5514,36 @@ mod tests {
     }
 
     #[test]
+    fn talks_listed_in_front_matter_are_talks_with_their_speakers() {
+        let text = "---\nedition: '14'\nmeetupLink: 'https://www.meetup.com/Lakeport-js/events/1/'\ntalks:\n  - title: \"Calm queues with Kafka\"\n    extract: >\n      We moved from RabbitMQ to Kafka.\n    authors:\n      - name: 'Ana Ruiz'\n        url: 'https://example.org/ana'\n  - title: 'Faster builds for everyone'\n    speakers:\n      - Bo Chen\n    description: Bazel at scale.\n---\n";
+        let f = facts(text, "a.md");
+        assert_eq!(
+            triples(&f, Relation::Presents),
+            [
+                ("Ana Ruiz", "Calm queues with Kafka"),
+                ("Bo Chen", "Faster builds for everyone"),
+            ]
+        );
+        let mentions = triples(&f, Relation::Mentions);
+        assert!(mentions.contains(&("Calm queues with Kafka", "RabbitMQ")));
+        assert!(mentions.contains(&("Faster builds for everyone", "Bazel")));
+        assert!(!mentions.iter().any(|(t, _)| t.contains("example")));
+        assert_eq!(
+            triples(&f, Relation::PartOf),
+            [
+                ("Calm queues with Kafka", "Lakeport-js #14"),
+                ("Faster builds for everyone", "Lakeport-js #14"),
+            ]
+        );
+        // Every mention is a span of the source.
+        for e in &f.entities {
+            for m in &e.mentions {
+                assert!(text.get(m.start..m.end).is_some());
+            }
+        }
+    }
+
+    #[test]
     fn tool_names_in_lower_case_are_found_unless_they_are_words() {
         let f = facts(
             "## Builds sans douleur\n\nAna Ruiz explique comment elle est passée de ansible à webpack sous kubernetes. Ce fut un vrai litmus test, et le gatekeeper du projet a validé.\n",
@@ -5481,7 +5553,11 @@ mod tests {
         for name in ["Ansible", "Kubernetes", "webpack"] {
             assert!(projects.contains(&name), "{name} in {projects:?}");
         }
-        assert!(!projects.iter().any(|p| matches!(*p, "Litmus" | "Gatekeeper")));
+        assert!(
+            !projects
+                .iter()
+                .any(|p| matches!(*p, "Litmus" | "Gatekeeper"))
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ use regex::Regex;
 use std::path::{Path, PathBuf};
 
 mod front;
+pub use front::FrontTalk;
 pub mod html;
 pub mod markdown;
 
@@ -486,6 +487,12 @@ pub struct Layout {
     pub links: Vec<markdown::Link>,
     /// For an HTML page, whose lines are its blocks: the page's own line number of each.
     pub page_lines: Option<Vec<usize>>,
+    /// Talks the front matter lists; their titles read as level-2 headings, their
+    /// speakers and abstracts as lines of text.
+    pub front_talks: Vec<FrontTalk>,
+    /// The edition number and the meetup group the front matter names.
+    pub edition: Option<String>,
+    pub group: Option<String>,
 }
 
 static EMPHASIS_SPAN: Lazy<Regex> = Lazy::new(|| {
@@ -775,7 +782,29 @@ fn markdown_layout(doc: &Document) -> Layout {
         out.description = f.description;
         out.front_matter = Some((0, f.end));
         out.title_span = f.title_span;
+        for t in &f.talks {
+            for &(s, e) in std::iter::once(&t.title).chain(&t.speakers).chain(&t.body) {
+                clean.replace_range(s..e, &text[s..e]);
+            }
+        }
+        out.front_talks = f.talks;
+        out.edition = f.edition;
+        out.group = f.group;
     }
+    // The front matter's talks: what each of their lines is.
+    let mut shown: Vec<(usize, LineKind)> = out
+        .front_talks
+        .iter()
+        .flat_map(|t| {
+            std::iter::once((t.title.0, LineKind::Heading(2))).chain(
+                t.speakers
+                    .iter()
+                    .chain(&t.body)
+                    .map(|r| (r.0, LineKind::Text)),
+            )
+        })
+        .collect();
+    shown.sort_by_key(|r| r.0);
     out.emphasis = parsed.emphasis;
     out.links = parsed.links;
     // Per line: the first structural piece that starts on it.
@@ -792,9 +821,13 @@ fn markdown_layout(doc: &Document) -> Layout {
             LineKind::Text
         };
         if start < body {
+            let from = shown.partition_point(|r| r.0 < start);
             kind = match out.title_span {
                 Some((s, _)) if s >= start && s < end => LineKind::Heading(1),
-                _ => LineKind::Skip,
+                _ => match shown.get(from) {
+                    Some(&(s, k)) if s < end => k,
+                    _ => LineKind::Skip,
+                },
             };
         }
         while skips.peek().is_some_and(|r| r.1 <= start) {

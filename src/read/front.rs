@@ -16,6 +16,22 @@ pub struct FrontMatter {
     pub author: Option<String>,
     pub url: Option<String>,
     pub description: Option<String>,
+    /// Talks a data-driven meetup page lists in its YAML front matter (`talks:` then
+    /// `- title: …`, `authors:`, `extract: >`): its only text, often.
+    pub talks: Vec<FrontTalk>,
+    /// The edition number of a meetup page (`edition: '88'`).
+    pub edition: Option<String>,
+    /// The group a meetup.com link in the front matter names (`Paris-js`).
+    pub group: Option<String>,
+}
+
+/// A talk listed in front matter: byte ranges of its title's value, of each speaker's
+/// value and of each line of its abstract.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrontTalk {
+    pub title: (usize, usize),
+    pub speakers: Vec<(usize, usize)>,
+    pub body: Vec<(usize, usize)>,
 }
 
 /// Reads the front matter at the start of `text`, if there is a complete one. An opening
@@ -119,10 +135,215 @@ fn delimited(text: &str, closers: &[&str], syntax: Syntax) -> Option<FrontMatter
                 out.description = scalar()
             }
             "tags" | "categories" | "keywords" => out.tags.extend(list(value, &continued)),
+            "edition" | "number" | "numero" | "numéro" | "episode"
+                if out.edition.is_none()
+                    && !unquote(value).is_empty()
+                    && unquote(value).chars().all(|c| c.is_ascii_digit()) =>
+            {
+                out.edition = Some(unquote(value).trim_start_matches('0').to_string())
+            }
             _ => {}
         }
+        if out.group.is_none()
+            && let Some((_, rest)) = value.split_once("meetup.com/")
+        {
+            let slug = rest
+                .split(['/', '?', '#', '\'', '"'])
+                .next()
+                .unwrap_or_default();
+            if slug.chars().any(char::is_alphabetic)
+                && !matches!(
+                    slug.to_ascii_lowercase().as_str(),
+                    "fr-fr" | "en-us" | "find"
+                )
+            {
+                out.group = Some(slug.to_string());
+            }
+        }
+    }
+    if syntax == Syntax::Yaml {
+        out.talks = yaml_talks(&lines);
     }
     Some(out)
+}
+
+/// Keys whose value lists a page's talks, and the keys of one talk.
+const TALK_LISTS: &[&str] = &[
+    "talks",
+    "sessions",
+    "presentations",
+    "program",
+    "programme",
+    "agenda",
+    "schedule",
+    "conferences",
+    "conférences",
+    "exposés",
+];
+const TITLE_KEYS: &[&str] = &["title", "titre", "talk", "subject", "sujet"];
+const BODY_KEYS: &[&str] = &[
+    "extract",
+    "abstract",
+    "description",
+    "summary",
+    "résumé",
+    "resume",
+    "desc",
+    "content",
+    "excerpt",
+    "pitch",
+];
+const PEOPLE_KEYS: &[&str] = &[
+    "authors",
+    "author",
+    "speakers",
+    "speaker",
+    "orateurs",
+    "orateur",
+    "intervenants",
+    "intervenant",
+    "presenters",
+    "presenter",
+];
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+/// `key: value` in `content`: the key, lower-cased, and the value's byte offset in `content`.
+fn yaml_key(content: &str) -> Option<(String, usize)> {
+    let (key, rest) = content.split_once(':')?;
+    let key = key.trim();
+    if key.is_empty()
+        || !key
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    {
+        return None;
+    }
+    let at = key.len() + 1 + (rest.len() - rest.trim_start().len());
+    Some((key.to_lowercase(), at))
+}
+
+/// The byte range of a scalar value starting at `at` (absolute), its quotes left out.
+fn value_range(at: usize, value: &str) -> Option<(usize, usize)> {
+    let value = value.trim_end();
+    let inner = unquote(value);
+    if inner.is_empty() || value.starts_with(['>', '|', '[', '{', '&', '*']) {
+        return None;
+    }
+    let lead = value.find(inner).unwrap_or(0);
+    Some((at + lead, at + lead + inner.len()))
+}
+
+/// The talks listed under top-level keys such as `talks:`, each item a mapping.
+fn yaml_talks(lines: &[(usize, &str)]) -> Vec<FrontTalk> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i].1;
+        i += 1;
+        let listed = indent(line) == 0
+            && yaml_key(line).is_some_and(|(k, at)| {
+                TALK_LISTS.contains(&k.as_str()) && line[at..].trim().is_empty()
+            });
+        if !listed {
+            continue;
+        }
+        let from = i;
+        while i < lines.len()
+            && (lines[i].1.trim().is_empty() || lines[i].1.starts_with([' ', '-']))
+        {
+            i += 1;
+        }
+        out.extend(talk_items(&lines[from..i]));
+    }
+    out
+}
+
+fn talk_items(block: &[(usize, &str)]) -> Vec<FrontTalk> {
+    let is_item = |l: &str| l.trim_start().starts_with("- ");
+    let Some(item_indent) = block
+        .iter()
+        .filter(|l| is_item(l.1))
+        .map(|l| indent(l.1))
+        .min()
+    else {
+        return Vec::new();
+    };
+    // Each line as (absolute start of its content, content, the content's column): the
+    // first line of an item is read after its dash.
+    let mut items: Vec<Vec<(usize, &str, usize)>> = Vec::new();
+    for &(start, line) in block {
+        let col = indent(line);
+        if col == item_indent && is_item(line) {
+            let after = line[col + 1..].len() - line[col + 1..].trim_start().len();
+            let at = col + 1 + after;
+            items.push(vec![(start + at, &line[at..], at)]);
+        } else if let Some(item) = items.last_mut() {
+            item.push((start + col, &line[col..], col));
+        }
+    }
+    let mut out = Vec::new();
+    for item in items {
+        let key_col = item[0].2;
+        let mut talk = FrontTalk::default();
+        let mut title = None;
+        let mut j = 0;
+        while j < item.len() {
+            let (at, content, col) = item[j];
+            j += 1;
+            let Some((key, vat)) = yaml_key(content).filter(|_| col == key_col) else {
+                continue;
+            };
+            let value = &content[vat..];
+            // The lines under the key: deeper than it, or blank.
+            let from = j;
+            while j < item.len() && (item[j].2 > key_col || item[j].1.trim().is_empty()) {
+                j += 1;
+            }
+            let under = &item[from..j];
+            if TITLE_KEYS.contains(&key.as_str()) {
+                title = title.or_else(|| value_range(at + vat, value));
+            } else if BODY_KEYS.contains(&key.as_str()) {
+                if value.starts_with(['>', '|']) {
+                    talk.body.extend(
+                        under
+                            .iter()
+                            .filter(|l| !l.1.trim().is_empty())
+                            .map(|l| (l.0, l.0 + l.1.trim_end().len())),
+                    );
+                } else if let Some(r) = value_range(at + vat, value) {
+                    talk.body.push(r);
+                }
+            } else if PEOPLE_KEYS.contains(&key.as_str()) {
+                if let Some(r) = value_range(at + vat, value) {
+                    talk.speakers.push(r);
+                }
+                for &(lat, lcontent, _) in under {
+                    let (lat, lcontent) = match lcontent.strip_prefix("- ") {
+                        Some(rest) => {
+                            let skip = lcontent.len() - rest.trim_start().len();
+                            (lat + skip, &lcontent[skip..])
+                        }
+                        None => (lat, lcontent),
+                    };
+                    match yaml_key(lcontent) {
+                        Some((k, v)) if k == "name" || k == "nom" => {
+                            talk.speakers.extend(value_range(lat + v, &lcontent[v..]))
+                        }
+                        Some(_) => {}
+                        None => talk.speakers.extend(value_range(lat, lcontent)),
+                    }
+                }
+            }
+        }
+        if let Some(t) = title {
+            talk.title = t;
+            out.push(talk);
+        }
+    }
+    out
 }
 
 /// The byte length of `key` and its separator in `key: value` / `key = value`.
@@ -221,6 +442,24 @@ mod tests {
         assert_eq!(f.author.as_deref(), Some("Jo Doe"));
         assert_eq!(f.description.as_deref(), Some("Notes on the first day"));
         assert_eq!(&text[f.end..], "Body\n");
+    }
+
+    #[test]
+    fn yaml_talk_lists_give_titles_speakers_and_abstracts() {
+        let text = "---\nedition: '12'\nlink: https://www.meetup.com/Lakeport-Rust/events/1/\ntalks:\n  - title: \"Calm Queues!\"\n    extract: >\n      We tried Kafka.\n\n      Then NATS.\n    authors:\n      - name: 'Ana Ruiz'\n        url: 'https://example.org/ana'\n      - Li Wei\n    videos:\n      - https://youtu.be/x\n  - title: Faster Builds\n    speaker: Bo Chen\n    description: Bazel at scale\n  - videos: []\n---\n";
+        let f = parse(text).expect("front matter");
+        let at = |r: (usize, usize)| &text[r.0..r.1];
+        assert_eq!(f.talks.len(), 2);
+        assert_eq!(at(f.talks[0].title), "Calm Queues!");
+        let speakers: Vec<&str> = f.talks[0].speakers.iter().map(|&r| at(r)).collect();
+        assert_eq!(speakers, ["Ana Ruiz", "Li Wei"]);
+        let body: Vec<&str> = f.talks[0].body.iter().map(|&r| at(r)).collect();
+        assert_eq!(body, ["We tried Kafka.", "Then NATS."]);
+        assert_eq!(at(f.talks[1].title), "Faster Builds");
+        assert_eq!(at(f.talks[1].speakers[0]), "Bo Chen");
+        assert_eq!(at(f.talks[1].body[0]), "Bazel at scale");
+        assert_eq!(f.edition.as_deref(), Some("12"));
+        assert_eq!(f.group.as_deref(), Some("Lakeport-Rust"));
     }
 
     #[test]
