@@ -4436,8 +4436,72 @@ impl<'a> Extractor<'a> {
                 });
             }
         }
+        self.type_products(&mut ents);
         // Events that were renamed to the main event: fix relation ends.
         self.facts.entities = ents.into_values().collect();
+    }
+
+    /// An organisation named after its product (Docker, GitHub) is the organisation where
+    /// the document ties a person to it or says what it develops; elsewhere ("Docker
+    /// images", "tools like Docker") the text speaks of the product.
+    fn type_products(&mut self, ents: &mut BTreeMap<(Kind, String), EntityFact>) {
+        if self.rules.products.is_empty() {
+            return;
+        }
+        let organisations: BTreeSet<String> = self
+            .facts
+            .relations
+            .iter()
+            .filter_map(|r| match r.relation {
+                Relation::WorksAt => Some(fold(&r.to.1)),
+                Relation::Develops => Some(fold(&r.from.1)),
+                _ => None,
+            })
+            .collect();
+        // "Rails at GitHub", "chez Docker": a place of work, even with nobody named.
+        let text = &self.doc.text;
+        let at_work = |e: &EntityFact| {
+            e.mentions.iter().any(|m| {
+                let before = text[..m.start].trim_end();
+                let word = before
+                    .rsplit(|c: char| !c.is_alphanumeric() && c != '@')
+                    .next()
+                    .unwrap_or_default();
+                matches!(word.to_lowercase().as_str(), "at" | "chez" | "from" | "@")
+                    || before.ends_with('@')
+            })
+        };
+        let products: Vec<(Kind, String)> = ents
+            .iter()
+            .filter(|((k, f), e)| {
+                *k == Kind::Company
+                    && self.rules.products.contains(f)
+                    && !organisations.contains(f)
+                    && !at_work(e)
+            })
+            .map(|(key, _)| key.clone())
+            .collect();
+        for key in products {
+            let Some(mut e) = ents.remove(&key) else {
+                continue;
+            };
+            e.kind = Kind::Project;
+            for r in &mut self.facts.relations {
+                for end in [&mut r.from, &mut r.to] {
+                    if end.0 == Kind::Company && fold(&end.1) == key.1 {
+                        end.0 = Kind::Project;
+                    }
+                }
+            }
+            match ents.entry((Kind::Project, key.1)) {
+                std::collections::btree_map::Entry::Occupied(mut p) => {
+                    p.get_mut().mentions.extend(e.mentions)
+                }
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    v.insert(e);
+                }
+            }
+        }
     }
 
     /// The event a talk at byte `at` belongs to when its document covers several: one named
@@ -5541,6 +5605,34 @@ mod tests {
                 assert!(text.get(m.start..m.end).is_some());
             }
         }
+    }
+
+    #[test]
+    fn an_organisation_named_after_its_product_is_typed_by_its_document() {
+        let kinds = |f: &Facts, label: &str| -> Vec<Kind> {
+            f.entities
+                .iter()
+                .filter(|e| e.label == label)
+                .map(|e| e.kind)
+                .collect()
+        };
+        // Spoken of as a tool: the product, and the talk mentions it.
+        let f = facts(
+            "## Smaller images\n\nAna Ruiz (Zylo) explique comment construire des images Docker plus petites.\n",
+            "a.md",
+        );
+        assert_eq!(kinds(&f, "Docker"), [Kind::Project]);
+        assert!(triples(&f, Relation::Mentions).contains(&("Smaller images", "Docker")));
+        // Someone works there: the organisation.
+        let f = facts(
+            "## Smaller images\n\nAna Ruiz (Docker) explique comment construire des images plus petites.\n",
+            "b.md",
+        );
+        assert_eq!(kinds(&f, "Docker"), [Kind::Company]);
+        assert!(triples(&f, Relation::WorksAt).contains(&("Ana Ruiz", "Docker")));
+        // "at GitHub": a place of work, even with nobody named.
+        let f = facts("## Ten Years of Rails at GitHub\n\nA look back.\n", "c.md");
+        assert_eq!(kinds(&f, "GitHub"), [Kind::Company]);
     }
 
     #[test]

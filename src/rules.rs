@@ -861,6 +861,9 @@ pub struct Rules {
     pub org_words: HashSet<String>,
     pub role_words: HashSet<String>,
     pub section_words: Vec<String>,
+    /// Organisations named after their product (Docker, GitHub): listed in companies.txt
+    /// and again, by the same canonical name, in projects.txt. Folded canonical names.
+    pub products: HashSet<String>,
     pub patterns: Vec<PatternRule>,
     /// Per scope group, the rules' [`Prefilter`] regexes in one multi-pattern regex: one
     /// pass over a text tells which rules' relaxed regexes match it.
@@ -1024,9 +1027,13 @@ fn compile(
             .expect("every rule file is loaded");
         (p.as_path(), t.as_str())
     };
-    let mut entries = Vec::new();
+    let mut entries: Vec<Entry> = Vec::new();
     let mut aliases = Vec::new();
     let mut seen: BTreeMap<String, (PathBuf, usize)> = BTreeMap::new();
+    // Canonical names of companies.txt, with their entries: projects.txt may list one again
+    // to say the organisation is named after its product.
+    let mut company_of: BTreeMap<String, usize> = BTreeMap::new();
+    let mut products = HashSet::default();
     for (name, kind) in [
         ("companies.txt", Kind::Company),
         ("projects.txt", Kind::Project),
@@ -1046,13 +1053,26 @@ fn compile(
                 });
                 continue;
             }
-            let entry = entries.len();
+            let product_of = (kind == Kind::Project)
+                .then(|| company_of.get(&match_fold(parts[0])).copied())
+                .flatten();
+            let entry = product_of.unwrap_or(entries.len());
             for (i, a) in parts.iter().enumerate() {
                 let key = match_fold(a);
+                if i == 0 && product_of.is_some() {
+                    products.insert(fold(a));
+                    continue;
+                }
+                // A product's line adds spellings to its organisation's entry, listed earlier.
+                let back = if product_of.is_some() {
+                    aliases.len()
+                } else {
+                    parts.len()
+                };
                 if let Some(same) = aliases
                     .iter_mut()
                     .rev()
-                    .take(parts.len())
+                    .take(back)
                     .find(|x: &&mut AliasInfo| x.entry == entry && match_fold(&x.text) == key)
                 {
                     // "Solo.io | solo.io": the lower-case spelling says any casing is fine.
@@ -1095,6 +1115,17 @@ fn compile(
                     case: case_rule(a),
                 });
             }
+            if let Some(company) = product_of {
+                // The product's spellings name the organisation's entry: one entity, typed
+                // by each document's context.
+                entries[company]
+                    .aliases
+                    .extend(parts[1..].iter().map(|s| s.to_string()));
+                continue;
+            }
+            if kind == Kind::Company {
+                company_of.insert(match_fold(parts[0]), entries.len());
+            }
             entries.push(Entry {
                 kind,
                 canonical: parts[0].to_string(),
@@ -1132,6 +1163,7 @@ fn compile(
         org_words: set("org_words.txt"),
         role_words: set("role_words.txt"),
         section_words,
+        products,
         patterns,
         relaxed_sets,
         cues,
@@ -1510,6 +1542,38 @@ mod tests {
                 .unwrap_err()
                 .contains("unknown macro {NOPE}")
         );
+    }
+
+    #[test]
+    fn a_company_listed_again_in_projects_is_its_namesake_product() {
+        let with = |companies: &str, projects: &str| {
+            let files: Vec<(PathBuf, String)> = EMBEDDED
+                .iter()
+                .map(|(name, text)| {
+                    let text = match *name {
+                        "companies.txt" => companies,
+                        "projects.txt" => projects,
+                        _ => text,
+                    };
+                    (PathBuf::from(name), text.to_string())
+                })
+                .collect();
+            compile(&files, "test")
+        };
+        let rules = with("Zorp | Zorp Inc\n", "Zorp | zorp\nQuill\n").expect("compiles");
+        assert!(rules.products.contains("zorp"));
+        // One entity, the organisation's, that the product's spellings also name.
+        let zorp: Vec<&Entry> = rules
+            .entries
+            .iter()
+            .filter(|e| e.canonical == "Zorp")
+            .collect();
+        assert_eq!(zorp.len(), 1);
+        assert_eq!(zorp[0].kind, Kind::Company);
+        assert!(zorp[0].aliases.iter().any(|a| a == "zorp"));
+        // Listed twice in one file, or a project first, is still a mistake.
+        assert!(with("Zorp\nZorp\n", "Quill\n").is_err());
+        assert!(with("Quill\n", "Zorp\nZorp\n").is_err());
     }
 
     #[test]
