@@ -29,7 +29,6 @@ MERGE (n:Entity {id: 'company:datadog'}) SET n:`Company`, n.type = 'company', n.
 MERGE (n:Entity {id: 'company:dauphine-cloud'}) SET n:`Company`, n.type = 'company', n.label = 'Dauphiné Cloud', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'company:deliveroo'}) SET n:`Company`, n.type = 'company', n.label = 'Deliveroo', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'company:digitalocean'}) SET n:`Company`, n.type = 'company', n.label = 'DigitalOcean', n.aliases = ['Digital Ocean'], n.mention_count = 4;
-MERGE (n:Entity {id: 'company:docker'}) SET n:`Company`, n.type = 'company', n.label = 'Docker', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'company:doctolib'}) SET n:`Company`, n.type = 'company', n.label = 'Doctolib', n.aliases = [], n.mention_count = 3;
 MERGE (n:Entity {id: 'company:dublin-platform-guild'}) SET n:`Company`, n.type = 'company', n.label = 'Dublin Platform Guild', n.aliases = [], n.mention_count = 3;
 MERGE (n:Entity {id: 'company:env0'}) SET n:`Company`, n.type = 'company', n.label = 'env0', n.aliases = [], n.mention_count = 2;
@@ -41,8 +40,7 @@ MERGE (n:Entity {id: 'company:fromageo'}) SET n:`Company`, n.type = 'company', n
 MERGE (n:Entity {id: 'company:galettiz'}) SET n:`Company`, n.type = 'company', n.label = 'Galettiz', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'company:garonne-labs'}) SET n:`Company`, n.type = 'company', n.label = 'Garonne Labs', n.aliases = [], n.mention_count = 2;
 MERGE (n:Entity {id: 'company:girondelec'}) SET n:`Company`, n.type = 'company', n.label = 'Girondelec', n.aliases = [], n.mention_count = 2;
-MERGE (n:Entity {id: 'company:github'}) SET n:`Company`, n.type = 'company', n.label = 'GitHub', n.aliases = [], n.mention_count = 1;
-MERGE (n:Entity {id: 'company:gitlab'}) SET n:`Company`, n.type = 'company', n.label = 'GitLab', n.aliases = [], n.mention_count = 2;
+MERGE (n:Entity {id: 'company:gitlab'}) SET n:`Company`, n.type = 'company', n.label = 'GitLab', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'company:grafana-labs'}) SET n:`Company`, n.type = 'company', n.label = 'Grafana Labs', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'company:greyseal-games'}) SET n:`Company`, n.type = 'company', n.label = 'Greyseal Games', n.aliases = [], n.mention_count = 3;
 MERGE (n:Entity {id: 'company:halfmoon-insurance'}) SET n:`Company`, n.type = 'company', n.label = 'Halfmoon Insurance', n.aliases = [], n.mention_count = 3;
@@ -81,7 +79,6 @@ MERGE (n:Entity {id: 'company:scaleway'}) SET n:`Company`, n.type = 'company', n
 MERGE (n:Entity {id: 'company:sfeir'}) SET n:`Company`, n.type = 'company', n.label = 'SFEIR', n.aliases = [], n.mention_count = 2;
 MERGE (n:Entity {id: 'company:shipping'}) SET n:`Company`, n.type = 'company', n.label = 'Shipping', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'company:shopify'}) SET n:`Company`, n.type = 'company', n.label = 'Shopify', n.aliases = [], n.mention_count = 1;
-MERGE (n:Entity {id: 'company:slack'}) SET n:`Company`, n.type = 'company', n.label = 'Slack', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'company:solo-io'}) SET n:`Company`, n.type = 'company', n.label = 'Solo.io', n.aliases = [], n.mention_count = 2;
 MERGE (n:Entity {id: 'company:spotify'}) SET n:`Company`, n.type = 'company', n.label = 'Spotify', n.aliases = [], n.mention_count = 2;
 MERGE (n:Entity {id: 'company:tailscale'}) SET n:`Company`, n.type = 'company', n.label = 'Tailscale', n.aliases = [], n.mention_count = 1;
@@ -289,6 +286,7 @@ MERGE (n:Entity {id: 'project:crossplane'}) SET n:`Project`, n.type = 'project',
 MERGE (n:Entity {id: 'project:dbt'}) SET n:`Project`, n.type = 'project', n.label = 'dbt', n.aliases = [], n.mention_count = 2;
 MERGE (n:Entity {id: 'project:debezium'}) SET n:`Project`, n.type = 'project', n.label = 'Debezium', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'project:debian'}) SET n:`Project`, n.type = 'project', n.label = 'Debian', n.aliases = [], n.mention_count = 3;
+MERGE (n:Entity {id: 'project:docker'}) SET n:`Project`, n.type = 'project', n.label = 'Docker', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'project:docker-desktop'}) SET n:`Project`, n.type = 'project', n.label = 'Docker Desktop', n.aliases = [], n.mention_count = 3;
 MERGE (n:Entity {id: 'project:duckdb'}) SET n:`Project`, n.type = 'project', n.label = 'DuckDB', n.aliases = [], n.mention_count = 3;
 MERGE (n:Entity {id: 'project:ebpf'}) SET n:`Project`, n.type = 'project', n.label = 'eBPF', n.aliases = [], n.mention_count = 3;
@@ -299,6 +297,8 @@ MERGE (n:Entity {id: 'project:ferrous-cache'}) SET n:`Project`, n.type = 'projec
 MERGE (n:Entity {id: 'project:flux-cd'}) SET n:`Project`, n.type = 'project', n.label = 'Flux CD', n.aliases = ['Flux'], n.mention_count = 3;
 MERGE (n:Entity {id: 'project:forgejo'}) SET n:`Project`, n.type = 'project', n.label = 'Forgejo', n.aliases = [], n.mention_count = 2;
 MERGE (n:Entity {id: 'project:git'}) SET n:`Project`, n.type = 'project', n.label = 'git', n.aliases = [], n.mention_count = 2;
+MERGE (n:Entity {id: 'project:github'}) SET n:`Project`, n.type = 'project', n.label = 'GitHub', n.aliases = [], n.mention_count = 1;
+MERGE (n:Entity {id: 'project:gitlab'}) SET n:`Project`, n.type = 'project', n.label = 'GitLab', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'project:graalvm'}) SET n:`Project`, n.type = 'project', n.label = 'GraalVM', n.aliases = [], n.mention_count = 2;
 MERGE (n:Entity {id: 'project:grafana'}) SET n:`Project`, n.type = 'project', n.label = 'Grafana', n.aliases = [], n.mention_count = 3;
 MERGE (n:Entity {id: 'project:grafana-tempo'}) SET n:`Project`, n.type = 'project', n.label = 'Grafana Tempo', n.aliases = [], n.mention_count = 1;
@@ -359,6 +359,7 @@ MERGE (n:Entity {id: 'project:ruby-on-rails'}) SET n:`Project`, n.type = 'projec
 MERGE (n:Entity {id: 'project:rust'}) SET n:`Project`, n.type = 'project', n.label = 'Rust', n.aliases = [], n.mention_count = 25;
 MERGE (n:Entity {id: 'project:serde'}) SET n:`Project`, n.type = 'project', n.label = 'Serde', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'project:sigstore'}) SET n:`Project`, n.type = 'project', n.label = 'Sigstore', n.aliases = [], n.mention_count = 2;
+MERGE (n:Entity {id: 'project:slack'}) SET n:`Project`, n.type = 'project', n.label = 'Slack', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'project:slsa'}) SET n:`Project`, n.type = 'project', n.label = 'SLSA', n.aliases = [], n.mention_count = 1;
 MERGE (n:Entity {id: 'project:spring-boot'}) SET n:`Project`, n.type = 'project', n.label = 'Spring Boot', n.aliases = [], n.mention_count = 3;
 MERGE (n:Entity {id: 'project:sql'}) SET n:`Project`, n.type = 'project', n.label = 'SQL', n.aliases = [], n.mention_count = 3;
@@ -844,7 +845,7 @@ MATCH (a:Entity {id: 'talk:keycloak-pour-les-nuls'}), (b:Entity {id: 'project:ld
 MATCH (a:Entity {id: 'talk:keycloak-pour-les-nuls'}), (b:Entity {id: 'project:oauth'}) MERGE (a)-[r:`MENTIONS`]->(b) SET r.relation = 'mentions', r.rule = 'mentions.section', r.confidence = 0.6, r.evidence_count = 1, r.evidence = ['fixtures/fr-retours-talks.txt:82: démystifié les royaumes, les clients et les flux OAuth 2.0 / OpenID Connect avec une démo qui,'];
 MATCH (a:Entity {id: 'talk:keycloak-pour-les-nuls'}), (b:Entity {id: 'project:oidc'}) MERGE (a)-[r:`MENTIONS`]->(b) SET r.relation = 'mentions', r.rule = 'mentions.section', r.confidence = 0.6, r.evidence_count = 1, r.evidence = ['fixtures/fr-retours-talks.txt:82: démystifié les royaumes, les clients et les flux OAuth 2.0 / OpenID Connect avec une démo qui,'];
 MATCH (a:Entity {id: 'talk:keycloak-pour-les-nuls'}), (b:Entity {id: 'event:devoxx-france-2024'}) MERGE (a)-[r:`PART_OF`]->(b) SET r.relation = 'part_of', r.rule = 'part_of.document_event', r.confidence = 0.7, r.evidence_count = 1, r.evidence = ['fixtures/fr-retours-talks.txt:77: Talk 6 : Keycloak pour les nuls'];
-MATCH (a:Entity {id: 'talk:le-code-review-bienveillant'}), (b:Entity {id: 'company:github'}) MERGE (a)-[r:`MENTIONS`]->(b) SET r.relation = 'mentions', r.rule = 'mentions.paragraph', r.confidence = 0.6, r.evidence_count = 1, r.evidence = ['fixtures/fr-soiree-jug-paragraphes.md:23: technique ici, mais des règles d\'équipe et un bot GitHub qui rappelle de dire merci.'];
+MATCH (a:Entity {id: 'talk:le-code-review-bienveillant'}), (b:Entity {id: 'project:github'}) MERGE (a)-[r:`MENTIONS`]->(b) SET r.relation = 'mentions', r.rule = 'mentions.paragraph', r.confidence = 0.6, r.evidence_count = 1, r.evidence = ['fixtures/fr-soiree-jug-paragraphes.md:23: technique ici, mais des règles d\'équipe et un bot GitHub qui rappelle de dire merci.'];
 MATCH (a:Entity {id: 'talk:le-code-review-bienveillant'}), (b:Entity {id: 'event:soiree-eclair-14'}) MERGE (a)-[r:`PART_OF`]->(b) SET r.relation = 'part_of', r.rule = 'part_of.document_event', r.confidence = 0.7, r.evidence_count = 1, r.evidence = ['fixtures/fr-soiree-jug-paragraphes.md:22: Le code review bienveillant'];
 MATCH (a:Entity {id: 'talk:le-green-it-sans-greenwashing'}), (b:Entity {id: 'event:breizhcamp-2024'}) MERGE (a)-[r:`PART_OF`]->(b) SET r.relation = 'part_of', r.rule = 'part_of.document_event', r.confidence = 0.7, r.evidence_count = 1, r.evidence = ['fixtures/fr-recap-plain.txt:52: Le Green IT Sans Greenwashing'];
 MATCH (a:Entity {id: 'talk:les-lifetimes-expliquees-avec-des-chats'}), (b:Entity {id: 'event:rust-bordeaux-9'}) MERGE (a)-[r:`PART_OF`]->(b) SET r.relation = 'part_of', r.rule = 'part_of.document_event', r.confidence = 0.7, r.evidence_count = 2, r.evidence = ['fixtures/fr-hugo-toml-links.md:19: Les lifetimes expliquées avec des chats', 'fixtures/fr-hugo-toml-links.md:31: Les lifetimes expliquées avec des chats |'];
