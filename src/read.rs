@@ -970,6 +970,22 @@ mod tests {
     }
 
     #[test]
+    fn a_code_span_across_a_line_break_keeps_lines_in_place() {
+        // Found by the property tests: the parser shows "`x\ny`" as "x y", which written
+        // over the source moved the line end, and cut "é" in two when a line was cut.
+        for text in ["\u{e}```\nAé```\n", "Run `x\ny` now.\nNext line\n"] {
+            let d = doc("p.md", text);
+            let l = layout(&d);
+            assert_eq!(l.clean.len(), text.len(), "{text:?}");
+            let ends = |s: &str| -> Vec<usize> { s.match_indices('\n').map(|(i, _)| i).collect() };
+            assert_eq!(ends(&l.clean), ends(text), "{:?}", l.clean);
+            for line in &l.lines {
+                assert_eq!(line.clean.len(), line.end() - line.start);
+            }
+        }
+    }
+
+    #[test]
     fn character_references_are_decoded_but_markup_ones_are_not() {
         assert_eq!(decode_references("no references & here"), None);
         let src = "l&rsquo;&eacute;t&#233; &lt;b&gt; &bogus; &#42;x&#x2a;";
