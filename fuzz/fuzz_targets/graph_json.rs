@@ -9,8 +9,15 @@ use talkgraph::export::{self, ExportOptions, Format};
 
 fn json(kg: &mut KnowledgeGraph) -> Vec<u8> {
     let mut out = Vec::new();
-    export::write_graph(kg, Format::Json, &ExportOptions::default(), 1, None, &mut out)
-        .expect("writing to memory cannot fail");
+    export::write_graph(
+        kg,
+        Format::Json,
+        &ExportOptions::default(),
+        1,
+        None,
+        &mut out,
+    )
+    .expect("writing to memory cannot fail");
     out
 }
 
@@ -25,7 +32,10 @@ fuzz_target!(|data: &[u8]| {
     let mut again = KnowledgeGraph::from_json_str(std::str::from_utf8(&first).unwrap())
         .unwrap_or_else(|e| panic!("talkgraph's own JSON does not load: {e}"));
     let second = json(&mut again);
-    assert!(first == second, "export -> load -> export changed the bytes");
+    assert!(
+        first == second,
+        "export -> load -> export changed the bytes"
+    );
     let doc = kg.to_doc();
     for format in [
         Format::Dot,
@@ -35,7 +45,12 @@ fuzz_target!(|data: &[u8]| {
         Format::Ntriples,
         Format::Mermaid,
     ] {
-        export::write(&doc, format, &ExportOptions::default(), &mut std::io::sink())
-            .expect("writing to a sink cannot fail");
+        export::write(
+            &doc,
+            format,
+            &ExportOptions::default(),
+            &mut std::io::sink(),
+        )
+        .expect("writing to a sink cannot fail");
     }
 });
