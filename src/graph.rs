@@ -1947,6 +1947,21 @@ mod load_properties {
         })
     }
 
+    /// The graph as `convert`, `merge` and `extract` write it.
+    fn written(kg: &mut KnowledgeGraph) -> String {
+        let mut out = Vec::new();
+        crate::export::write_graph(
+            kg,
+            crate::export::Format::Json,
+            &Default::default(),
+            1,
+            None,
+            &mut out,
+        )
+        .unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
     /// A graph's outline with random nodes, edges and metadata in it.
     fn graphish() -> impl Strategy<Value = Value> {
         (
@@ -1977,6 +1992,24 @@ mod load_properties {
             let text = serde_json::to_string_pretty(&v).unwrap();
             if let Err(e) = KnowledgeGraph::from_json_str_report(&text) {
                 prop_assert!(e.line() >= 1, "{} has no line", e);
+            }
+        }
+
+        /// What loads writes JSON that loads back to the same bytes: export, load, export
+        /// is a fixed point, for graphs of random JSON and of labels that break escapers.
+        #[test]
+        fn json_export_load_export_is_a_fixed_point(
+            v in graphish(),
+            labels in crate::export::testdoc::nasty_labels(),
+        ) {
+            let text = serde_json::to_string(&v).unwrap();
+            let loaded = KnowledgeGraph::from_json_str(&text).ok();
+            let nasty = KnowledgeGraph::from_doc(&crate::export::testdoc::with_labels(&labels));
+            for mut kg in loaded.into_iter().chain([nasty]) {
+                let first = written(&mut kg);
+                let mut back = KnowledgeGraph::from_json_str(&first)
+                    .map_err(|e| TestCaseError::fail(format!("{e} in\n{first}")))?;
+                prop_assert_eq!(&written(&mut back), &first);
             }
         }
 

@@ -441,3 +441,215 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod properties {
+    //! Properties of the whole document path (decode, read, extract, resolve, export) over
+    //! generated write-ups: no panic, the same bytes whatever the threads and file order,
+    //! spans that show what they claim, and JSON that loads back to the same bytes.
+
+    use super::*;
+    use crate::export::{self, ExportOptions, Format};
+    use proptest::prelude::*;
+
+    /// Pieces of write-ups in every format the reader knows: structure (headings, lists,
+    /// tables, front matter, links, tags, references), names and organisations the rules
+    /// know, cue words, quotes, line ends, and Unicode that breaks byte arithmetic.
+    #[rustfmt::skip]
+    const PIECES: &[&str] = &[
+        "# ", "## ", "### ", "\n", "\n\n", "- ", "* ", "1. ", "  - ", "| ", " | ", "|---|---|\n",
+        "**", "*", "_", "`", "```\n", "[", "](https://github.com/qorp/kafka)", "![a](i.png)",
+        "{: .x}", "{{< tweet >}}", "---\n", "+++\n", "title: ", "{\"title\": \"", "\"}\n",
+        "<!DOCTYPE html>", "<html>", "<main>", "</main>", "<article>", "<h2>", "</h2>", "<p>",
+        "</p>", "<li>", "<td>", "</td>", "<tr>", "<nav>", "<script>", "</script>", "<!--",
+        "-->", "<br>", "<a href=\"x\">", "</a>", "&amp;", "&eacute;", "&#233;", "&#x1F389;",
+        "&nbsp;", "&rsquo;", "&lt;", "&", ";", "Talk 1 : ", "Intervenant : ", "Speaker: ",
+        "Par ", "By ", "Ana Ruiz", "Jean-Paul Dupont", "Aïcha Benali", "Li", "de chez ",
+        "chez ", " at ", " works at ", " presented ", "nous a présenté ", "Qorp", "Google",
+        "Kubernetes", "Kafka", "KubeCon Europe 2022", "Meetup Cloud Native Lyon #7", "talk",
+        "keynote", "«", "»", "“", "”", "\"", "'", "’", ", ", ". ", "? ", " — ", " - ", "(",
+        ")", ":", "\r\n", "\r", "\t", " ", "⟦P1⟧", "\u{feff}", "\u{301}", "\u{200b}",
+        "\u{2028}", "\u{a0}", "🎉", "ǅ", "İ", "ß", "ﬁ", "Σ", "😀",
+    ];
+
+    fn write_up() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                6 => prop::sample::select(PIECES).prop_map(String::from),
+                1 => any::<char>().prop_map(String::from),
+                1 => "[A-Z][a-zé]{1,8}",
+            ],
+            0..60,
+        )
+        .prop_map(|p| p.concat())
+    }
+
+    /// A write-up's bytes, sometimes behind a byte order mark or holding a byte that is
+    /// not UTF-8 (which makes the reader decode Windows-1252).
+    fn file_bytes() -> impl Strategy<Value = Vec<u8>> {
+        (
+            write_up(),
+            prop::sample::select(vec![&b""[..], b"\xef\xbb\xbf", b"\xff\xfe"]),
+            prop::option::of((any::<prop::sample::Index>(), 0x80u8..=0xff)),
+        )
+            .prop_map(|(text, bom, byte)| {
+                let mut b = bom.to_vec();
+                if bom == b"\xff\xfe" {
+                    b.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+                } else {
+                    b.extend(text.bytes());
+                }
+                if let Some((at, x)) = byte {
+                    let at = at.index(b.len() + 1);
+                    b.insert(at, x);
+                }
+                b
+            })
+    }
+
+    fn rules() -> &'static Rules {
+        crate::rules::default_rules().expect("embedded rules compile")
+    }
+
+    fn json(kg: &mut KnowledgeGraph, jobs: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        export::write_graph(
+            kg,
+            Format::Json,
+            &ExportOptions::default(),
+            jobs,
+            None,
+            &mut out,
+        )
+        .expect("writing to memory");
+        out
+    }
+
+    /// Text with every run of white space read as one space.
+    fn words(s: &str) -> String {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// Every mention and piece of evidence of `kg`, as the JSON writes them.
+    fn spans(kg: &KnowledgeGraph) -> Vec<crate::model::Span> {
+        let doc = kg.to_doc();
+        let nodes = doc.nodes.into_iter().flat_map(|n| n.mentions);
+        nodes
+            .chain(doc.edges.into_iter().flat_map(|e| e.evidence))
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Any bytes under any name and forced format make a graph (or are refused as
+        /// not text) without a panic, and every span lies inside the file, on character
+        /// boundaries when the file is UTF-8.
+        #[test]
+        fn any_write_up_extracts_without_panicking(
+            bytes in file_bytes(),
+            name in prop::sample::select(vec!["p.txt", "p.md", "p.html", "-"]),
+            format in prop::option::of(prop::sample::select(vec![
+                read::Format::Text,
+                read::Format::Markdown,
+                read::Format::Html,
+            ])),
+        ) {
+            let mut warnings = Vec::new();
+            let Some(kg) = extract_bytes_as(rules(), name, bytes.clone(), format, &mut warnings)
+            else {
+                prop_assert!(bytes.contains(&0) || !warnings.is_empty(), "refused without a word");
+                return Ok(());
+            };
+            let text = std::str::from_utf8(&bytes).ok();
+            for s in spans(&kg) {
+                prop_assert!(s.start <= s.end && s.end <= bytes.len(), "{:?} in {} bytes", s, bytes.len());
+                prop_assert!(s.line >= 1);
+                if let Some(t) = text {
+                    prop_assert!(t.is_char_boundary(s.start) && t.is_char_boundary(s.end), "{:?}", s);
+                }
+            }
+        }
+
+        /// The promise of a span: its bytes are a place of the file whose visible text
+        /// (markup blanked, as the reader shows it) is the span's text, white space aside
+        /// (a snippet reads a line break as a space; a title keeps its spaces). Text and
+        /// Markdown without character references, whose view is the file's own bytes.
+        #[test]
+        fn spans_show_their_text(
+            text in write_up().prop_filter("no character references", |t| !t.contains('&')),
+            name in prop::sample::select(vec!["p.txt", "p.md"]),
+        ) {
+            let mut warnings = Vec::new();
+            let Some(kg) = extract_bytes(rules(), name, text.clone().into_bytes(), &mut warnings) else {
+                return Ok(());
+            };
+            // Read as the pipeline reads it (lone CRs as line feeds, a byte order mark
+            // dropped: the only bytes that move).
+            let doc = read::decode(name, text.clone().into_bytes()).0.expect("read once already");
+            let bom = text.len() - doc.text.len();
+            let layout = read::layout(&doc);
+            for s in spans(&kg) {
+                let shown = layout.clean.get(s.start - bom..s.end - bom);
+                prop_assert!(shown.is_some(), "{:?} is not a span of {:?}", s, text);
+                prop_assert_eq!(words(shown.unwrap()), words(&s.text), "{:?} in {:?}", s, text);
+                let before = &text[..s.start];
+                let line_ends = before.matches('\n').count() + before.matches('\r').count()
+                    - before.matches("\r\n").count();
+                prop_assert_eq!(s.line, 1 + line_ends, "{:?} in {:?}", s, text);
+            }
+        }
+
+        /// The JSON of an extraction loads back into a graph that writes the same bytes.
+        #[test]
+        fn extracted_json_loads_back_to_the_same_bytes(text in write_up(), name in prop::sample::select(vec!["p.txt", "p.md", "p.html"])) {
+            let Some(mut kg) = extract_bytes(rules(), name, text.into_bytes(), &mut Vec::new()) else {
+                return Ok(());
+            };
+            let first = json(&mut kg, 1);
+            let mut back = KnowledgeGraph::from_json_str(std::str::from_utf8(&first).unwrap())
+                .map_err(|e| TestCaseError::fail(format!("{e}")))?;
+            let second = json(&mut back, 1);
+            prop_assert!(first == second, "{}\n---\n{}", String::from_utf8_lossy(&first), String::from_utf8_lossy(&second));
+        }
+    }
+
+    proptest! {
+        // Each case extracts a small corpus six times, from files.
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// The same documents give the same bytes on every run, whatever the number of
+        /// threads and the order they are named in.
+        #[test]
+        fn same_documents_give_the_same_bytes_whatever_the_threads_and_order(
+            docs in prop::collection::vec(write_up(), 1..5),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let names = ["a.md", "b.txt", "c.html", "d.md", "e.txt"];
+            let paths: Vec<PathBuf> = docs
+                .iter()
+                .zip(names)
+                .map(|(text, name)| {
+                    let p = dir.path().join(name);
+                    std::fs::write(&p, text).unwrap();
+                    p
+                })
+                .collect();
+            let run = |paths: &[PathBuf], jobs: usize| {
+                let options = Options { jobs, known: None, format: None, output: None, max_bytes: DEFAULT_MAX_FILE_SIZE };
+                let mut c = extract_corpus(rules(), paths, options, &mut |_| {}).unwrap();
+                json(&mut c.graph, jobs)
+            };
+            let reference = run(&paths, 1);
+            let mut reversed = paths.clone();
+            reversed.reverse();
+            let mut rotated = paths.clone();
+            rotated.rotate_left(1);
+            for (order, jobs) in [(&paths, 1), (&paths, 3), (&reversed, 1), (&reversed, 2), (&rotated, 4)] {
+                let out = run(order, jobs);
+                prop_assert!(out == reference, "--jobs {} {:?}:\n{}\n--- expected\n{}", jobs, order,
+                    String::from_utf8_lossy(&out), String::from_utf8_lossy(&reference));
+            }
+        }
+    }
+}

@@ -890,9 +890,12 @@ fn text_layout(doc: &Document) -> Layout {
                 .map(|g| (g.start(), g.end()))
                 .collect();
             for (s, e) in spans {
-                let marks = clean[..s].len() - clean[..s].trim_end_matches(['*', '_']).len();
-                blank(&mut clean, s - marks..s);
-                blank(&mut clean, e..e + marks);
+                // Each side's own marks: `*** 1. **` opens with three and closes with two,
+                // and a third blanked after the close would cut the character there.
+                let opening = clean[..s].len() - clean[..s].trim_end_matches(['*', '_']).len();
+                let closing = clean[e..].len() - clean[e..].trim_start_matches(['*', '_']).len();
+                blank(&mut clean, s - opening..s);
+                blank(&mut clean, e..e + closing);
                 out.emphasis.push((start + s, start + e));
             }
         }
@@ -1000,6 +1003,35 @@ mod tests {
 
     fn doc(source: &str, text: &str) -> Document {
         Document::new(source, text)
+    }
+
+    #[test]
+    fn emphasis_with_more_marks_before_than_after_blanks_only_its_own() {
+        // Found by the property tests: three marks before, two after, then "«", whose
+        // first byte the third mark's blanking cut.
+        let d = Document {
+            format: Format::Text,
+            ..doc("p.txt", "*** 1. **«\n")
+        };
+        let l = layout(&d);
+        assert_eq!(l.clean, "    1.   «\n");
+        assert_eq!(l.emphasis, [(3, 7)]);
+    }
+
+    #[test]
+    fn a_code_span_across_a_line_break_keeps_lines_in_place() {
+        // Found by the property tests: the parser shows "`x\ny`" as "x y", which written
+        // over the source moved the line end, and cut "é" in two when a line was cut.
+        for text in ["\u{e}```\nAé```\n", "Run `x\ny` now.\nNext line\n"] {
+            let d = doc("p.md", text);
+            let l = layout(&d);
+            assert_eq!(l.clean.len(), text.len(), "{text:?}");
+            let ends = |s: &str| -> Vec<usize> { s.match_indices('\n').map(|(i, _)| i).collect() };
+            assert_eq!(ends(&l.clean), ends(text), "{:?}", l.clean);
+            for line in &l.lines {
+                assert_eq!(line.clean.len(), line.end() - line.start);
+            }
+        }
     }
 
     #[test]

@@ -990,6 +990,20 @@ pub fn load_dir(dir: &Path) -> Result<Rules> {
     compile(&files, &dir.display().to_string()).map_err(Error::Rules)
 }
 
+/// Compiles rule files given as `(name, text)` pairs, names from [`FILES`], as
+/// [`load_dir`] compiles a folder holding them; a file not given is empty. It touches no
+/// disk, so a fuzzer can feed it any text.
+pub fn compile_texts(texts: &[(&str, &str)]) -> Result<Rules> {
+    let files: Vec<(PathBuf, String)> = FILES
+        .iter()
+        .map(|name| {
+            let text = texts.iter().find(|(n, _)| n == name).map_or("", |(_, t)| t);
+            (PathBuf::from(name), text.to_string())
+        })
+        .collect();
+    compile(&files, "<texts>").map_err(Error::Rules)
+}
+
 fn lines_of(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.lines()
         .enumerate()
@@ -1574,6 +1588,22 @@ mod tests {
         // Listed twice in one file, or a project first, is still a mistake.
         assert!(with("Zorp\nZorp\n", "Quill\n").is_err());
         assert!(with("Quill\n", "Zorp\nZorp\n").is_err());
+    }
+
+    #[test]
+    fn texts_compile_as_a_folder_would() {
+        let cues = "[cues]\nevent_word = 'Meetup'\nkeynote = 'keynote'\nscope_break = 'lunch'\nsee_title = 'see'\ntalk_line = 'Talk'\ntalk_word = 'talk'\ntitled = 'titled'\nworkshop = 'workshop'\n";
+        let rules = compile_texts(&[("companies.txt", "Qorp | QORP\n"), ("patterns.toml", cues)])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(rules.entries.len(), 1);
+        assert_eq!(rules.entries[0].canonical, "Qorp");
+        assert_eq!(rules.origin, "<texts>");
+        // The same mistakes as on disk, named by the file.
+        let e = compile_texts(&[("projects.txt", "A |\n"), ("patterns.toml", cues)]).unwrap_err();
+        assert!(
+            e.to_string().contains("projects.txt:1:4: empty name"),
+            "{e}"
+        );
     }
 
     #[test]

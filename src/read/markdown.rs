@@ -56,8 +56,14 @@ pub fn parse(text: &str, from: usize) -> Parsed {
     let visible = |clean: &mut Vec<u8>, s: usize, e: usize, shown: &str| {
         let src = &text[s..e];
         // The parser's text differs from the source for escapes and entity references:
-        // written in place when it fits, so the byte length never changes.
-        let bytes = if shown == src || shown.len() > src.len() || shown.contains(['\n', '\r']) {
+        // written in place when it fits, so the byte length never changes. A source that
+        // spans lines (a code span across a line break, shown with a space) is kept as
+        // it is: written over, its line ends would move and lines would cut characters.
+        let bytes = if shown == src
+            || shown.len() > src.len()
+            || shown.contains(['\n', '\r'])
+            || src.contains(['\n', '\r'])
+        {
             src
         } else {
             shown
