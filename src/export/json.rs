@@ -60,6 +60,7 @@ pub(crate) fn write_graph(kg: &KnowledgeGraph, jobs: usize, out: &mut dyn Write)
         element(buf, 3, &n.attributes)?;
         buf.put(b",\n      \"mentions\": ");
         spans(buf, kg.mentions(*ix))?;
+        counts(buf, b"mention_counts", &kg.mention_totals(*ix))?;
         buf.write_all(b"\n    }")
     };
     let node_weight = |ix: &NodeIndex| kg.mentions(*ix).len() + 1;
@@ -79,6 +80,7 @@ pub(crate) fn write_graph(kg: &KnowledgeGraph, jobs: usize, out: &mut dyn Write)
         element(buf, 3, &e.confidence)?;
         buf.put(b",\n      \"evidence\": ");
         spans(buf, kg.evidence(*ex))?;
+        counts(buf, b"evidence_counts", &kg.evidence_totals(*ex))?;
         buf.write_all(b"\n    }")
     };
     let edge_weight = |ex: &EdgeIndex| kg.evidence(*ex).len() + 1;
@@ -122,6 +124,20 @@ fn spans(out: &mut Sink<'_>, spans: Spans<'_>) -> io::Result<()> {
         sep = b",\n        {\n          \"source\": ";
     }
     out.write_all(b"\n      ]")
+}
+
+/// A node's `mention_counts` or an edge's `evidence_counts`, a field at depth 3, left out
+/// when empty as the document types leave it out: graphs under the cap keep the bytes they
+/// had before the field existed.
+fn counts(out: &mut Sink<'_>, field: &[u8], totals: &[(&str, u64)]) -> io::Result<()> {
+    if totals.is_empty() {
+        return Ok(());
+    }
+    out.put(b",\n      \"");
+    out.put(field);
+    out.put(b"\": ");
+    let map: std::collections::BTreeMap<&str, u64> = totals.iter().copied().collect();
+    element(out, 3, &map)
 }
 
 /// The bytes serde_json escapes in strings: control characters, `"` and `\`.
