@@ -934,7 +934,13 @@ impl KnowledgeGraph {
 
     /// Merges a JSON document into this graph (the same union as [`Self::merge`]).
     pub fn merge_doc(&mut self, doc: &GraphDoc) {
-        self.begin_merge();
+        self.merge(&KnowledgeGraph::from_doc(doc));
+    }
+
+    /// Adds a JSON document's contents to a graph that holds no other graph's spans: its
+    /// spans of one (node or edge, source) are all there were unless a count says more,
+    /// so compaction counts them exactly (see [`SpanStore::begin_merge`]).
+    fn absorb_doc(&mut self, doc: &GraphDoc) {
         let mut ids: FxHashMap<&str, NodeIndex> = FxHashMap::default();
         ids.reserve(doc.nodes.len());
         for n in &doc.nodes {
@@ -977,13 +983,13 @@ impl KnowledgeGraph {
         counts: impl IntoIterator<Item = (&'c str, u64)>,
     ) -> Option<NodeIndex> {
         let kind = Kind::parse(n.kind)?;
-        self.begin_merge();
         let ix = self.union_node(kind, &fold(n.label), n.label);
         self.absorb_node(ix, n.aliases.iter(), n.attributes);
-        let owner = Owner::node(ix.index());
-        self.add_listed(owner, mentions);
+        for m in mentions {
+            self.add_mention(ix, m);
+        }
         for (source, n) in counts {
-            self.spans.add_total(owner, source, n);
+            self.spans.add_total(Owner::node(ix.index()), source, n);
         }
         Some(ix)
     }
@@ -1003,39 +1009,14 @@ impl KnowledgeGraph {
         let Some(rel) = Relation::parse(e.relation) else {
             return EdgeOutcome::UnknownRelation;
         };
-        self.begin_merge();
-        match self.add_edge(from, rel, to, e.rule, e.confidence, []) {
+        match self.add_edge(from, rel, to, e.rule, e.confidence, evidence) {
             Some(ex) => {
-                self.add_listed(Owner::edge(ex.index()), evidence);
                 for (source, n) in counts {
                     self.spans.add_total(Owner::edge(ex.index()), source, n);
                 }
                 EdgeOutcome::Kept
             }
             None => EdgeOutcome::IllTyped,
-        }
-    }
-
-    /// A document's spans of one node or edge, each source's count declared when it is
-    /// over the cap (see [`SpanStore::begin_merge`]): a document lists a node once, so
-    /// its spans of one source are all it had unless a count says more.
-    fn add_listed<'a>(&mut self, owner: Owner, spans: impl IntoIterator<Item = SpanRef<'a>>) {
-        // Runs of one source: written graphs list spans sorted by source (a file that
-        // does not only declares less, never more).
-        let mut listed: Vec<(&str, u64)> = Vec::new();
-        for s in spans {
-            match listed.last_mut() {
-                Some((src, n)) if *src == s.source => *n += 1,
-                _ => listed.push((s.source, 1)),
-            }
-            self.spans.push(owner, s);
-        }
-        if let Some(cap) = self.spans.cap() {
-            for (source, n) in listed {
-                if n > cap as u64 + 1 {
-                    self.spans.add_total(owner, source, n);
-                }
-            }
         }
     }
 
@@ -1107,7 +1088,7 @@ impl KnowledgeGraph {
     pub fn from_doc(doc: &GraphDoc) -> KnowledgeGraph {
         let mut g = KnowledgeGraph::new();
         g.set_max_mentions(None);
-        g.merge_doc(doc);
+        g.absorb_doc(doc);
         g.meta.generator = doc.graph.generator.clone();
         g.compact();
         g

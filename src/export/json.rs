@@ -490,10 +490,23 @@ mod tests {
 
     #[test]
     fn streamed_graph_matches_the_document_writer_on_any_number_of_threads() {
-        for doc in [testdoc::sample(), GraphDoc::empty()] {
+        // Counts of sampled sources, their names as nasty as the rest.
+        let mut counted = testdoc::sample();
+        let source = counted.nodes[0].mentions[0].source.clone();
+        counted.nodes[0].mention_counts.insert(source, 5000);
+        let source = counted.edges[0].evidence[0].source.clone();
+        counted.edges[0].evidence_counts.insert(source, 7);
+        for doc in [testdoc::sample(), GraphDoc::empty(), counted] {
             let kg = KnowledgeGraph::from_doc(&doc);
             let mut documented = Vec::new();
             write(&kg.to_doc(), &mut documented).unwrap();
+            let wants_counts = doc
+                .nodes
+                .first()
+                .is_some_and(|n| !n.mention_counts.is_empty());
+            let text = String::from_utf8_lossy(&documented);
+            assert_eq!(text.contains("\"mention_counts\": {"), wants_counts);
+            assert_eq!(text.contains("\"evidence_counts\": {"), wants_counts);
             for jobs in [1, 3] {
                 let mut streamed = Vec::new();
                 write_graph(&kg, jobs, &mut streamed).unwrap();
