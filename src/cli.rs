@@ -137,6 +137,25 @@ pub struct ExtractArgs {
     /// and left out.
     #[arg(long, value_name = "SIZE", default_value = "100M", value_parser = crate::pipeline::parse_size)]
     pub max_file_size: u64,
+    #[command(flatten)]
+    pub cap: MentionCap,
+}
+
+/// The cap on mentions and evidence kept per document, shared by `extract` and `merge`.
+#[derive(Debug, clap::Args)]
+pub struct MentionCap {
+    /// Keep at most N mentions of a node, and N pieces of evidence of an edge, from each
+    /// source document (0: keep all). Beyond it a sample is kept, the same on every run,
+    /// and the graph records how many there were (`mention_counts`, `evidence_counts`).
+    #[arg(long, value_name = "N", default_value_t = crate::graph::DEFAULT_MAX_MENTIONS)]
+    pub max_mentions: usize,
+}
+
+impl MentionCap {
+    /// As [`KnowledgeGraph::set_max_mentions`] takes it.
+    fn get(&self) -> Option<usize> {
+        Some(self.max_mentions).filter(|&n| n > 0)
+    }
 }
 
 fn parse_input_format(s: &str) -> std::result::Result<crate::read::Format, String> {
@@ -152,6 +171,8 @@ pub struct MergeArgs {
     pub graphs: Vec<PathBuf>,
     #[command(flatten)]
     pub out: GraphOutput,
+    #[command(flatten)]
+    pub cap: MentionCap,
 }
 
 /// `talkgraph rules …`.
@@ -401,6 +422,7 @@ fn extract(
             format: args.input_format,
             output: output.as_deref(),
             max_bytes: args.max_file_size,
+            max_mentions: args.cap.get(),
         },
         &mut |p| bar.update(p, err),
     )?;
@@ -442,6 +464,8 @@ fn extract(
             } else {
                 0
             };
+            // Capped as a fresh run would be, old documents' spans included.
+            base.set_max_mentions(args.cap.get());
             base.remove_sources(&gone);
             base.merge(&corpus.graph);
             if kept_stale > 0 {
@@ -522,6 +546,7 @@ fn merge(args: &MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
         crate::export::cli::choose_format(args.out.format, args.out.output.clone())?;
     crate::export::cli::refuse_overwriting_inputs(output.as_deref(), &args.graphs)?;
     let mut graph = KnowledgeGraph::new();
+    graph.set_max_mentions(args.cap.get());
     for path in &args.graphs {
         // One part in memory at a time, besides the merged graph.
         let (part, report) = read_graph_report(path)?;

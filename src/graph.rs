@@ -212,6 +212,12 @@ pub struct Edge {
     pub confidence: f64,
 }
 
+/// How many mentions a graph keeps per (node, source document), and pieces of evidence per
+/// (edge, source), unless told otherwise (`--max-mentions`). A talk page names its speaker a
+/// few times; a thousand is far beyond any write-up and still bounds a generated or
+/// pathological one.
+pub const DEFAULT_MAX_MENTIONS: usize = 1000;
+
 /// The graph plus its indexes.
 ///
 /// Two ways to add to it. [`KnowledgeGraph::add_node`] and [`KnowledgeGraph::add_alias`]
@@ -452,11 +458,40 @@ impl Keys {
 }
 
 impl KnowledgeGraph {
+    /// An empty graph that keeps at most [`DEFAULT_MAX_MENTIONS`] mentions per (node,
+    /// source) and pieces of evidence per (edge, source); see [`Self::set_max_mentions`].
     pub fn new() -> KnowledgeGraph {
-        KnowledgeGraph {
+        let mut g = KnowledgeGraph {
             meta: GraphDoc::empty().graph,
             ..KnowledgeGraph::default()
-        }
+        };
+        g.set_max_mentions(Some(DEFAULT_MAX_MENTIONS));
+        g
+    }
+
+    /// Keeps at most `cap` mentions per (node, source) and pieces of evidence per (edge,
+    /// source) from the next [`Self::compact`] on, `None` (or 0) keeping all: beyond it, a
+    /// deterministic sample (the spans with the smallest hash of their place) and how many
+    /// there were. Per source, not per node, so that removing a document (`extract
+    /// --into`) leaves what a run without it would have made.
+    pub fn set_max_mentions(&mut self, cap: Option<usize>) {
+        self.spans.set_cap(cap);
+    }
+
+    /// The cap [`Self::set_max_mentions`] set.
+    pub fn max_mentions(&self) -> Option<usize> {
+        self.spans.cap()
+    }
+
+    /// The sources of which a node's mentions are only a sample, each with how many
+    /// distinct mentions it had (more than the sample holds), sorted by source.
+    pub fn mention_totals(&self, ix: NodeIndex) -> Vec<(&str, u64)> {
+        self.spans.totals(Owner::node(ix.index()))
+    }
+
+    /// [`Self::mention_totals`] for an edge's evidence.
+    pub fn evidence_totals(&self, ex: EdgeIndex) -> Vec<(&str, u64)> {
+        self.spans.totals(Owner::edge(ex.index()))
     }
 
     pub fn graph(&self) -> &DiGraph<Node, Edge> {
@@ -783,7 +818,22 @@ impl KnowledgeGraph {
     /// evidence are appended unsorted: call [`Self::compact`] once after the last merge
     /// (readers of a graph left uncompacted sort each node's spans on every read).
     pub fn merge(&mut self, other: &KnowledgeGraph) {
+        if !other
+            .spans
+            .is_compact(other.graph.node_count(), other.graph.edge_count())
+        {
+            // Its spans are taken run by run, (owner, source) after (owner, source).
+            let mut other = other.clone();
+            other.compact();
+            return self.merge(&other);
+        }
         self.union_with(other, |_| true, |_| true, |_| true);
+    }
+
+    /// Before another graph's spans join this one's (see [`SpanStore::begin_merge`]).
+    fn begin_merge(&mut self) {
+        self.spans
+            .begin_merge(self.graph.node_count(), self.graph.edge_count());
     }
 
     /// The union of this graph with the part of `other` that the filters keep: nodes and
@@ -798,6 +848,7 @@ impl KnowledgeGraph {
         keep_source: impl Fn(&str) -> bool,
     ) {
         self.label_order.take();
+        self.begin_merge();
         let mut map: Vec<Option<NodeIndex>> = vec![None; other.graph.node_count()];
         // Room for the part at once, rather than growing table by table.
         self.graph.reserve_nodes(other.graph.node_count());
@@ -883,6 +934,13 @@ impl KnowledgeGraph {
 
     /// Merges a JSON document into this graph (the same union as [`Self::merge`]).
     pub fn merge_doc(&mut self, doc: &GraphDoc) {
+        self.merge(&KnowledgeGraph::from_doc(doc));
+    }
+
+    /// Adds a JSON document's contents to a graph that holds no other graph's spans: its
+    /// spans of one (node or edge, source) are all there were unless a count says more,
+    /// so compaction counts them exactly (see [`SpanStore::begin_merge`]).
+    fn absorb_doc(&mut self, doc: &GraphDoc) {
         let mut ids: FxHashMap<&str, NodeIndex> = FxHashMap::default();
         ids.reserve(doc.nodes.len());
         for n in &doc.nodes {
@@ -892,7 +950,10 @@ impl KnowledgeGraph {
                 aliases: &n.aliases,
                 attributes: &n.attributes,
             };
-            if let Some(ix) = self.merge_node_parts(parts, n.mentions.iter().map(SpanRef::from)) {
+            let counts = n.mention_counts.iter().map(|(s, c)| (s.as_str(), *c));
+            if let Some(ix) =
+                self.merge_node_parts(parts, n.mentions.iter().map(SpanRef::from), counts)
+            {
                 ids.insert(n.id.as_str(), ix);
             }
         }
@@ -908,16 +969,18 @@ impl KnowledgeGraph {
                 parts,
                 |id| ids.get(id).copied(),
                 e.evidence.iter().map(SpanRef::from),
+                e.evidence_counts.iter().map(|(s, c)| (s.as_str(), *c)),
             );
         }
         self.merge_meta(&doc.graph);
     }
 
     /// One node of a document; `None` for a type this version does not know.
-    fn merge_node_parts<'a>(
+    fn merge_node_parts<'a, 'c>(
         &mut self,
         n: NodeParts<'_>,
         mentions: impl IntoIterator<Item = SpanRef<'a>>,
+        counts: impl IntoIterator<Item = (&'c str, u64)>,
     ) -> Option<NodeIndex> {
         let kind = Kind::parse(n.kind)?;
         let ix = self.union_node(kind, &fold(n.label), n.label);
@@ -925,16 +988,20 @@ impl KnowledgeGraph {
         for m in mentions {
             self.add_mention(ix, m);
         }
+        for (source, n) in counts {
+            self.spans.add_total(Owner::node(ix.index()), source, n);
+        }
         Some(ix)
     }
 
     /// One edge of a document, its ends looked up by node id; dropped when an end or
     /// the relation is unknown.
-    fn merge_edge_parts<'a>(
+    fn merge_edge_parts<'a, 'c>(
         &mut self,
         e: EdgeParts<'_>,
         id: impl Fn(&str) -> Option<NodeIndex>,
         evidence: impl IntoIterator<Item = SpanRef<'a>>,
+        counts: impl IntoIterator<Item = (&'c str, u64)>,
     ) -> EdgeOutcome {
         let (Some(from), Some(to)) = (id(e.source), id(e.target)) else {
             return EdgeOutcome::MissingEnd;
@@ -943,7 +1010,12 @@ impl KnowledgeGraph {
             return EdgeOutcome::UnknownRelation;
         };
         match self.add_edge(from, rel, to, e.rule, e.confidence, evidence) {
-            Some(_) => EdgeOutcome::Kept,
+            Some(ex) => {
+                for (source, n) in counts {
+                    self.spans.add_total(Owner::edge(ex.index()), source, n);
+                }
+                EdgeOutcome::Kept
+            }
             None => EdgeOutcome::IllTyped,
         }
     }
@@ -977,8 +1049,11 @@ impl KnowledgeGraph {
     /// 0..=1, a span that ends before it starts, a newer `format_version`) are errors.
     pub fn from_json_str_report(text: &str) -> serde_json::Result<(KnowledgeGraph, LoadReport)> {
         use serde::de::DeserializeSeed;
+        let mut kg = KnowledgeGraph::new();
+        // A graph read is the graph written: the commands that write one set their cap.
+        kg.set_max_mentions(None);
         let mut loader = loader::Loader {
-            kg: KnowledgeGraph::new(),
+            kg,
             ids: FxHashMap::default(),
             report: LoadReport::default(),
             nodes: 0,
@@ -1008,10 +1083,12 @@ impl KnowledgeGraph {
         self.rules = Fingerprint::Known(fingerprint.to_string());
     }
 
-    /// Builds a graph from its JSON document.
+    /// Builds a graph from its JSON document. Every span is kept (no cap): a graph read is
+    /// the graph written.
     pub fn from_doc(doc: &GraphDoc) -> KnowledgeGraph {
         let mut g = KnowledgeGraph::new();
-        g.merge_doc(doc);
+        g.set_max_mentions(None);
+        g.absorb_doc(doc);
         g.meta.generator = doc.graph.generator.clone();
         g.compact();
         g
@@ -1040,6 +1117,7 @@ impl KnowledgeGraph {
             .collect();
         // The graph that remains is the union of what is kept, built like any merge.
         let mut out = KnowledgeGraph::new();
+        out.set_max_mentions(self.max_mentions());
         out.meta.generator = std::mem::take(&mut self.meta.generator);
         out.union_with(self, |i| nodes[i], |i| edges[i], |s| !gone.contains(s));
         if out.sources.is_empty() {
@@ -1286,6 +1364,11 @@ impl KnowledgeGraph {
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
             mentions: self.mentions(ix).map(SpanRef::to_span).collect(),
+            mention_counts: self
+                .mention_totals(ix)
+                .into_iter()
+                .map(|(s, n)| (s.to_string(), n))
+                .collect(),
         }
     }
 
@@ -1300,6 +1383,11 @@ impl KnowledgeGraph {
             rule: w.rule.to_string(),
             confidence: w.confidence,
             evidence: self.evidence(ex).map(SpanRef::to_span).collect(),
+            evidence_counts: self
+                .evidence_totals(ex)
+                .into_iter()
+                .map(|(s, n)| (s.to_string(), n))
+                .collect(),
         }
     }
 
@@ -1413,6 +1501,8 @@ mod loader {
         attributes: BTreeMap<String, String>,
         #[serde(default, borrow)]
         mentions: Vec<SpanIn<'a>>,
+        #[serde(default, borrow)]
+        mention_counts: BTreeMap<Cow<'a, str>, u64>,
     }
 
     /// `Span` with borrowed strings.
@@ -1455,6 +1545,8 @@ mod loader {
         confidence: f64,
         #[serde(default, borrow)]
         evidence: Vec<SpanIn<'a>>,
+        #[serde(default, borrow)]
+        evidence_counts: BTreeMap<Cow<'a, str>, u64>,
     }
 
     #[derive(Deserialize)]
@@ -1577,9 +1669,10 @@ mod loader {
                 aliases: &n.aliases,
                 attributes: &n.attributes,
             };
-            if let Some(ix) = self
-                .kg
-                .merge_node_parts(parts, n.mentions.iter().map(SpanIn::as_ref))
+            let counts = n.mention_counts.iter().map(|(s, c)| (&**s, *c));
+            if let Some(ix) =
+                self.kg
+                    .merge_node_parts(parts, n.mentions.iter().map(SpanIn::as_ref), counts)
             {
                 // The same node written twice merges; two nodes under one id would leave
                 // every edge to that id pointing at whichever came last.
@@ -1626,6 +1719,7 @@ mod loader {
                 parts,
                 |id| ids.get(id).copied(),
                 e.evidence.iter().map(SpanIn::as_ref),
+                e.evidence_counts.iter().map(|(s, c)| (&**s, *c)),
             ) {
                 EdgeOutcome::Kept => {}
                 EdgeOutcome::MissingEnd => self.report.missing_ends += 1,
@@ -1851,6 +1945,143 @@ mod union_tests {
             .iter()
             .find(|n| n.id == "event:kubecon-europe-2022");
         assert_eq!(ev.unwrap().aliases, ["KubeCon Europe"]);
+    }
+
+    const SOURCES: [&str; 3] = ["a", "b", "c"];
+
+    /// A document's graph from generated facts: (person, source, start) mentions and
+    /// (person, company, source, start) works_at evidence, three names of each type.
+    fn part(
+        mentions: &[(usize, usize, usize)],
+        edges: &[(usize, usize, usize, usize)],
+        cap: Option<usize>,
+    ) -> KnowledgeGraph {
+        let mut g = KnowledgeGraph::new();
+        g.set_max_mentions(cap);
+        for &(p, src, start) in mentions {
+            let ix = g.add_node(Kind::Person, &format!("Person {p}"));
+            g.add_mention(ix, span(SOURCES[src], start));
+            g.add_source(SOURCES[src], None);
+        }
+        for &(p, c, src, start) in edges {
+            let from = g.add_node(Kind::Person, &format!("Person {p}"));
+            let to = g.add_node(Kind::Company, &format!("Company {c}"));
+            g.add_mention(from, span(SOURCES[src], start));
+            g.add_mention(to, span(SOURCES[src], start + 1));
+            g.add_edge(
+                from,
+                Relation::WorksAt,
+                to,
+                "r",
+                0.5,
+                [span(SOURCES[src], start)],
+            );
+            g.add_source(SOURCES[src], None);
+        }
+        g.compact();
+        g
+    }
+
+    fn merged(parts: &[&KnowledgeGraph], cap: Option<usize>) -> KnowledgeGraph {
+        let mut g = KnowledgeGraph::new();
+        g.set_max_mentions(cap);
+        for p in parts {
+            g.merge(p);
+        }
+        g.compact();
+        g
+    }
+
+    type Facts = (
+        Vec<(usize, usize, usize)>,
+        Vec<(usize, usize, usize, usize)>,
+    );
+
+    /// Facts for one part; `source` fixes every fact's source (one document per part).
+    fn facts(source: Option<usize>) -> impl proptest::strategy::Strategy<Value = Facts> {
+        use proptest::prelude::*;
+        let src = match source {
+            Some(s) => (s..s + 1).boxed(),
+            None => (0..SOURCES.len()).boxed(),
+        };
+        (
+            proptest::collection::vec((0..3usize, src.clone(), 0..30usize), 0..25),
+            proptest::collection::vec((0..3usize, 0..3usize, src, 0..30usize), 0..25),
+        )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
+        /// Samples merge by union and totals by max: any order and grouping gives the same
+        /// bytes, even when one source has spans in several parts.
+        #[test]
+        fn capped_merge_is_commutative_and_associative(
+            a in facts(None), b in facts(None), c in facts(None), cap in 1..4usize,
+        ) {
+            let [a, b, c] = [a, b, c].map(|(m, e)| part(&m, &e, Some(cap)));
+            let ab = merged(&[&a, &b], Some(cap));
+            let bc = merged(&[&b, &c], Some(cap));
+            proptest::prop_assert_eq!(json(&ab), json(&merged(&[&b, &a], Some(cap))));
+            proptest::prop_assert_eq!(
+                json(&merged(&[&ab, &c], Some(cap))),
+                json(&merged(&[&a, &bc], Some(cap)))
+            );
+            // Through JSON too: the counts are read back.
+            let mut from_docs = KnowledgeGraph::new();
+            from_docs.set_max_mentions(Some(cap));
+            from_docs.merge_doc(&b.to_doc());
+            from_docs.merge_doc(&a.to_doc());
+            from_docs.compact();
+            proptest::prop_assert_eq!(json(&from_docs), json(&ab));
+        }
+
+        /// One document per part, as extract makes them: capping each part and then the
+        /// merge gives what capping the uncapped whole gives, counts exact; and removing a
+        /// document leaves what merging the others gives (`extract --into`).
+        #[test]
+        fn capping_parts_equals_capping_the_whole_and_removal_equals_a_fresh_merge(
+            a in facts(Some(0)), b in facts(Some(1)), c in facts(Some(2)), cap in 1..4usize,
+        ) {
+            let capped = [&a, &b, &c].map(|(m, e)| part(m, e, Some(cap)));
+            let whole = merged(&[&capped[0], &capped[1], &capped[2]], Some(cap));
+            let full = [&a, &b, &c].map(|(m, e)| part(m, e, None));
+            let mut later = merged(&[&full[0], &full[1], &full[2]], None);
+            later.set_max_mentions(Some(cap));
+            later.compact();
+            proptest::prop_assert_eq!(json(&whole), json(&later));
+            let mut without_b = whole.clone();
+            without_b.remove_sources(&BTreeSet::from(["b".to_string()]));
+            let fresh = merged(&[&capped[0], &capped[2]], Some(cap));
+            proptest::prop_assert_eq!(json(&without_b), json(&fresh));
+        }
+    }
+
+    #[test]
+    fn a_capped_node_keeps_a_sample_and_counts_the_rest() {
+        let mentions: Vec<(usize, usize, usize)> = (0..5000).map(|i| (0, 0, i * 2)).collect();
+        let g = part(&mentions, &[], Some(1000));
+        let doc = g.to_doc();
+        assert_eq!(doc.nodes[0].mentions.len(), 1000);
+        assert_eq!(doc.nodes[0].mention_counts["a"], 5000);
+        assert_eq!(doc.nodes[0].mention_total(), 5000);
+        // The sample is spread over the document, not its first thousand.
+        assert!(doc.nodes[0].mentions.iter().any(|m| m.start > 9000));
+        // Reversed arrival, same sample; under the cap, no count at all.
+        let reversed: Vec<_> = mentions.iter().rev().copied().collect();
+        assert_eq!(json(&part(&reversed, &[], Some(1000))), json(&g));
+        let under = part(&mentions, &[], Some(5000)).to_doc();
+        assert_eq!(under.nodes[0].mentions.len(), 5000);
+        assert!(under.nodes[0].mention_counts.is_empty());
+        // Loading keeps what was written; a later cap samples the sample.
+        let back = KnowledgeGraph::from_json_str(&json(&g)).unwrap();
+        assert_eq!(json(&back), json(&g));
+        let mut smaller = back.clone();
+        smaller.set_max_mentions(Some(10));
+        smaller.compact();
+        let doc = smaller.to_doc();
+        assert_eq!(doc.nodes[0].mentions.len(), 10);
+        assert_eq!(doc.nodes[0].mention_counts["a"], 5000);
     }
 
     #[test]

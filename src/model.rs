@@ -98,6 +98,27 @@ pub struct NodeDoc {
     pub attributes: BTreeMap<String, String>,
     #[serde(default)]
     pub mentions: Vec<Span>,
+    /// For each source whose mentions here are a sample (over `--max-mentions`), how
+    /// many distinct mentions it had. Absent when every mention is listed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub mention_counts: BTreeMap<String, u64>,
+}
+
+impl NodeDoc {
+    /// How many mentions the node had: those listed, plus those a sampled source left out.
+    pub fn mention_total(&self) -> usize {
+        let left_out: u64 = self
+            .mention_counts
+            .iter()
+            .map(|(source, &n)| {
+                let listed = self.mentions.iter().filter(|m| m.source == *source).count();
+                n.saturating_sub(listed as u64)
+            })
+            .sum();
+        self.mentions
+            .len()
+            .saturating_add(usize::try_from(left_out).unwrap_or(usize::MAX))
+    }
 }
 
 /// One relation between two entities.
@@ -112,6 +133,10 @@ pub struct EdgeDoc {
     pub confidence: f64,
     #[serde(default)]
     pub evidence: Vec<Span>,
+    /// For each source whose evidence here is a sample, how many pieces it had (as
+    /// `NodeDoc::mention_counts`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub evidence_counts: BTreeMap<String, u64>,
 }
 
 /// A place in a source document: byte offsets, 1-based line, and the text as written.

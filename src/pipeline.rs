@@ -172,6 +172,25 @@ pub fn extract_bytes_as(
     format: Option<read::Format>,
     warnings: &mut Vec<Warning>,
 ) -> Option<KnowledgeGraph> {
+    extract_capped(
+        rules,
+        source,
+        bytes,
+        format,
+        Some(crate::graph::DEFAULT_MAX_MENTIONS),
+        warnings,
+    )
+}
+
+/// [`extract_bytes_as`] keeping at most `max_mentions` spans per (node or edge, source).
+fn extract_capped(
+    rules: &Rules,
+    source: &str,
+    bytes: Vec<u8>,
+    format: Option<read::Format>,
+    max_mentions: Option<usize>,
+    warnings: &mut Vec<Warning>,
+) -> Option<KnowledgeGraph> {
     let hash = resolve::content_hash(&bytes);
     let (doc, w) = read::decode_as(source, bytes, format);
     warnings.extend(w);
@@ -182,12 +201,14 @@ pub fn extract_bytes_as(
     }
     drop(doc);
     let mut g = KnowledgeGraph::new();
+    g.set_max_mentions(max_mentions);
     resolve::add_facts(&mut g, &facts);
     g.add_source(&facts.source, Some(&hash));
     g.set_rules_fingerprint(&rules.fingerprint);
     g.set_document(&facts.source, &facts.document);
     // On the worker: the merging thread then appends records already sorted, without
-    // repeats, and sorts the corpus's once at the end.
+    // repeats and capped, and sorts the corpus's once at the end; so the corpus graph
+    // never holds more than the cap of any document's mentions of one thing.
     g.compact();
     Some(g)
 }
@@ -218,6 +239,9 @@ pub struct Options<'a> {
     pub output: Option<&'a Path>,
     /// Inputs larger than this are refused ([`read_input`]).
     pub max_bytes: u64,
+    /// Mentions kept per (node, source) and evidence per (edge, source); `None` keeps
+    /// all ([`KnowledgeGraph::set_max_mentions`]).
+    pub max_mentions: Option<usize>,
 }
 
 /// How far a run is, for a progress display.
@@ -281,7 +305,14 @@ fn process(rules: &Rules, path: &Path, options: Options<'_>) -> Result<Done> {
         Some(_) => Status::Changed,
     };
     let mut warnings = Vec::new();
-    let graph = extract_bytes_as(rules, &source, bytes, options.format, &mut warnings);
+    let graph = extract_capped(
+        rules,
+        &source,
+        bytes,
+        options.format,
+        options.max_mentions,
+        &mut warnings,
+    );
     Ok(Done {
         source,
         status,
@@ -314,6 +345,7 @@ pub fn extract_corpus(
         failures: failures_found,
         ..Corpus::default()
     };
+    corpus.graph.set_max_mentions(options.max_mentions);
     let mut warnings: Vec<(usize, Vec<Warning>)> = Vec::new();
     let mut failures: Vec<(usize, Failure)> = Vec::new();
     let mut state = Progress {
@@ -402,6 +434,7 @@ pub fn extract_paths(
             format: None,
             output: None,
             max_bytes: DEFAULT_MAX_FILE_SIZE,
+            max_mentions: Some(crate::graph::DEFAULT_MAX_MENTIONS),
         },
         &mut |_| {},
     )?;

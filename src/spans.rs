@@ -5,11 +5,18 @@
 //! a merge appends records instead of cloning strings. Sorting, de-duplication and the
 //! pruning of nested evidence happen once, in [`SpanStore::compact`], and give the same
 //! result whatever order the records came in.
+//!
+//! With a cap, compaction also keeps at most that many spans per (node or edge, source):
+//! the ones with the smallest [`sample_key`], with the number there were (see
+//! [`SpanStore::set_cap`]). A bottom-k sample of a union is the bottom-k of the union of
+//! bottom-k samples, so capping each document's graph and then the merged one gives the
+//! same records as capping the whole at once, whatever the order and grouping.
 
 use crate::model::Span;
 use hashbrown::HashTable;
 use rustc_hash::FxHasher;
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::hash::Hasher;
 
 /// A span borrowed from wherever it lives: a [`Span`], a JSON document being read, or a
@@ -169,6 +176,14 @@ pub(crate) struct SpanStore {
     /// Set by [`Self::compact`], dropped by any addition: where each owner's records
     /// start in `recs`, for nodes then edges (each with one extra entry at the end).
     index: Option<Index>,
+    /// At most this many spans per (owner, source) after compaction; `None` keeps all.
+    cap: Option<usize>,
+    /// How many distinct spans each (owner, source id) had, for the pairs whose records
+    /// are fewer than that (a sample). Few entries: only pairs over the cap.
+    totals: BTreeMap<(Owner, u32), u64>,
+    /// Whether records of several graphs were gathered since the last compaction (see
+    /// [`Self::begin_merge`]).
+    mixed: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -178,6 +193,68 @@ struct Index {
 }
 
 impl SpanStore {
+    /// Keeps at most `cap` spans per (owner, source) from the next compaction on (`None`:
+    /// all of them).
+    pub(crate) fn set_cap(&mut self, cap: Option<usize>) {
+        // A cap of 0 would leave a sampled source nothing to show: it means no cap.
+        let cap = cap.filter(|&c| c > 0);
+        if self.cap != cap {
+            self.cap = cap;
+            self.index = None;
+        }
+    }
+
+    pub(crate) fn cap(&self) -> Option<usize> {
+        self.cap
+    }
+
+    /// Call before records of another graph join these. Until then the records are one
+    /// graph's, each (owner, source) run complete or a sample with its total, so
+    /// compaction counts a run exactly. Once several graphs' records meet, a run of k
+    /// records may hold two samples of one source, and counting it would depend on
+    /// which samples were merged first; so a merged run counts for at most cap + 1 (enough
+    /// to say it was capped), and each graph brings its larger totals declared.
+    pub(crate) fn begin_merge(&mut self, nodes: usize, edges: usize) {
+        if !self.mixed {
+            // This graph's own runs are counted while they are still its own.
+            self.compact(nodes, edges);
+            self.mixed = true;
+        }
+    }
+
+    /// The count a run of `n` records of a merge stands for (see [`Self::begin_merge`]).
+    fn run_count(&self, n: usize) -> u64 {
+        match self.cap {
+            Some(cap) if self.mixed => n.min(cap + 1) as u64,
+            _ => n as u64,
+        }
+    }
+
+    /// Records that an owner had `total` distinct spans from `source`, of which the store
+    /// may hold only a sample. Of two totals for one pair the larger stays (see
+    /// [`Self::compact`]).
+    pub(crate) fn add_total(&mut self, owner: Owner, source: &str, total: u64) {
+        let id = self.sources.intern(source);
+        self.index = None;
+        let t = self.totals.entry((owner, id)).or_default();
+        *t = (*t).max(total);
+    }
+
+    /// The owner's sources whose spans here are a sample, each with how many spans it
+    /// had, sorted by source. Empty unless compact and capped.
+    pub(crate) fn totals(&self, owner: Owner) -> Vec<(&str, u64)> {
+        if self.totals.is_empty() {
+            return Vec::new();
+        }
+        let mut out: Vec<(&str, u64)> = self
+            .totals
+            .range((owner, 0)..=(owner, u32::MAX))
+            .map(|(&(_, s), &n)| (self.sources.get(s), n))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
     pub(crate) fn push(&mut self, owner: Owner, span: SpanRef<'_>) {
         let ids = SpanIds {
             source: self.sources.intern(span.source),
@@ -252,7 +329,8 @@ impl SpanStore {
     }
 
     /// Appends another store's records from the sources `source` accepts, their owners
-    /// renumbered by `owner` (`None` drops the record).
+    /// renumbered by `owner` (`None` drops the record), with their totals. `other` must
+    /// be compact, and [`Self::begin_merge`] called first.
     pub(crate) fn append_filtered(
         &mut self,
         other: &SpanStore,
@@ -294,6 +372,33 @@ impl SpanStore {
                 text: *t,
                 place,
             });
+        }
+        // The other graph's runs longer than this one's cap + 1 declare their length.
+        if let Some(cap) = self.cap {
+            let mut i = 0;
+            while i < other.recs.len() {
+                let (o, s) = (other.recs[i].owner, other.recs[i].source);
+                let mut j = i + 1;
+                while j < other.recs.len() && (other.recs[j].owner, other.recs[j].source) == (o, s)
+                {
+                    j += 1;
+                }
+                let src = sources[s as usize];
+                if j - i > cap + 1
+                    && let Some(o) = owner(o).filter(|_| src != u32::MAX)
+                {
+                    let t = self.totals.entry((o, src)).or_default();
+                    *t = (*t).max((j - i) as u64);
+                }
+                i = j;
+            }
+        }
+        for (&(owner_id, s), &n) in &other.totals {
+            let src = sources[s as usize];
+            if let Some(o) = owner(owner_id).filter(|_| src != u32::MAX) {
+                let t = self.totals.entry((o, src)).or_default();
+                *t = (*t).max(n);
+            }
         }
     }
 
@@ -343,12 +448,30 @@ impl SpanStore {
         // Each owner's records are normalized where they lie and moved down over what was
         // dropped; `starts` becomes the index of what is kept.
         let (mut kept, mut scratch) = (0, Vec::new());
+        let old_totals = std::mem::take(&mut self.totals);
+        let source_keys: Vec<u64> = match self.cap {
+            Some(_) => (0..rank.len() as u32)
+                .map(|id| fnv1a(self.sources.get(id).as_bytes()))
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut sampler = Sampler::default();
         for i in 0..nodes + edges {
             let (from, to) = (starts[i] as usize, starts[i + 1] as usize);
             starts[i] = kept as u32;
             let n = self.normalize(&mut recs[from..to], &mut scratch, |a, b| {
                 rank[a as usize].cmp(&rank[b as usize])
             });
+            let n = if self.cap.is_none() && old_totals.is_empty() {
+                n
+            } else {
+                self.cap_owner(
+                    &mut recs[from..from + n],
+                    &old_totals,
+                    &source_keys,
+                    &mut sampler,
+                )
+            };
             recs.copy_within(from..from + n, kept);
             kept += n;
         }
@@ -362,6 +485,54 @@ impl SpanStore {
             nodes: nodes_start,
             edges: edges_start,
         });
+        self.mixed = false;
+    }
+
+    /// Caps each source's run of one owner's normalized records at the store's cap, moving
+    /// what is kept to the front (in order), and records in `self.totals` how many each
+    /// sampled source had: the largest of the totals `old` gives and the number of
+    /// records, so totals merge by max like the samples by union. A total for a source
+    /// with no records is dropped: nothing is left to stand for. Returns how many are kept.
+    fn cap_owner(
+        &mut self,
+        recs: &mut [Rec],
+        old: &BTreeMap<(Owner, u32), u64>,
+        source_keys: &[u64],
+        sampler: &mut Sampler,
+    ) -> usize {
+        let (mut i, mut kept) = (0, 0);
+        while i < recs.len() {
+            let (owner, src) = (recs[i].owner, recs[i].source);
+            let mut j = i + 1;
+            while j < recs.len() && recs[j].source == src {
+                j += 1;
+            }
+            let n = j - i;
+            let total = old
+                .get(&(owner, src))
+                .copied()
+                .unwrap_or(0)
+                .max(self.run_count(n));
+            let keep = match self.cap {
+                Some(cap) if n > cap => {
+                    sampler.choose(self, &recs[i..j], cap, source_keys[src as usize]);
+                    for (k, &at) in sampler.chosen.iter().enumerate() {
+                        recs[kept + k] = recs[i + at];
+                    }
+                    cap
+                }
+                _ => {
+                    recs.copy_within(i..j, kept);
+                    n
+                }
+            };
+            if total > keep as u64 {
+                self.totals.insert((owner, src), total);
+            }
+            kept += keep;
+            i = j;
+        }
+        kept
     }
 
     /// Whether the records are sorted and indexed for this many nodes and edges.
@@ -465,6 +636,58 @@ impl SpanStore {
             at: 0,
         }
     }
+}
+
+/// Scratch space for choosing a bottom-k sample of one run of records.
+#[derive(Debug, Default)]
+struct Sampler {
+    keys: Vec<(u64, usize)>,
+    /// Positions of the chosen records in the run, ascending.
+    chosen: Vec<usize>,
+}
+
+impl Sampler {
+    /// The `k` records of `run` (one owner and source, sorted) with the smallest
+    /// [`sample_key`]; ties (one place, two texts) go to the earlier record, so the choice
+    /// depends only on the records, never on their arrival order.
+    fn choose(&mut self, store: &SpanStore, run: &[Rec], k: usize, source_key: u64) {
+        self.keys.clear();
+        self.keys.extend(run.iter().enumerate().map(|(i, r)| {
+            let (start, end, _) = store.at(r);
+            (sample_key(source_key, start, end), i)
+        }));
+        self.chosen.clear();
+        if k == 0 {
+            return;
+        }
+        self.keys.select_nth_unstable(k - 1);
+        self.chosen.extend(self.keys[..k].iter().map(|&(_, i)| i));
+        self.chosen.sort_unstable();
+    }
+}
+
+/// FNV-1a 64 of a source name. Spelled out rather than taken from a hashing crate: which
+/// spans a capped graph keeps must not change with a dependency's version, or a graph
+/// updated with `--into` by a newer build would differ from one made afresh.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+/// The order in which a capped (owner, source) keeps its spans: a hash of (source, start,
+/// end), so the sample is spread over the document rather than its first lines, and is
+/// the same whatever the thread count or input order. Within one source the mix is a
+/// bijection of (start, end), so two places never tie.
+fn sample_key(source_key: u64, start: u32, end: u32) -> u64 {
+    let mut x = source_key ^ (u64::from(start) << 32 | u64::from(end));
+    // splitmix64's finalizer.
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d049bb133111eb);
+    x ^ (x >> 31)
 }
 
 /// The spans of one node or edge, in order.

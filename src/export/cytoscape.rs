@@ -73,7 +73,7 @@ pub(crate) fn write(doc: &GraphDoc, out: &mut dyn Write) -> io::Result<()> {
                 label: &n.label,
                 name: &n.label,
                 aliases: &n.aliases,
-                mention_count: n.mentions.len(),
+                mention_count: n.mention_total(),
                 attributes: columns
                     .iter()
                     .filter_map(|(name, column)| {

@@ -100,7 +100,7 @@ pub(crate) fn write(doc: &GraphDoc, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             r#"      <data key="n_mention_count">{}</data>"#,
-            n.mentions.len()
+            n.mention_total()
         )?;
         for (i, (name, _)) in columns.iter().enumerate() {
             if let Some(v) = n.attributes.get(name) {

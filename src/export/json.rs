@@ -60,6 +60,7 @@ pub(crate) fn write_graph(kg: &KnowledgeGraph, jobs: usize, out: &mut dyn Write)
         element(buf, 3, &n.attributes)?;
         buf.put(b",\n      \"mentions\": ");
         spans(buf, kg.mentions(*ix))?;
+        counts(buf, b"mention_counts", &kg.mention_totals(*ix))?;
         buf.write_all(b"\n    }")
     };
     let node_weight = |ix: &NodeIndex| kg.mentions(*ix).len() + 1;
@@ -79,6 +80,7 @@ pub(crate) fn write_graph(kg: &KnowledgeGraph, jobs: usize, out: &mut dyn Write)
         element(buf, 3, &e.confidence)?;
         buf.put(b",\n      \"evidence\": ");
         spans(buf, kg.evidence(*ex))?;
+        counts(buf, b"evidence_counts", &kg.evidence_totals(*ex))?;
         buf.write_all(b"\n    }")
     };
     let edge_weight = |ex: &EdgeIndex| kg.evidence(*ex).len() + 1;
@@ -122,6 +124,20 @@ fn spans(out: &mut Sink<'_>, spans: Spans<'_>) -> io::Result<()> {
         sep = b",\n        {\n          \"source\": ";
     }
     out.write_all(b"\n      ]")
+}
+
+/// A node's `mention_counts` or an edge's `evidence_counts`, a field at depth 3, left out
+/// when empty as the document types leave it out: graphs under the cap keep the bytes they
+/// had before the field existed.
+fn counts(out: &mut Sink<'_>, field: &[u8], totals: &[(&str, u64)]) -> io::Result<()> {
+    if totals.is_empty() {
+        return Ok(());
+    }
+    out.put(b",\n      \"");
+    out.put(field);
+    out.put(b"\": ");
+    let map: std::collections::BTreeMap<&str, u64> = totals.iter().copied().collect();
+    element(out, 3, &map)
 }
 
 /// The bytes serde_json escapes in strings: control characters, `"` and `\`.
@@ -474,10 +490,23 @@ mod tests {
 
     #[test]
     fn streamed_graph_matches_the_document_writer_on_any_number_of_threads() {
-        for doc in [testdoc::sample(), GraphDoc::empty()] {
+        // Counts of sampled sources, their names as nasty as the rest.
+        let mut counted = testdoc::sample();
+        let source = counted.nodes[0].mentions[0].source.clone();
+        counted.nodes[0].mention_counts.insert(source, 5000);
+        let source = counted.edges[0].evidence[0].source.clone();
+        counted.edges[0].evidence_counts.insert(source, 7);
+        for doc in [testdoc::sample(), GraphDoc::empty(), counted] {
             let kg = KnowledgeGraph::from_doc(&doc);
             let mut documented = Vec::new();
             write(&kg.to_doc(), &mut documented).unwrap();
+            let wants_counts = doc
+                .nodes
+                .first()
+                .is_some_and(|n| !n.mention_counts.is_empty());
+            let text = String::from_utf8_lossy(&documented);
+            assert_eq!(text.contains("\"mention_counts\": {"), wants_counts);
+            assert_eq!(text.contains("\"evidence_counts\": {"), wants_counts);
             for jobs in [1, 3] {
                 let mut streamed = Vec::new();
                 write_graph(&kg, jobs, &mut streamed).unwrap();

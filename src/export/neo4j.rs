@@ -129,7 +129,7 @@ pub(crate) fn write_nodes(doc: &GraphDoc, out: &mut dyn Write) -> io::Result<()>
             csv_field(&n.kind),
             csv_field(&n.label),
             csv_array(&n.aliases),
-            n.mentions.len()
+            n.mention_total()
         )?;
         for (name, _) in &props {
             write!(out, ",")?;
@@ -190,7 +190,7 @@ pub(crate) fn write_cypher(doc: &GraphDoc, out: &mut dyn Write) -> io::Result<()
             cypher_string(&n.kind),
             cypher_string(&n.label),
             cypher_list(&n.aliases),
-            n.mentions.len()
+            n.mention_total()
         )?;
         for (name, p) in &props {
             if let Some(v) = n.attributes.get(name) {

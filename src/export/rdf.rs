@@ -150,7 +150,7 @@ fn triples(doc: &GraphDoc) -> Vec<Triple> {
         out.push((
             s.clone(),
             iri(TG, "mentionCount"),
-            integer(n.mentions.len()),
+            integer(n.mention_total()),
         ));
     }
     for (i, e) in doc.edges.iter().enumerate() {

@@ -82,6 +82,7 @@ pub(crate) fn with_labels(labels: &[String]) -> GraphDoc {
             aliases: vec![at(i + 1), at(i + 2)],
             attributes: BTreeMap::from([(at(i + 3), at(i + 4)), ("role".into(), at(i))]),
             mentions: vec![span(i), span(i + 1)],
+            mention_counts: BTreeMap::new(),
         })
         .collect();
     let id = |i: usize| doc.nodes[i].id.clone();
@@ -103,6 +104,7 @@ pub(crate) fn with_labels(labels: &[String]) -> GraphDoc {
             rule: at(i),
             confidence: 0.5,
             evidence: vec![span(i + 2)],
+            evidence_counts: BTreeMap::new(),
         })
         .collect();
     doc

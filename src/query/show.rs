@@ -85,9 +85,18 @@ fn write_show(
     let mentions = kg.mentions(ix);
     if mentions.len() > 0 {
         writeln!(out, "mentions:")?;
-        for m in mentions {
+        for m in mentions.clone() {
             writeln!(out, "  {}:{}: {:?}", shown(m.source), m.line, m.text)?;
         }
+    }
+    for (source, total) in kg.mention_totals(ix) {
+        let listed = mentions.clone().filter(|m| m.source == source).count();
+        writeln!(
+            out,
+            "  {}: {} more not kept (over --max-mentions)",
+            shown(source),
+            super::table::more(total, listed)
+        )?;
     }
     Ok(())
 }

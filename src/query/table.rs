@@ -25,6 +25,10 @@ pub(crate) struct EdgeEvidence {
     pub rule: String,
     pub confidence: f64,
     pub lines: Vec<Line>,
+    /// For each source whose lines above are a sample (over `--max-mentions`), how many
+    /// pieces of evidence it had in all.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub counts: std::collections::BTreeMap<String, u64>,
 }
 
 impl EdgeEvidence {
@@ -44,6 +48,11 @@ impl EdgeEvidence {
                     text: s.text.to_string(),
                 })
                 .collect(),
+            counts: kg
+                .evidence_totals(ex)
+                .into_iter()
+                .map(|(s, n)| (s.to_string(), n))
+                .collect(),
         }
     }
 
@@ -52,8 +61,22 @@ impl EdgeEvidence {
         for l in &self.lines {
             writeln!(out, "{indent}{}:{}: {:?}", shown(&l.source), l.line, l.text)?;
         }
+        for (source, total) in &self.counts {
+            let listed = self.lines.iter().filter(|l| l.source == *source).count();
+            writeln!(
+                out,
+                "{indent}{}: {} more not kept (over --max-mentions)",
+                shown(source),
+                more(*total, listed)
+            )?;
+        }
         Ok(())
     }
+}
+
+/// How many of `total` spans a sample of `listed` leaves out.
+pub(crate) fn more(total: u64, listed: usize) -> u64 {
+    total.saturating_sub(listed as u64)
 }
 
 /// Evidence as indented text: the edge with its rule, then its source lines.

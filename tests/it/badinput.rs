@@ -380,7 +380,11 @@ fn identical_lines_make_one_edge_with_one_piece_of_evidence_per_line() {
     let f = dir.path().join("same.txt");
     let line = "Ana Ruiz works at Qorp.\n";
     write(&f, &line.repeat(5_000));
-    let o = run(&["extract", "--jobs", "1", p(&f)], None);
+    // Every piece kept (the default cap would keep a sample of 1,000).
+    let o = run(
+        &["extract", "--jobs", "1", "--max-mentions", "0", p(&f)],
+        None,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let edges = edges(&o.stdout);
     assert_eq!(edges.len(), 1);
@@ -406,8 +410,10 @@ fn one_long_line_of_sentences_finds_what_the_same_sentences_on_their_own_lines_f
     let many = dir.path().join("many.txt");
     write(&one, &format!("{sentence} ").repeat(2_000));
     write(&many, &format!("{sentence}\n").repeat(2_000));
-    let a = run(&["extract", "--jobs", "1", p(&one)], None);
-    let b = run(&["extract", "--jobs", "1", p(&many)], None);
+    // Every piece kept: the two files' samples would differ, each drawn by its own name.
+    let all = ["extract", "--jobs", "1", "--max-mentions", "0"];
+    let a = run(&[&all[..], &[p(&one)]].concat(), None);
+    let b = run(&[&all[..], &[p(&many)]].concat(), None);
     assert!(a.status.success() && b.status.success());
     let strip_lines = |e: Vec<Edge>| {
         e.into_iter()
@@ -450,6 +456,8 @@ fn a_graph_with_nested_evidence_on_one_edge_keeps_only_the_tightest_per_source()
     assert!(o.status.success(), "{}", stderr(&o));
     // Each a.txt span holds the next one in: only the innermost is kept; b.txt's own.
     assert_eq!(edges(&o.stdout)[0].3, [(1_999, 1), (20_000, 3), (0, 1)]);
+    // Nested pieces are not pieces beyond the cap: nothing was left out.
+    assert!(!stdout(&o).contains("evidence_counts"), "{}", stdout(&o));
 }
 
 /// The graph the query tests use, as text.

@@ -290,3 +290,141 @@ fn into_with_another_format_needs_an_output() {
     );
     assert!(!graph.exists());
 }
+
+/// A write-up naming one person `times` times, each time at her company, with `extra`
+/// lines of its own after.
+fn repetitive(path: &Path, times: usize, extra: &str) {
+    let mut text = String::from("# Talks at RustConf 2026\n\n");
+    for _ in 0..times {
+        text.push_str("Ada Lovelace from Google talked about Kubernetes.\n");
+    }
+    text.push_str(extra);
+    std::fs::write(path, text).unwrap();
+}
+
+fn graph_json(p: &Path) -> serde_json::Value {
+    serde_json::from_str(&bytes(p)).unwrap()
+}
+
+#[test]
+fn a_repetitive_document_keeps_a_sample_of_its_mentions_and_counts_them_all() {
+    let dir = TempDir::new("scale-cap");
+    let (a, b) = (dir.path().join("a.md"), dir.path().join("b.md"));
+    repetitive(&a, 5000, "");
+    repetitive(&b, 10, "");
+    let files = [
+        a.to_str().unwrap().to_string(),
+        b.to_str().unwrap().to_string(),
+    ];
+    let one = dir.path().join("one.json");
+    extract(&files, 1, &one);
+    let g = graph_json(&one);
+    let ada = g["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["label"] == "Ada Lovelace")
+        .expect("Ada Lovelace");
+    let from = |source: &Path| {
+        ada["mentions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["source"] == source.to_str().unwrap())
+            .count()
+    };
+    // A sample of a's, all of b's: only a is counted.
+    assert_eq!(from(&a), 1000);
+    assert_eq!(from(&b), 10);
+    assert_eq!(
+        ada["mention_counts"],
+        serde_json::json!({ a.to_str().unwrap(): 5000 })
+    );
+    let works_at = g["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["relation"] == "works_at")
+        .expect("works_at");
+    assert_eq!(works_at["evidence"].as_array().unwrap().len(), 1010);
+    assert_eq!(
+        works_at["evidence_counts"],
+        serde_json::json!({ a.to_str().unwrap(): 5000 })
+    );
+    // The same bytes for any thread count and input order, and through merge.
+    let two = dir.path().join("two.json");
+    let reversed: Vec<String> = files.iter().rev().cloned().collect();
+    extract(&reversed, 2, &two);
+    same(&one, &two, "--jobs 2, inputs reversed");
+    let (pa, pb, merged) = (
+        dir.path().join("pa.json"),
+        dir.path().join("pb.json"),
+        dir.path().join("merged.json"),
+    );
+    extract(&files[..1], 1, &pa);
+    extract(&files[1..], 1, &pb);
+    merge(&[&pb, &pa], &merged);
+    same(&one, &merged, "shards merged");
+    // Show says how many are left out; 0 lifts the cap.
+    let shown = crate::util::stdout(&run(&["show", one.to_str().unwrap(), "Ada Lovelace"], None));
+    assert!(
+        shown.contains(&format!("{}: 4000 more not kept", a.display())),
+        "{shown}"
+    );
+    let all = dir.path().join("all.json");
+    ok(&[
+        "extract",
+        "--max-mentions",
+        "0",
+        "-o",
+        all.to_str().unwrap(),
+        &files[0],
+        &files[1],
+    ]);
+    let all_bytes = std::fs::metadata(&all).unwrap().len();
+    assert!(!bytes(&all).contains("mention_counts"));
+    assert!(all_bytes > 4 * std::fs::metadata(&one).unwrap().len());
+    // A later merge caps a graph written without a cap as extract would have.
+    let recapped = dir.path().join("recapped.json");
+    merge(&[&all], &recapped);
+    same(
+        &one,
+        &recapped,
+        "uncapped graph merged under the default cap",
+    );
+}
+
+#[test]
+fn into_with_capped_documents_equals_a_fresh_run() {
+    let dir = TempDir::new("scale-cap-into");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let (a, b) = (corpus.join("a.md"), corpus.join("b.md"));
+    repetitive(&a, 300, "");
+    repetitive(&b, 250, "Grace Hopper from Google talked about Rust.\n");
+    let graph = dir.path().join("graph.json");
+    let expected = dir.path().join("expected.json");
+    let cap = ["--max-mentions", "100"];
+    let fresh_capped = |out: &Path| {
+        ok(&[
+            "extract",
+            cap[0],
+            cap[1],
+            corpus.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+    };
+    fresh_capped(&graph);
+    assert!(bytes(&graph).contains("\"mention_counts\""));
+    // b changes: its old sample and count go, the new ones come.
+    repetitive(&b, 120, "");
+    update(&corpus, &graph, &cap);
+    fresh_capped(&expected);
+    same(&expected, &graph, "--into after a change");
+    // a goes: --prune drops its sample and count.
+    std::fs::remove_file(&a).unwrap();
+    update(&corpus, &graph, &[cap[0], cap[1], "--prune"]);
+    fresh_capped(&expected);
+    same(&expected, &graph, "--into --prune after a removal");
+}
