@@ -669,7 +669,7 @@ mod properties {
                 })
                 .collect();
             let run = |paths: &[PathBuf], jobs: usize| {
-                let options = Options { jobs, known: None, format: None, output: None, max_bytes: DEFAULT_MAX_FILE_SIZE };
+                let options = Options { jobs, known: None, format: None, output: None, max_bytes: DEFAULT_MAX_FILE_SIZE, max_mentions: Some(crate::graph::DEFAULT_MAX_MENTIONS) };
                 let mut c = extract_corpus(rules(), paths, options, &mut |_| {}).unwrap();
                 json(&mut c.graph, jobs)
             };
