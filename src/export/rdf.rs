@@ -126,38 +126,39 @@ fn predicate(relation: &str) -> (Term, bool) {
 
 type Triple = (Term, Term, Term);
 
-/// Every triple of the graph, in a fixed order: per node, then per edge.
-fn triples(doc: &GraphDoc) -> Vec<Triple> {
+/// Every triple of the graph, in a fixed order (per node, then per edge), handed to `emit`
+/// one at a time: held all at once, a 100k-node graph's triples took 2.7 GB where its JSON
+/// takes 0.5 GB.
+fn triples(doc: &GraphDoc, emit: &mut dyn FnMut(Triple) -> io::Result<()>) -> io::Result<()> {
     let a = iri(RDF, "type");
-    let mut out: Vec<Triple> = Vec::new();
     for n in &doc.nodes {
         let s = node(&n.id);
         for class in classes(&n.kind) {
-            out.push((s.clone(), a.clone(), class));
+            emit((s.clone(), a.clone(), class))?;
         }
-        out.push((s.clone(), iri(SCHEMA, "identifier"), string(&n.id)));
-        out.push((s.clone(), iri(SCHEMA, "name"), string(&n.label)));
+        emit((s.clone(), iri(SCHEMA, "identifier"), string(&n.id)))?;
+        emit((s.clone(), iri(SCHEMA, "name"), string(&n.label)))?;
         for alias in &n.aliases {
-            out.push((s.clone(), iri(SCHEMA, "alternateName"), string(alias)));
+            emit((s.clone(), iri(SCHEMA, "alternateName"), string(alias)))?;
         }
         for (k, v) in &n.attributes {
-            out.push((
+            emit((
                 s.clone(),
                 iri(TG, &format!("attr-{}", iri_segment(k))),
                 string(v),
-            ));
+            ))?;
         }
-        out.push((
+        emit((
             s.clone(),
             iri(TG, "mentionCount"),
             integer(n.mention_total()),
-        ));
+        ))?;
     }
     for (i, e) in doc.edges.iter().enumerate() {
         let (p, swap) = predicate(&e.relation);
         let (from, to) = (node(&e.source), node(&e.target));
         let (s, o) = if swap { (to, from) } else { (from, to) };
-        out.push((s.clone(), p.clone(), o.clone()));
+        emit((s.clone(), p.clone(), o.clone()))?;
         let mut name = format!(
             "{EDGE}{}/{}/{}",
             iri_segment(&e.source),
@@ -168,29 +169,29 @@ fn triples(doc: &GraphDoc) -> Vec<Triple> {
             let _ = write!(name, "/{}", e.key);
         }
         let st = Term::Iri(name);
-        out.push((st.clone(), a.clone(), iri(RDF, "Statement")));
-        out.push((st.clone(), iri(RDF, "subject"), s));
-        out.push((st.clone(), iri(RDF, "predicate"), p));
-        out.push((st.clone(), iri(RDF, "object"), o));
-        out.push((st.clone(), iri(TG, "relation"), string(&e.relation)));
-        out.push((st.clone(), iri(TG, "rule"), string(&e.rule)));
-        out.push((st.clone(), iri(TG, "confidence"), double(e.confidence)));
+        emit((st.clone(), a.clone(), iri(RDF, "Statement")))?;
+        emit((st.clone(), iri(RDF, "subject"), s))?;
+        emit((st.clone(), iri(RDF, "predicate"), p))?;
+        emit((st.clone(), iri(RDF, "object"), o))?;
+        emit((st.clone(), iri(TG, "relation"), string(&e.relation)))?;
+        emit((st.clone(), iri(TG, "rule"), string(&e.rule)))?;
+        emit((st.clone(), iri(TG, "confidence"), double(e.confidence)))?;
         let evidence: Vec<Term> = (0..e.evidence.len())
             .map(|j| Term::Blank(format!("e{i}x{j}")))
             .collect();
         for b in &evidence {
-            out.push((st.clone(), iri(TG, "evidence"), b.clone()));
+            emit((st.clone(), iri(TG, "evidence"), b.clone()))?;
         }
         for (b, span) in evidence.into_iter().zip(&e.evidence) {
-            out.push((b.clone(), a.clone(), iri(TG, "Evidence")));
-            out.push((b.clone(), iri(TG, "source"), string(&span.source)));
-            out.push((b.clone(), iri(TG, "line"), integer(span.line)));
-            out.push((b.clone(), iri(TG, "start"), integer(span.start)));
-            out.push((b.clone(), iri(TG, "end"), integer(span.end)));
-            out.push((b, iri(TG, "text"), string(&span.text)));
+            emit((b.clone(), a.clone(), iri(TG, "Evidence")))?;
+            emit((b.clone(), iri(TG, "source"), string(&span.source)))?;
+            emit((b.clone(), iri(TG, "line"), integer(span.line)))?;
+            emit((b.clone(), iri(TG, "start"), integer(span.start)))?;
+            emit((b.clone(), iri(TG, "end"), integer(span.end)))?;
+            emit((b, iri(TG, "text"), string(&span.text)))?;
         }
     }
-    out
+    Ok(())
 }
 
 /// A term in N-Triples form (also valid Turtle).
@@ -225,16 +226,15 @@ fn turtle_term(t: &Term) -> String {
 }
 
 pub(crate) fn write_ntriples(doc: &GraphDoc, out: &mut dyn Write) -> io::Result<()> {
-    for (s, p, o) in triples(doc) {
+    triples(doc, &mut |(s, p, o)| {
         writeln!(
             out,
             "{} {} {} .",
             ntriples_term(&s),
             ntriples_term(&p),
             ntriples_term(&o)
-        )?;
-    }
-    Ok(())
+        )
+    })
 }
 
 pub(crate) fn write_turtle(doc: &GraphDoc, out: &mut dyn Write) -> io::Result<()> {
@@ -250,7 +250,7 @@ pub(crate) fn write_turtle(doc: &GraphDoc, out: &mut dyn Write) -> io::Result<()
         }
     };
     let mut current: Option<Term> = None;
-    for (s, p, o) in triples(doc) {
+    triples(doc, &mut |(s, p, o)| {
         if current.as_ref() == Some(&s) {
             write!(out, " ;\n    {} {}", verb(&p), turtle_term(&o))?;
         } else {
@@ -266,7 +266,8 @@ pub(crate) fn write_turtle(doc: &GraphDoc, out: &mut dyn Write) -> io::Result<()
             )?;
             current = Some(s);
         }
-    }
+        Ok(())
+    })?;
     if current.is_some() {
         writeln!(out, " .")?;
     }
@@ -347,7 +348,13 @@ mod tests {
             let mut out = Vec::new();
             write_ntriples(&doc, &mut out).unwrap();
             let text = String::from_utf8(out).unwrap();
-            prop_assert_eq!(text.lines().count(), triples(&doc).len());
+            let mut count = 0;
+            triples(&doc, &mut |_| {
+                count += 1;
+                Ok(())
+            })
+            .unwrap();
+            prop_assert_eq!(text.lines().count(), count);
             for line in text.lines() {
                 prop_assert!(line.ends_with(" ."));
             }
