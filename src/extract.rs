@@ -4561,17 +4561,23 @@ impl<'a> Extractor<'a> {
     }
 
     /// An event the document's metadata names, unless the text already has it. Its mention
-    /// is the document's first line, where the metadata starts: every node keeps a mention
-    /// in its source, which incremental runs rely on.
+    /// is the front matter's title or edition number, else the document's first line, where the metadata
+    /// starts: every node keeps a mention in its source, which incremental runs rely on,
+    /// and a mention's text is what its span holds, not the name made from it.
     fn add_metadata_event(&self, ents: &mut BTreeMap<(Kind, String), EntityFact>, name: &str) {
         ents.entry((Kind::Event, fold(name))).or_insert_with(|| {
             let first = self.layout.lines.first().map_or(0, |l| l.end());
+            let (start, end) = self
+                .layout
+                .title_span
+                .or(self.layout.edition_span)
+                .unwrap_or((0, first));
             EntityFact {
                 kind: Kind::Event,
                 label: name.to_string(),
                 aliases: Vec::new(),
                 attributes: vec![("source".into(), "metadata".into())],
-                mentions: vec![self.span_with_text(0, first, 1, name)],
+                mentions: vec![self.span(start, end, self.layout.line_of(start))],
             }
         });
     }
@@ -5599,10 +5605,11 @@ mod tests {
                 ("Faster builds for everyone", "Lakeport-js #14"),
             ]
         );
-        // Every mention is a span of the source.
-        for e in &f.entities {
+        // Every name's mention text is what its span holds, the metadata event's too (a
+        // talk's span is its whole line, markup included, as for a heading).
+        for e in f.entities.iter().filter(|e| e.kind != Kind::Talk) {
             for m in &e.mentions {
-                assert!(text.get(m.start..m.end).is_some());
+                assert_eq!(&*m.text, &text[m.start..m.end], "{}", e.label);
             }
         }
     }

@@ -492,6 +492,7 @@ pub struct Layout {
     pub front_talks: Vec<FrontTalk>,
     /// The edition number and the meetup group the front matter names.
     pub edition: Option<String>,
+    pub edition_span: Option<(usize, usize)>,
     pub group: Option<String>,
 }
 
@@ -789,6 +790,10 @@ fn markdown_layout(doc: &Document) -> Layout {
         }
         out.front_talks = f.talks;
         out.edition = f.edition;
+        if let Some((s, e)) = f.edition_span {
+            clean.replace_range(s..e, &text[s..e]);
+        }
+        out.edition_span = f.edition_span;
         out.group = f.group;
     }
     // The front matter's talks: what each of their lines is.
@@ -803,6 +808,7 @@ fn markdown_layout(doc: &Document) -> Layout {
                     .map(|r| (r.0, LineKind::Text)),
             )
         })
+        .chain(out.edition_span.map(|r| (r.0, LineKind::Text)))
         .collect();
     shown.sort_by_key(|r| r.0);
     out.emphasis = parsed.emphasis;

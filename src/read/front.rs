@@ -21,6 +21,8 @@ pub struct FrontMatter {
     pub talks: Vec<FrontTalk>,
     /// The edition number of a meetup page (`edition: '88'`).
     pub edition: Option<String>,
+    /// Byte range of the edition number's value: the mention of the evening it names.
+    pub edition_span: Option<(usize, usize)>,
     /// The group a meetup.com link in the front matter names (`Paris-js`).
     pub group: Option<String>,
 }
@@ -140,7 +142,8 @@ fn delimited(text: &str, closers: &[&str], syntax: Syntax) -> Option<FrontMatter
                     && !unquote(value).is_empty()
                     && unquote(value).chars().all(|c| c.is_ascii_digit()) =>
             {
-                out.edition = Some(unquote(value).trim_start_matches('0').to_string())
+                out.edition = Some(unquote(value).trim_start_matches('0').to_string());
+                out.edition_span = value_range(value_at, value);
             }
             _ => {}
         }
@@ -459,6 +462,7 @@ mod tests {
         assert_eq!(at(f.talks[1].speakers[0]), "Bo Chen");
         assert_eq!(at(f.talks[1].body[0]), "Bazel at scale");
         assert_eq!(f.edition.as_deref(), Some("12"));
+        assert_eq!(f.edition_span.map(at), Some("12"));
         assert_eq!(f.group.as_deref(), Some("Lakeport-Rust"));
     }
 
