@@ -2029,15 +2029,19 @@ impl<'a> Extractor<'a> {
             .filter(|h| h.level < 9 && edition_head(&h.text).is_some())
             .count()
             >= 2;
-        // Talks a meetup page lists in its front matter: certain, with their speakers.
-        let mut people_at: Vec<(usize, usize)> = self
-            .toks
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.may_be_person() && !t.nested)
-            .map(|(k, t)| (t.start, k))
-            .collect();
-        people_at.sort_unstable();
+        // Talks a meetup page lists in its front matter: certain, with their speakers. Most
+        // documents list none, and then no token is gathered.
+        let mut people_at: Vec<(usize, usize)> = Vec::new();
+        if !self.layout.front_talks.is_empty() {
+            people_at.extend(
+                self.toks
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| t.may_be_person() && !t.nested)
+                    .map(|(k, t)| (t.start, k)),
+            );
+            people_at.sort_unstable();
+        }
         for (h, lead) in out.iter_mut().zip(leads) {
             if let Some(talk) = self
                 .layout
