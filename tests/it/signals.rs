@@ -107,29 +107,44 @@ fn assert_old_graph_intact(out: &Path, old: &[u8]) {
     );
 }
 
-#[test]
-fn ctrl_c_during_extraction_exits_130_and_leaves_the_old_output_alone() {
-    let dir = TempDir::new("sigint-extract");
-    let (_, out, old) = setup(&dir, "out.json");
+/// Extracts a long text made of `line` (`--jobs 1`, writing `out` by `flag`), sends
+/// Ctrl-C after 400 ms and waits for the run to end. With `busy`, the run must still be
+/// going when interrupted.
+fn interrupt_long_extraction(
+    dir: &TempDir,
+    line: &str,
+    flag: &str,
+    out: &Path,
+    busy: bool,
+) -> std::process::Output {
     // Enough text to keep even a release build busy for seconds.
     let text = dir.path().join("long.txt");
-    let line = "Ana Ruiz from Qorp talked about Rust and Kafka at KubeCon Europe 2024.\n";
     std::fs::write(&text, line.repeat(150_000)).unwrap();
     let mut child = spawn(&[
         "extract",
         "--jobs",
         "1",
         text.to_str().unwrap(),
-        "-o",
+        flag,
         out.to_str().unwrap(),
     ]);
     std::thread::sleep(Duration::from_millis(400));
-    assert!(
-        child.try_wait().unwrap().is_none(),
-        "extraction ended before it could be interrupted"
-    );
+    if busy {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "extraction ended before it could be interrupted"
+        );
+    }
     signal(&child, "-INT");
-    let o = wait_within(&mut child, 10);
+    wait_within(&mut child, 10)
+}
+
+#[test]
+fn ctrl_c_during_extraction_exits_130_and_leaves_the_old_output_alone() {
+    let dir = TempDir::new("sigint-extract");
+    let (_, out, old) = setup(&dir, "out.json");
+    let line = "Ana Ruiz from Qorp talked about Rust and Kafka at KubeCon Europe 2024.\n";
+    let o = interrupt_long_extraction(&dir, line, "-o", &out, true);
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
     assert!(stderr(&o).contains("interrupted"), "{}", stderr(&o));
     assert_old_graph_intact(&out, &old);
@@ -178,20 +193,8 @@ fn ctrl_c_while_the_output_is_written_removes_the_temporary_file() {
 fn ctrl_c_during_an_into_update_leaves_the_graph_as_it_was() {
     let dir = TempDir::new("sigint-into");
     let (_, out, old) = setup(&dir, "g.json");
-    let text = dir.path().join("long.txt");
     let line = "Li Wei from Zylo presented Calm Queues at RustConf 2024.\n";
-    std::fs::write(&text, line.repeat(150_000)).unwrap();
-    let mut child = spawn(&[
-        "extract",
-        "--jobs",
-        "1",
-        text.to_str().unwrap(),
-        "--into",
-        out.to_str().unwrap(),
-    ]);
-    std::thread::sleep(Duration::from_millis(400));
-    signal(&child, "-INT");
-    let o = wait_within(&mut child, 10);
+    let o = interrupt_long_extraction(&dir, line, "--into", &out, false);
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
     assert_old_graph_intact(&out, &old);
     assert_eq!(
