@@ -3589,7 +3589,7 @@ impl<'a> Extractor<'a> {
     /// work ("at", "chez", "for" before an organisation, with a job word) gives works_at.
     fn bio_affiliations<'r>(&self, headings: &[Heading], pending: &mut Vec<Pending<'r>>) {
         static WORK: Lazy<Regex> = Lazy::new(|| {
-            Regex::new(r"(?i)\b(?:works?|worked|working|leads?|led|is|was|joined|est|était|travaille|dirige|a rejoint|engineer|developer|manager|architect|scientist|advocate|founder|cto|ceo|ingénieure?|développeu(?:r|se)|architecte)\b")
+            Regex::new(r"(?i)\b(?:works?|worked|working|leads?|led|is|was|joined|est|était|travaille|dirige|a rejoint|engineer|developer|manager|architect|scientist|advocate|founder|cto|ceo|ingénieure?|développeu(?:r|se)|architecte|team|équipe)\b")
                 .expect("work cue regex")
         });
         static TIE: Lazy<Regex> = Lazy::new(|| {
@@ -3641,10 +3641,14 @@ impl<'a> Extractor<'a> {
                         continue;
                     };
                     let f = fold(first.as_str());
-                    // "He leads…", "Currently she works…", "Aujourd'hui il dirige…".
-                    let pronoun = words::words(text)
-                        .take(3)
-                        .any(|w| matches!(fold(w.as_str()).as_str(), "he" | "she" | "il" | "elle"));
+                    // "He leads…", "Currently she works…", "Aujourd'hui il dirige…", and
+                    // "Her team at Qorp…", "Son équipe chez Qorp…".
+                    let pronoun = words::words(text).take(3).any(|w| {
+                        matches!(
+                            fold(w.as_str()).as_str(),
+                            "he" | "she" | "il" | "elle" | "his" | "her" | "son" | "sa"
+                        )
+                    });
                     let who: Vec<usize> = presenters
                         .iter()
                         .copied()
@@ -3980,6 +3984,107 @@ impl<'a> Extractor<'a> {
         }
     }
 
+    /// Where a talk already known (from a heading, a list, a quote) is named again, whole,
+    /// in a paragraph or a list item of its own: as (title, start, end). Only titles of
+    /// three words or more, so a short title that is also a phrase ("Getting started") is
+    /// not seen everywhere.
+    fn repeated_titles(&self) -> Vec<(String, usize, usize)> {
+        let titles: Vec<&String> = self
+            .talks
+            .keys()
+            .filter(|t| t.len() >= 15 && t.split_whitespace().count() >= 3)
+            .collect();
+        if titles.is_empty() {
+            return Vec::new();
+        }
+        let Ok(ac) = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&titles)
+        else {
+            return Vec::new();
+        };
+        let text = &self.doc.text;
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+        let mut out = Vec::new();
+        for m in ac.find_iter(text.as_str()) {
+            let (s, e) = (m.start(), m.end());
+            if word(text[..s].chars().next_back()) || word(text[e..].chars().next()) {
+                continue;
+            }
+            let taken = |spans: &[(usize, usize)]| spans.iter().any(|&(a, b)| s < b && a < e);
+            if self.talk_titles.iter().any(|(_, a, b)| s < *b && *a < e)
+                || taken(&self.claimed)
+                || self
+                    .toks
+                    .iter()
+                    .any(|t| t.class == Class::Talk && s < t.end && t.start < e)
+            {
+                continue;
+            }
+            let line = &self.layout.lines[self.layout.line_of(s) - 1];
+            if !matches!(line.kind, LineKind::Text | LineKind::ListItem) {
+                continue;
+            }
+            out.push((titles[m.pattern().as_usize()].clone(), s, e));
+        }
+        out
+    }
+
+    /// "Sunny Tech Montpellier 2026" in the title and "Sunny Tech 2026" in the text are one
+    /// event: names equal but for the places they add are merged, under the name without
+    /// them, the other kept as an alias. Only names that keep a word besides the places and
+    /// the year, and whose year (if any) is in both: "DevFest Lille" and "DevFest Nantes" stay
+    /// two events, and so do two places of a series with nothing in common.
+    fn merge_events_by_place(
+        &self,
+        ents: &mut BTreeMap<(Kind, String), EntityFact>,
+    ) -> Vec<(String, String)> {
+        let mut renamed = Vec::new();
+        let places = &self.rules.places;
+        let bare = |f: &str| -> String {
+            f.split(' ')
+                .filter(|w| !places.contains(*w))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mut by_bare: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (kind, f) in ents.keys() {
+            if *kind != Kind::Event {
+                continue;
+            }
+            let b = bare(f);
+            if b.split(' ').any(|w| !w.is_empty() && !YEAR.is_match(w)) {
+                by_bare.entry(b).or_default().push(f.clone());
+            }
+        }
+        for (b, keys) in by_bare {
+            // Merge only a name that adds places into the name that has none of them: two
+            // names with different places are two events.
+            let Some(plain) = keys.iter().find(|k| **k == b) else {
+                continue;
+            };
+            for k in keys.iter().filter(|k| *k != plain) {
+                let Some(e) = ents.remove(&(Kind::Event, k.clone())) else {
+                    continue;
+                };
+                let Some(target) = ents.get_mut(&(Kind::Event, plain.clone())) else {
+                    continue;
+                };
+                renamed.push((e.label.clone(), target.label.clone()));
+                for a in std::iter::once(e.label).chain(e.aliases) {
+                    if a != target.label && !target.aliases.contains(&a) {
+                        target.aliases.push(a);
+                    }
+                }
+                target.mentions.extend(e.mentions);
+                target.attributes.extend(e.attributes);
+                target.attributes.sort();
+                target.attributes.dedup();
+            }
+        }
+        renamed
+    }
+
     fn finish(&mut self, headings: &[Heading]) {
         let talk_word = self.cues.talk_word;
         let scope_break = self.cues.scope_break;
@@ -4006,6 +4111,37 @@ impl<'a> Extractor<'a> {
                 {
                     rename.insert(title.clone(), real.clone());
                 }
+            }
+        }
+        // "## A very concrete talk about access" over prose that names, whole, one talk the
+        // document lists elsewhere: the heading says what the section is about, and the
+        // section is that talk's. A heading that is itself a listed title stays a talk.
+        let listed = self.repeated_titles();
+        for (hi, h) in headings.iter().enumerate() {
+            let Some(title) = &h.talk else { continue };
+            if h.certain
+                || h.speakers
+                || rename.contains_key(title)
+                || self
+                    .talk_titles
+                    .iter()
+                    .any(|(t, s, _)| (*s < h.start || *s >= h.end) && fold(t) == fold(title))
+            {
+                continue;
+            }
+            let next = headings[hi + 1..]
+                .iter()
+                .find(|n| !n.speakers)
+                .map_or(self.doc.text.len(), |n| n.start);
+            let mut named: Vec<&String> = listed
+                .iter()
+                .filter(|(_, s, _)| *s > h.end && *s < next)
+                .map(|(t, ..)| t)
+                .collect();
+            named.sort_unstable();
+            named.dedup();
+            if let [real] = named[..] {
+                rename.insert(title.clone(), real.clone());
             }
         }
         for (old, new) in &rename {
@@ -4176,19 +4312,64 @@ impl<'a> Extractor<'a> {
                 self.inline_scopes.push((title.clone(), item.end(), end));
             }
         }
-        // An inline title owns the rest of its paragraph, up to the next inline title.
+        // An inline title owns the rest of its paragraph, up to the next inline title. A
+        // talk listed in one place and discussed in another ("the talks I saw" at the end,
+        // "Ana explained in [Title](…)" above) is named in the prose by its whole title.
+        let repeats = self.repeated_titles();
         for (ui, unit) in self.units.iter().enumerate() {
-            let mut titles: Vec<&Tok> = self.line_toks[ui]
+            let mut titles: Vec<(&str, usize, usize)> = self.line_toks[ui]
                 .iter()
                 .map(|&k| &self.toks[k])
                 .filter(|t| t.class == Class::Talk)
+                .map(|t| (t.label.as_str(), t.start, t.end))
                 .collect();
-            titles.sort_by_key(|t| t.start);
-            for (i, t) in titles.iter().enumerate() {
-                let end = titles.get(i + 1).map_or(unit.end(), |n| n.start);
-                self.inline_scopes.push((t.label.clone(), t.end, end));
+            titles.extend(
+                repeats
+                    .iter()
+                    .filter(|(_, s, e)| *s >= unit.start && *e <= unit.end())
+                    .map(|(title, s, e)| (title.as_str(), *s, *e)),
+            );
+            titles.sort_by_key(|t| t.1);
+            for (i, &(title, _, e)) in titles.iter().enumerate() {
+                let end = titles.get(i + 1).map_or(unit.end(), |n| n.1);
+                self.inline_scopes.push((title.to_string(), e, end));
             }
         }
+        // A section whose heading is no talk ("The talk that made me think") but whose
+        // text names one talk, and one only, is about that talk: what it mentions before
+        // or after the paragraph naming it belongs to it.
+        for (hi, h) in headings.iter().enumerate() {
+            if self.talk_scopes.iter().any(|(_, s, _)| *s == h.end) {
+                continue;
+            }
+            let end = headings
+                .get(hi + 1)
+                .map_or(self.doc.text.len(), |n| n.start);
+            let inside = |s: usize| s > h.end && s < end;
+            if self.claimed.iter().any(|&(s, _)| inside(s))
+                || self.talk_scopes.iter().any(|(_, s, _)| inside(*s))
+            {
+                continue;
+            }
+            let mut named: Vec<&str> = self
+                .toks
+                .iter()
+                .filter(|t| t.class == Class::Talk && inside(t.start))
+                .map(|t| t.label.as_str())
+                .chain(
+                    repeats
+                        .iter()
+                        .filter(|(_, s, _)| inside(*s))
+                        .map(|(t, ..)| t.as_str()),
+                )
+                .collect();
+            named.sort_unstable();
+            named.dedup();
+            if let [title] = named[..] {
+                self.talk_scopes.push((title.to_string(), h.end, end));
+            }
+        }
+        self.talk_titles.extend(repeats);
         // Inline talks (quoted, "voir …") are talks by themselves.
         for t in self.toks.iter().filter(|t| t.class == Class::Talk) {
             if !self.talks.contains_key(&t.label) {
@@ -4336,6 +4517,18 @@ impl<'a> Extractor<'a> {
                 && let Some(y) = main.split(' ').find(|w| YEAR.is_match(w))
             {
                 e.attributes.push(("year".into(), y.to_string()));
+            }
+        }
+        for (old, new) in self.merge_events_by_place(&mut ents) {
+            if main_event.as_ref() == Some(&old) {
+                main_event = Some(new.clone());
+            }
+            for r in &mut self.facts.relations {
+                for end in [&mut r.from, &mut r.to] {
+                    if end.0 == Kind::Event && end.1 == old {
+                        end.1 = new.clone();
+                    }
+                }
             }
         }
         // Mentions: projects and organisations in a talk's title or its part of the text.
@@ -5279,6 +5472,65 @@ mod tests {
                 ("Li Wei", "Un cluster à la maison"),
             ]
         );
+    }
+
+    #[test]
+    fn a_talk_listed_at_the_end_owns_the_themed_section_that_names_it() {
+        let text = "# Bilan\n\n## Ce qui m'a le plus plu\n\nDoctolib vend des rendez-vous en ligne.\nAna Ruiz nous a raconté dans [Trois caches de trop pour un site](https://x.example/1) leur migration.\n\nIls utilisent Redis et Varnish.\n\n## Une présentation très concrète sur les droits\n\nLi Wei nous a montré [Des droits fins avec OpenFGA](https://x.example/2).\nSon équipe chez Zylo Labs déploie sur Kubernetes.\n\n# Tout ce que j'ai vu\n\n* [Trois caches de trop pour un site](https://x.example/1) par Ana Ruiz\n* [Des droits fins avec OpenFGA](https://x.example/2) par Li Wei\n";
+        let f = facts(text, "a.md");
+        // The section's heading is no talk: the talk named in its text is.
+        assert_eq!(
+            labels(&f, Kind::Talk),
+            [
+                "Des droits fins avec OpenFGA",
+                "Trois caches de trop pour un site"
+            ]
+        );
+        let mentions = triples(&f, Relation::Mentions);
+        for (talk, what) in [
+            ("Trois caches de trop pour un site", "Doctolib"),
+            ("Trois caches de trop pour un site", "Redis"),
+            ("Trois caches de trop pour un site", "Varnish"),
+            ("Des droits fins avec OpenFGA", "Kubernetes"),
+        ] {
+            assert!(
+                mentions.contains(&(talk, what)),
+                "{talk} -> {what}: {mentions:?}"
+            );
+        }
+        assert!(!mentions.contains(&("Des droits fins avec OpenFGA", "Redis")));
+        // "Son équipe chez …" in the section of a talk with one presenter.
+        assert!(triples(&f, Relation::WorksAt).contains(&("Li Wei", "Zylo Labs")));
+        assert!(
+            triples(&f, Relation::Presents).contains(&("Li Wei", "Des droits fins avec OpenFGA"))
+        );
+    }
+
+    #[test]
+    fn an_event_named_with_and_without_its_city_is_one_event() {
+        let f = facts(
+            "---\ntitle: \"Sunny Tech Montpellier 2026 : mon bilan\"\n---\n\nDeux jours à la conférence Sunny Tech 2026.\n\n## Des caches partout\n\nAna Ruiz a présenté le talk \"Trois caches de trop\" sur Redis.\n",
+            "a.md",
+        );
+        assert_eq!(labels(&f, Kind::Event), ["Sunny Tech 2026"]);
+        // Two cities of one series stay two events.
+        let g = facts(
+            "Après DevFest Lille 2025 et DevFest Nantes 2025, retour sur les talks.\n",
+            "b.md",
+        );
+        assert_eq!(
+            labels(&g, Kind::Event),
+            ["DevFest Lille 2025", "DevFest Nantes 2025"]
+        );
+    }
+
+    #[test]
+    fn a_name_set_off_as_a_firm_is_a_company() {
+        let f = facts(
+            "Zylotech, une start-up qui vend des billets, a migré vers Kubernetes.\nBrakwell, a small company that sells boats, too.\n",
+            "a.txt",
+        );
+        assert_eq!(labels(&f, Kind::Company), ["Brakwell", "Zylotech"]);
     }
 
     #[test]

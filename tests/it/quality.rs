@@ -52,6 +52,13 @@ fn en_liveblog_timestamps() {
     check("en-liveblog-timestamps", "md", 0.92, 0.78);
 }
 
+/// A recap by theme: each section names one talk in its prose (a link), and every talk is
+/// listed again at the end with its speakers.
+#[test]
+fn fr_recap_themes_liste() {
+    check("fr-recap-themes-liste", "md", 0.95, 0.92);
+}
+
 #[test]
 fn fr_linkedin_post() {
     check("fr-linkedin-post", "txt", 0.94, 0.74);
