@@ -1166,7 +1166,13 @@ impl<'a> Extractor<'a> {
             let mut j = i + 1;
             while j < words.len() {
                 let gap = &text[words[j - 1].1..words[j].0];
-                if gap != " " || taken(words[j].0, words[j].1) {
+                // "Iris V. Naudin": a middle initial after a known first name.
+                let initial = gap == ". "
+                    && run.len() == 2
+                    && words[j - 1].1 - words[j - 1].0 == 1
+                    && text.as_bytes()[words[j - 1].0].is_ascii_uppercase()
+                    && self.is_first_name(&text[words[run.start].0..words[run.start].1]);
+                if (gap != " " && !initial) || taken(words[j].0, words[j].1) {
                     break;
                 }
                 let wj = &text[words[j].0..words[j].1];
@@ -1455,7 +1461,13 @@ impl<'a> Extractor<'a> {
         // Particles, lower-case anywhere or capitalised inside ("Gwenaël Le Goff"), are not
         // name words of their own.
         let is_name = |i: usize, p: &str| {
-            !(self.rules.particles.contains(p)
+            // A middle initial ("Iris V. Naudin") is no name word of its own either.
+            let initial = i > 0
+                && i + 1 < parts.len()
+                && p.len() == 1
+                && p.as_bytes()[0].is_ascii_uppercase();
+            !(initial
+                || self.rules.particles.contains(p)
                 || (i > 0 && i + 1 < parts.len() && {
                     // Lower-casing changes nothing in ASCII without capitals, and `p` itself
                     // was just looked up.
@@ -5503,6 +5515,22 @@ mod tests {
         assert!(triples(&f, Relation::WorksAt).contains(&("Li Wei", "Zylo Labs")));
         assert!(
             triples(&f, Relation::Presents).contains(&("Li Wei", "Des droits fins avec OpenFGA"))
+        );
+    }
+
+    #[test]
+    fn a_middle_initial_is_part_of_the_name() {
+        let f = facts(
+            "## Burnout in tech - Iris V. Naudin & Cécile Freyd-Foucault\n\nA talk about rest.\n\nSource: Why teams stall\n",
+            "a.md",
+        );
+        assert_eq!(labels(&f, Kind::Talk), ["Burnout in tech"]);
+        assert_eq!(
+            triples(&f, Relation::Presents),
+            [
+                ("Cécile Freyd-Foucault", "Burnout in tech"),
+                ("Iris V. Naudin", "Burnout in tech")
+            ]
         );
     }
 
