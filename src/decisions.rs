@@ -865,22 +865,22 @@ pub fn run_decide(args: &DecideArgs, out: &mut dyn Write) -> Result<crate::cli::
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(Error::io(path, e)),
     };
-    let text = add_decision(path, old.as_deref(), &action, args.note.as_deref())?;
-    let line = text.lines().count();
+    let (text, line) = add_decision(path, old.as_deref(), &action, args.note.as_deref())?;
     crate::export::write_file(path, |w| w.write_all(text.as_bytes()))?;
     writeln!(out, "{}:{line}: added {action}", path.display())
         .map_err(|e| Error::io("<stdout>", e))?;
     Ok(crate::cli::Exit::Ok)
 }
 
-/// The decisions file `old` (`None`: there is none yet) with `action` added at the end;
-/// refused when the file does not parse or already says the same or the opposite.
+/// The decisions file `old` (`None`: there is none yet) with `action` added at the end,
+/// and the line the decision stands on; refused when the file does not parse or already
+/// says the same or the opposite.
 pub fn add_decision(
     path: &Path,
     old: Option<&str>,
     action: &Action,
     note: Option<&str>,
-) -> Result<String> {
+) -> Result<(String, usize)> {
     let mut text = match old {
         Some(t) => t.to_string(),
         None => "# Corrections to entity resolution, applied after every extraction:\n\
@@ -920,8 +920,16 @@ pub fn add_decision(
     }
     // What is written must read back as the decision asked for.
     let back = parse(path, &text)?;
-    debug_assert_eq!(back.list.last().map(|d| &d.action), Some(action));
-    Ok(text)
+    match back.list.last() {
+        Some(d) if d.action == *action => Ok((text, d.line)),
+        // Not seen; but a file is user input, and a bug here must not cost it.
+        _ => Err(Error::Invalid {
+            path: path.to_path_buf(),
+            message: format!(
+                "{action} would not read back from the file; nothing written: add it by hand"
+            ),
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -1252,7 +1260,7 @@ mod tests {
     #[test]
     fn adding_a_decision_appends_a_table_and_refuses_repeats() {
         let p = Path::new("d.toml");
-        let first = add_decision(
+        let (first, line) = add_decision(
             p,
             None,
             &Action::SameAs("Josh \"J\" Abreu".into(), "Josue".into()),
@@ -1260,8 +1268,10 @@ mod tests {
         )
         .unwrap();
         assert!(first.starts_with("# Corrections"));
+        // The line of the decision itself, as warnings name it, not of its note.
+        assert_eq!(line, 6);
         assert!(first.ends_with("\n\n[[decision]]\nsame_as = ['Josh \"J\" Abreu', \"Josue\"]\nnote = \"same person\"\n"), "{first}");
-        let second = add_decision(
+        let (second, _) = add_decision(
             p,
             Some(&first),
             &Action::Retype("X".into(), Kind::Talk),

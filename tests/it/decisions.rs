@@ -323,6 +323,7 @@ fn decide_appends_and_refuses_repeats() {
         stdout(&o),
         format!("{file}:6: added same_as \"Tempo\" \"Grafana Tempo\"\n")
     );
+    let mut said = Vec::new();
     for args in [
         &["not-same", "Ippon Technologies", "Ippon"][..],
         &["reject", "Shipping", "--note", "a word of a talk title"][..],
@@ -333,7 +334,10 @@ fn decide_appends_and_refuses_repeats() {
         all.extend_from_slice(&["--file", &file]);
         let o = run(&all, None);
         assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        said.push(stdout(&o));
     }
+    // Each names the line its decision stands on (a note comes after it).
+    assert_eq!(said[1], format!("{file}:12: added reject \"Shipping\"\n"));
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(
         text.ends_with(
