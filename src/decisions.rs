@@ -338,8 +338,12 @@ pub struct Outcome {
 impl Decisions {
     /// The fingerprint a graph carries once these decisions corrected it: the rules' own
     /// and a hash of the decisions in the order they apply (notes, comments and layout
-    /// left out, so editing those re-extracts nothing).
+    /// left out, so editing those re-extracts nothing). A file without decisions leaves
+    /// the rules' fingerprint as it is: it corrects nothing.
     pub fn fingerprint(&self, rules: &str) -> String {
+        if self.list.is_empty() {
+            return rules.to_string();
+        }
         let mut canonical = String::new();
         for d in self.in_order() {
             canonical.push_str(&d.action.to_string());
@@ -370,6 +374,9 @@ impl Decisions {
         reused: bool,
         err: &mut dyn Write,
     ) -> KnowledgeGraph {
+        if self.list.is_empty() {
+            return graph;
+        }
         let made_by_rules = graph.rules_fingerprint() == Some(rules);
         let mut doc = graph.into_doc();
         let outcome = apply_doc(&mut doc, &self.list, reused);
@@ -1247,6 +1254,7 @@ mod tests {
             fp("# x\n\n[[decision]]\nnote = \"why\"\nreject = \"A\"\n")
         );
         assert_ne!(a, fp("[[decision]]\nreject = \"B\"\n"));
+        assert_eq!(fp("# nothing decided yet\n"), "rules 1");
         assert_eq!(
             stale_reason(Some(&a), "rules 1"),
             "was corrected by decisions this run does not apply (give --decisions FILE to keep them)"
