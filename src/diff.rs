@@ -17,7 +17,9 @@ label, aliases, attributes and number of mentions in each document; edges by (so
 relation, target), for their rule, confidence and number of pieces of evidence in each
 document. Where in a document a mention stands is not compared (text moved by an edit
 changes nothing), nor how the graph was made (rules fingerprint, hashes, generator). A
-node whose type changed has another id: it shows as removed and added.
+node whose type changed (and so its id) is one change, `type OLD -> NEW`, when its name
+is not shared with another added or removed node; its edges, with other ids, are added and
+removed.
 
 Lines: `+`/`-` source, node or edge added or removed (a node with the documents:lines
 that mention it, an edge with its rule, confidence and evidence lines); `~` node or edge
@@ -178,6 +180,11 @@ pub struct NodeChange {
     /// Added or removed: where the node is mentioned.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub places: Vec<Place>,
+    /// The id and type in the old graph, when the type changed (the id with it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_label: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -304,10 +311,23 @@ pub fn compare(old: &GraphDoc, new: &GraphDoc, old_name: &str, new_name: &str) -
     report.sources.removed = os.difference(&ns).map(|s| s.to_string()).collect();
 
     let (on, nn) = (nodes_by_id(old), nodes_by_id(new));
+    let retyped = retyped(&on, &nn);
+    let was: BTreeMap<&str, &str> = retyped.iter().map(|(o, n)| (*n, *o)).collect();
     let ids: BTreeSet<&String> = on.keys().chain(nn.keys()).collect();
     for id in ids {
         let change = match (on.get(id), nn.get(id)) {
-            (None, Some(n)) => added_node("added", n),
+            // Shown once, where the new id sorts.
+            (Some(_), None) if retyped.contains_key(id.as_str()) => continue,
+            (None, Some(n)) => match was.get(id.as_str()) {
+                Some(old_id) => {
+                    let o = on[*old_id];
+                    let mut c = changed_node(o, n).unwrap_or_else(|| unchanged_node(n));
+                    c.old_id = Some(o.id.clone());
+                    c.old_type = Some(o.kind.clone());
+                    c
+                }
+                None => added_node("added", n),
+            },
             (Some(o), None) => added_node("removed", o),
             (Some(o), Some(n)) => match changed_node(o, n) {
                 Some(c) => c,
@@ -350,6 +370,31 @@ pub fn compare(old: &GraphDoc, new: &GraphDoc, old_name: &str, new_name: &str) -
     report
 }
 
+/// Old id to new id of the nodes whose type changed: a node only in the old graph and one
+/// only in the new with the same slug and another type, when neither has another such match.
+fn retyped<'a>(
+    on: &'a BTreeMap<String, &NodeDoc>,
+    nn: &'a BTreeMap<String, &NodeDoc>,
+) -> BTreeMap<&'a str, &'a str> {
+    let slug_of = |id: &'a str| id.split_once(':').map_or(id, |(_, s)| s);
+    let by_slug = |from: &'a BTreeMap<String, &NodeDoc>, other: &BTreeMap<String, &NodeDoc>| {
+        let mut m: BTreeMap<&'a str, Vec<&'a str>> = BTreeMap::new();
+        for id in from.keys().filter(|id| !other.contains_key(*id)) {
+            m.entry(slug_of(id)).or_default().push(id.as_str());
+        }
+        m
+    };
+    let (gone, came) = (by_slug(on, nn), by_slug(nn, on));
+    gone.iter()
+        .filter_map(
+            |(slug, olds)| match (olds.as_slice(), came.get(slug).map(Vec::as_slice)) {
+                ([o], Some([n])) => Some((*o, *n)),
+                _ => None,
+            },
+        )
+        .collect()
+}
+
 fn bump(c: &mut Counts, change: &str) {
     match change {
         "added" => c.added += 1,
@@ -365,6 +410,8 @@ fn added_node(change: &'static str, n: &NodeDoc) -> NodeChange {
         kind: n.kind.clone(),
         label: n.label.clone(),
         places: place_list(&places(&n.mentions, &n.mention_counts)),
+        old_id: None,
+        old_type: None,
         old_label: None,
         aliases_added: Vec::new(),
         aliases_removed: Vec::new(),
@@ -398,6 +445,8 @@ fn changed_node(o: &NodeDoc, n: &NodeDoc) -> Option<NodeChange> {
         kind: n.kind.clone(),
         label: n.label.clone(),
         places: Vec::new(),
+        old_id: None,
+        old_type: None,
         old_label: (o.label != n.label).then(|| o.label.clone()),
         aliases_added: na.difference(&oa).map(|s| s.to_string()).collect(),
         aliases_removed: oa.difference(&na).map(|s| s.to_string()).collect(),
@@ -413,6 +462,13 @@ fn changed_node(o: &NodeDoc, n: &NodeDoc) -> Option<NodeChange> {
         && c.attributes.is_empty()
         && c.mentions.is_empty();
     (!same).then_some(c)
+}
+
+/// A change that lists nothing but what the caller adds (a new type).
+fn unchanged_node(n: &NodeDoc) -> NodeChange {
+    let mut c = added_node("changed", n);
+    c.places.clear();
+    c
 }
 
 fn added_edge(change: &'static str, e: &EdgeDoc) -> EdgeChange {
@@ -505,6 +561,15 @@ pub fn write_text(r: &Report, w: &mut dyn Write) -> std::io::Result<()> {
         write!(w, "{sign} node {} {}", shown(&n.id), quoted(&n.label))?;
         write_places(w, &n.places)?;
         writeln!(w)?;
+        if let (Some(id), Some(kind)) = (&n.old_id, &n.old_type) {
+            writeln!(
+                w,
+                "    type {} -> {} (was {})",
+                shown(kind),
+                shown(&n.kind),
+                shown(id)
+            )?;
+        }
         if let Some(old) = &n.old_label {
             writeln!(w, "    label {} -> {}", quoted(old), quoted(&n.label))?;
         }
@@ -724,6 +789,42 @@ rule fr.chez: 0 added, 0 removed, 1 changed
                 changed: 1
             }
         );
+    }
+
+    #[test]
+    fn a_node_whose_type_changed_is_one_change() {
+        let old = graph(
+            &[],
+            vec![
+                node("project:github", "GitHub", vec![span("a.md", 3)]),
+                node("project:flux", "Flux", vec![]),
+                node("person:flux", "Flux", vec![]),
+            ],
+            vec![],
+        );
+        let new = graph(
+            &[],
+            vec![
+                node("company:github", "GitHub", vec![span("a.md", 3)]),
+                node("company:flux", "Flux", vec![]),
+            ],
+            vec![],
+        );
+        let r = compare(&old, &new, "o", "n");
+        // Flux left two nodes: which one became the company is not known.
+        assert_eq!(
+            text(&r),
+            "--- o
++++ n
++ node company:flux \"Flux\"
+~ node company:github \"GitHub\"
+    type project -> company (was project:github)
+- node person:flux \"Flux\"
+- node project:flux \"Flux\"
+nodes: 1 added, 2 removed, 1 changed; edges: 0 added, 0 removed, 0 changed
+"
+        );
+        assert_eq!(r.nodes[1].old_type.as_deref(), Some("project"));
     }
 
     #[test]

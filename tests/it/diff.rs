@@ -230,3 +230,44 @@ fn help_examples_run() {
         );
     }
 }
+
+#[test]
+fn a_retyped_entity_is_one_change_and_its_edges_move() {
+    let dir = TempDir::new("diff-retype");
+    let (old, new, decisions) = (
+        path(&dir, "old.json"),
+        path(&dir, "new.json"),
+        path(&dir, "d.toml"),
+    );
+    std::fs::write(
+        &decisions,
+        "[[decision]]\nretype = [\"GitHub\", \"company\"]\n",
+    )
+    .unwrap();
+    let doc = "fixtures/fr-soiree-jug-paragraphes.md";
+    assert_eq!(
+        run(&["extract", doc, "-o", &old], None).status.code(),
+        Some(0)
+    );
+    let o = run(
+        &["extract", doc, "--decisions", &decisions, "-o", &new],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&["diff", &old, &new], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "--- {old}
++++ {new}
+~ node company:github \"GitHub\"
+    type project -> company (was project:github)
++ edge talk:le-code-review-bienveillant mentions company:github  rule mentions.paragraph 0.6  in {doc}:23
+- edge talk:le-code-review-bienveillant mentions project:github  rule mentions.paragraph 0.6  in {doc}:23
+nodes: 0 added, 0 removed, 1 changed; edges: 1 added, 1 removed, 0 changed
+rule mentions.paragraph: 1 added, 1 removed, 0 changed
+"
+        )
+    );
+}
