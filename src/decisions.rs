@@ -257,7 +257,15 @@ pub fn parse(path: &Path, text: &str) -> Result<Decisions> {
             )),
         };
         if let Some(v) = &e.same_as {
-            let a = pair(v, "same_as").map(|(a, b)| Action::SameAs(a, b));
+            let a = pair(v, "same_as").and_then(|(a, b)| {
+                if fold(&a) == fold(&b) {
+                    Err(format!(
+                        "{a:?} and {b:?} are one name to talkgraph already (case, accents and punctuation are ignored); remove the decision"
+                    ))
+                } else {
+                    Ok(Action::SameAs(a, b))
+                }
+            });
             found.push((v.span().start, a));
         }
         if let Some(v) = &e.not_same_as {
@@ -906,11 +914,16 @@ pub fn add_decision(
             )));
         }
     }
-    if let Action::NotSameAs(a, b) = action
+    if let Action::NotSameAs(a, b) | Action::SameAs(a, b) = action
         && fold(a) == fold(b)
     {
         return Err(Error::Usage(format!(
-            "{a:?} and {b:?} are one name to talkgraph (case, accents and punctuation are ignored), so they cannot be kept apart; nothing written"
+            "{a:?} and {b:?} are one name to talkgraph (case, accents and punctuation are ignored): {}; nothing written",
+            if matches!(action, Action::SameAs(..)) {
+                "they are one entity already"
+            } else {
+                "they cannot be kept apart"
+            }
         )));
     }
     if !text.is_empty() && !text.ends_with('\n') {
@@ -1053,6 +1066,10 @@ mod tests {
         assert!(
             problems("[[decision]]\nnot_same_as = [\"José\", \"jose\"]\n")
                 .contains("cannot be kept apart")
+        );
+        assert!(
+            problems("[[decision]]\nsame_as = [\"José\", \"jose\"]\n")
+                .contains("one name to talkgraph already")
         );
     }
 
