@@ -20,10 +20,10 @@ const DECIDE_HELP: &str = "The decisions file (TOML, one [[decision]] table per 
   [[decision]]
   not_same_as = [\"Flux CD\", \"Flux\"]          # two entities, though resolution made them one
   [[decision]]
-  reject = \"Thanks\"                            # no entity: dropped with its edges
+  reject = \"Thanks\"                          # no entity: dropped with its edges
   [[decision]]
   retype = [\"Docker\", \"company\"]             # person, company, project, talk or event
-  note = \"the company here, not the tool\"      # optional, on any decision
+  note = \"the company here, not the tool\"    # optional, on any decision
 
 Apply it with `talkgraph extract DOCS --decisions decisions.toml -o graph.json` (also with --into).
 
