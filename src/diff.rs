@@ -22,7 +22,8 @@ is not shared with another added or removed node; its edges, with other ids, are
 removed.
 
 Lines: `+`/`-` source, node or edge added or removed (a node with the documents:lines
-that mention it, an edge with its rule, confidence and evidence lines); `~` node or edge
+that mention it and the rules of its edges, an edge with its rule, confidence and
+evidence lines); `~` node or edge
 changed, with one indented line per change; then counts, and added/removed/changed edges
 per rule.
 
@@ -180,6 +181,10 @@ pub struct NodeChange {
     /// Added or removed: where the node is mentioned.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub places: Vec<Place>,
+    /// Added or removed: the rules of its edges in its graph. A node records no rule of its
+    /// own; these are the rules that tie it to the rest.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub edge_rules: Vec<String>,
     /// The id and type in the old graph, when the type changed (the id with it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_id: Option<String>,
@@ -312,6 +317,7 @@ pub fn compare(old: &GraphDoc, new: &GraphDoc, old_name: &str, new_name: &str) -
 
     let (on, nn) = (nodes_by_id(old), nodes_by_id(new));
     let retyped = retyped(&on, &nn);
+    let (old_rules, new_rules) = (rules_by_node(old), rules_by_node(new));
     let was: BTreeMap<&str, &str> = retyped.iter().map(|(o, n)| (*n, *o)).collect();
     let ids: BTreeSet<&String> = on.keys().chain(nn.keys()).collect();
     for id in ids {
@@ -326,9 +332,9 @@ pub fn compare(old: &GraphDoc, new: &GraphDoc, old_name: &str, new_name: &str) -
                     c.old_type = Some(o.kind.clone());
                     c
                 }
-                None => added_node("added", n),
+                None => with_rules(added_node("added", n), &new_rules),
             },
-            (Some(o), None) => added_node("removed", o),
+            (Some(o), None) => with_rules(added_node("removed", o), &old_rules),
             (Some(o), Some(n)) => match changed_node(o, n) {
                 Some(c) => c,
                 None => continue,
@@ -395,6 +401,25 @@ fn retyped<'a>(
         .collect()
 }
 
+/// The rules of each node's edges, by node id.
+fn rules_by_node(doc: &GraphDoc) -> BTreeMap<&str, BTreeSet<&str>> {
+    let mut out: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for e in &doc.edges {
+        for end in [&e.source, &e.target] {
+            out.entry(end.as_str()).or_default().insert(e.rule.as_str());
+        }
+    }
+    out
+}
+
+fn with_rules(mut c: NodeChange, rules: &BTreeMap<&str, BTreeSet<&str>>) -> NodeChange {
+    c.edge_rules = rules
+        .get(c.id.as_str())
+        .map(|r| r.iter().map(|r| r.to_string()).collect())
+        .unwrap_or_default();
+    c
+}
+
 fn bump(c: &mut Counts, change: &str) {
     match change {
         "added" => c.added += 1,
@@ -410,6 +435,7 @@ fn added_node(change: &'static str, n: &NodeDoc) -> NodeChange {
         kind: n.kind.clone(),
         label: n.label.clone(),
         places: place_list(&places(&n.mentions, &n.mention_counts)),
+        edge_rules: Vec::new(),
         old_id: None,
         old_type: None,
         old_label: None,
@@ -445,6 +471,7 @@ fn changed_node(o: &NodeDoc, n: &NodeDoc) -> Option<NodeChange> {
         kind: n.kind.clone(),
         label: n.label.clone(),
         places: Vec::new(),
+        edge_rules: Vec::new(),
         old_id: None,
         old_type: None,
         old_label: (o.label != n.label).then(|| o.label.clone()),
@@ -560,6 +587,10 @@ pub fn write_text(r: &Report, w: &mut dyn Write) -> std::io::Result<()> {
         };
         write!(w, "{sign} node {} {}", shown(&n.id), quoted(&n.label))?;
         write_places(w, &n.places)?;
+        if !n.edge_rules.is_empty() {
+            let rules: Vec<_> = n.edge_rules.iter().map(|r| shown(r)).collect();
+            write!(w, "  edges by {}", rules.join(", "))?;
+        }
         writeln!(w)?;
         if let (Some(id), Some(kind)) = (&n.old_id, &n.old_type) {
             writeln!(
@@ -768,7 +799,7 @@ mod tests {
 +++ new.json
 - source b.md
 + source c.md
-+ node company:bolt \"Bolt\"  in a.md:7, c.md:2
++ node company:bolt \"Bolt\"  in a.md:7, c.md:2  edges by en.at
 ~ node person:ann \"Ann\"
     alias + \"A. Smith\"
     attribute url (none) -> \"https://x\"

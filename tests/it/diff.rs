@@ -53,7 +53,7 @@ fn different_graphs_exit_1_with_each_change_and_its_rule() {
     let expected = format!(
         "--- {old}
 +++ {new}
-- node company:shipping \"Shipping\"  in fixtures/en-conference-notes-table.md:15
+- node company:shipping \"Shipping\"  in fixtures/en-conference-notes-table.md:15  edges by en.works_at.from, mentions.title
 - edge person:ten-years works_at company:shipping  rule en.works_at.from 0.85  in fixtures/en-conference-notes-table.md:15
 - edge talk:ten-years-of-shipping-on-kubernetes mentions company:shipping  rule mentions.title 0.9  in fixtures/en-conference-notes-table.md:15
 nodes: 0 added, 1 removed, 0 changed; edges: 0 added, 2 removed, 0 changed
@@ -153,6 +153,10 @@ fn json_format_is_one_document_for_scripts() {
             serde_json::json!([{"source": "fixtures/en-conference-notes-table.md", "line": 15, "count": 1}])
         );
         assert_eq!(v["edges"][1]["rule"], "mentions.title");
+        assert_eq!(
+            v["nodes"][0]["edge_rules"],
+            serde_json::json!(["en.works_at.from", "mentions.title"])
+        );
         assert_eq!(v["rules"]["en.works_at.from"]["removed"], 1);
     }
     // Equal graphs: still a document, saying so.
