@@ -385,9 +385,11 @@ impl Decisions {
         if self.list.is_empty() {
             return graph;
         }
+        let mut graph = graph;
         let made_by_rules = graph.rules_fingerprint() == Some(rules);
-        let mut doc = graph.into_doc();
-        let outcome = apply_doc(&mut doc, &self.list, reused);
+        graph.compact();
+        let mut doc = graph.to_doc();
+        let (outcome, changed) = apply_to(&mut doc, &self.list, reused);
         let path = self.path.display();
         for (line, m) in &outcome.warnings {
             let _ = writeln!(err, "talkgraph: warning: {path}:{line}: {m}");
@@ -395,6 +397,15 @@ impl Decisions {
         for (line, m) in &outcome.notes {
             let _ = writeln!(err, "talkgraph: note: {path}:{line}: {m}");
         }
+        if !changed {
+            // Every decision already in effect (or matching nothing): the rebuild, which
+            // costs as much as reading the graph, would give the same graph.
+            if made_by_rules {
+                graph.set_rules_fingerprint(&self.fingerprint(rules));
+            }
+            return graph;
+        }
+        drop(graph);
         // Rebuilt as a merge is, so edges that now join the same two nodes become one
         // (strongest rule, evidence of both) and an edge from a node to itself goes.
         let mut g = KnowledgeGraph::new();
@@ -440,6 +451,11 @@ pub fn stale_reason(old: Option<&str>, new: &str) -> &'static str {
 /// within a kind. Edges left without an end, and edges from a node to itself, are dropped;
 /// edges that came to join the same nodes are left for the caller's rebuild to unite.
 pub fn apply_doc(doc: &mut GraphDoc, list: &[Decision], reused: bool) -> Outcome {
+    apply_to(doc, list, reused).0
+}
+
+/// [`apply_doc`], also saying whether the document changed.
+fn apply_to(doc: &mut GraphDoc, list: &[Decision], reused: bool) -> (Outcome, bool) {
     let mut w = Work::new(
         std::mem::take(&mut doc.nodes),
         std::mem::take(&mut doc.edges),
@@ -460,10 +476,11 @@ pub fn apply_doc(doc: &mut GraphDoc, list: &[Decision], reused: bool) -> Outcome
                 .push((d.line, format!("{}: {m}", d.action)));
         }
     }
+    let changed = w.changed;
     let (nodes, edges) = w.finish();
     doc.nodes = nodes;
     doc.edges = edges;
-    outcome
+    (outcome, changed)
 }
 
 /// The kind written in a node id (`type:slug`); ids come from `KnowledgeGraph::to_doc`.
@@ -486,6 +503,8 @@ struct Work {
     /// Folded label, folded aliases.
     keys: Vec<(String, Vec<String>)>,
     edges: Vec<Option<EdgeDoc>>,
+    /// Whether any decision changed anything.
+    changed: bool,
 }
 
 impl Work {
@@ -498,6 +517,7 @@ impl Work {
             nodes: nodes.into_iter().map(Some).collect(),
             keys,
             edges: edges.into_iter().map(Some).collect(),
+            changed: false,
         }
     }
 
@@ -575,6 +595,7 @@ impl Work {
         let Some(b) = self.nodes[from].take() else {
             return;
         };
+        self.changed = true;
         let (b_keys_label, b_keys_aliases) = std::mem::take(&mut self.keys[from]);
         let a = self.nodes[into].as_mut().expect("a live node");
         let mut aliases: BTreeSet<String> = a.aliases.drain(..).collect();
@@ -702,6 +723,7 @@ impl Work {
     /// go to a node of that name (an existing one of the same type, else a new one). An
     /// edge with evidence for both is split in two.
     fn split(&mut self, n: usize, key: &str, given: &str) {
+        self.changed = true;
         let node = self.nodes[n].as_mut().expect("a live node");
         let spelling = node
             .aliases
@@ -780,6 +802,7 @@ impl Work {
             if node.kind == target {
                 continue;
             }
+            self.changed = true;
             let old_id = std::mem::take(&mut node.id);
             node.kind = target.to_string();
             node.id = format!("{target}:{}", slug(&node.label));
@@ -836,6 +859,7 @@ impl Work {
         for n in found {
             self.nodes[n] = None;
         }
+        self.changed = true;
         None
     }
 
@@ -1255,6 +1279,31 @@ mod tests {
             "{alias:?}"
         );
         assert_eq!(d.nodes.len(), 2);
+    }
+
+    #[test]
+    fn a_graph_already_corrected_is_kept_as_it_is_with_the_fingerprint() {
+        let mut g = KnowledgeGraph::new();
+        let ann = g.add_node(Kind::Person, "Ann");
+        g.add_alias(ann, "Annie");
+        g.add_source("a.md", Some("00"));
+        g.set_rules_fingerprint("rules 1");
+        let d = parse(
+            Path::new("d.toml"),
+            "[[decision]]\nsame_as = [\"Ann\", \"Annie\"]\n[[decision]]\nreject = \"Bob\"\n",
+        )
+        .unwrap();
+        let before = g.to_doc();
+        let mut err = Vec::new();
+        let after = d.apply(g, "rules 1", None, true, &mut err);
+        assert!(err.is_empty(), "{}", String::from_utf8_lossy(&err));
+        assert_eq!(
+            after.rules_fingerprint(),
+            Some(d.fingerprint("rules 1").as_str())
+        );
+        let mut expected = before;
+        expected.graph.rules_fingerprint = d.fingerprint("rules 1");
+        assert_eq!(after.to_doc(), expected);
     }
 
     #[test]
