@@ -930,8 +930,13 @@ pub fn add_decision(
     let existing = parse(path, &text)?;
     for d in &existing.list {
         if let Some(why) = action.clashes_with(&d.action) {
+            let todo = if why == "is already there" {
+                ""
+            } else {
+                ": change or remove that decision in the file if this one is right"
+            };
             return Err(Error::Usage(format!(
-                "{}:{}: {action} {why} ({}); nothing written",
+                "{}:{}: {action} {why} ({}); nothing written{todo}",
                 path.display(),
                 d.line,
                 d.action
