@@ -348,7 +348,7 @@ pub fn run_with(
         Command::Stats(args) => crate::query::run_stats(args, out),
         Command::Subgraph(args) => crate::query::run_subgraph(args, out),
         Command::Diff(args) => crate::diff::run(&args, out),
-        Command::Decide(args) => crate::decisions::run_decide(&args, out),
+        Command::Decide(args) => crate::decisions::run_decide(&args, out, err),
         Command::Rules(RulesCommand::Check { dir }) => {
             let rules = rules_for(dir.as_deref())?;
             writeln!(out, "{}", rules.summary()).map_err(|e| Error::io("<stdout>", e))?;

@@ -881,7 +881,11 @@ impl Work {
 }
 
 /// `talkgraph decide`: adds one decision to the decisions file, written whole or not at all.
-pub fn run_decide(args: &DecideArgs, out: &mut dyn Write) -> Result<crate::cli::Exit> {
+pub fn run_decide(
+    args: &DecideArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<crate::cli::Exit> {
     let action = match &args.decision {
         DecideCommand::Same { name, other } => Action::SameAs(name.clone(), other.clone()),
         DecideCommand::NotSame { name, other } => Action::NotSameAs(name.clone(), other.clone()),
@@ -896,6 +900,19 @@ pub fn run_decide(args: &DecideArgs, out: &mut dyn Write) -> Result<crate::cli::
         }
     };
     let path = &args.file;
+    // Two `decide` at once (a script, two terminals) would each add to the file as it was
+    // and the second write would drop the first's decision: one at a time, as `--into`.
+    // A missing file is created empty first, so that there is a file to lock.
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(Error::io(path, e)),
+    }
+    let lock = crate::lock::UpdateLock::acquire(path, err)?;
     let old = match std::fs::read(path) {
         Ok(b) => Some(String::from_utf8(b).map_err(|_| Error::Invalid {
             path: path.clone(),
@@ -905,13 +922,14 @@ pub fn run_decide(args: &DecideArgs, out: &mut dyn Write) -> Result<crate::cli::
         Err(e) => return Err(Error::io(path, e)),
     };
     let (text, line) = add_decision(path, old.as_deref(), &action, args.note.as_deref())?;
-    crate::export::write_file(path, |w| w.write_all(text.as_bytes()))?;
+    crate::export::write_file(path, &|| lock.unchanged(), |w| w.write_all(text.as_bytes()))?;
+    drop(lock);
     writeln!(out, "{}:{line}: added {action}", path.display())
         .map_err(|e| Error::io("<stdout>", e))?;
     Ok(crate::cli::Exit::Ok)
 }
 
-/// The decisions file `old` (`None`: there is none yet) with `action` added at the end,
+/// The decisions file `old` (`None` or blank: there is none yet) with `action` added at the end,
 /// and the line the decision stands on; refused when the file does not parse or already
 /// says the same or the opposite.
 pub fn add_decision(
@@ -920,7 +938,7 @@ pub fn add_decision(
     action: &Action,
     note: Option<&str>,
 ) -> Result<(String, usize)> {
-    let mut text = match old {
+    let mut text = match old.filter(|t| !t.trim().is_empty()) {
         Some(t) => t.to_string(),
         None => "# Corrections to entity resolution, applied after every extraction:\n\
                  #   talkgraph extract DOCS --decisions decisions.toml -o graph.json\n\

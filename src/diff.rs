@@ -81,7 +81,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<Exit> {
         }
     };
     match &args.output {
-        Some(path) => crate::export::write_file(path, write)?,
+        Some(path) => crate::export::write_file(path, &|| Ok(()), write)?,
         None => write(out).map_err(|e| Error::io("<stdout>", e))?,
     }
     Ok(if report.equal { Exit::Ok } else { Exit::Differ })

@@ -288,12 +288,13 @@ pub fn write_to_path(
 }
 
 /// Writes a file that is no graph (a decisions file, a diff) the way every output is
-/// written: whole or not at all (see [`atomically`]).
+/// written: whole or not at all (see [`atomically`]), `guard` asked just before the rename.
 pub(crate) fn write_file(
     path: &Path,
+    guard: &dyn Fn() -> Result<()>,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {
-    atomically(path, &|| Ok(()), write)
+    atomically(path, guard, write)
 }
 
 /// Runs `write` into a temporary file beside `path`, then renames it over `path`; on

@@ -492,3 +492,27 @@ fn help_examples_run() {
     assert!(dir.path().join("my-decisions.toml").exists());
     assert!(dir.path().join("graph.json").exists());
 }
+
+#[test]
+fn decide_runs_at_once_each_add_their_decision() {
+    let dir = TempDir::new("decide-parallel");
+    let file = path(&dir, "decisions.toml");
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            bin()
+                .args(["decide", "reject", &format!("Name {i}"), "--file", &file])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let text = std::fs::read_to_string(&file).unwrap();
+    for i in 0..8 {
+        assert!(text.contains(&format!("reject = \"Name {i}\"\n")), "{text}");
+    }
+}
