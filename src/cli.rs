@@ -60,7 +60,8 @@ pub enum Command {
     #[command(after_help = "Examples:
   talkgraph extract shard-1/ -o part1.json; talkgraph extract shard-2/ -o part2.json
   talkgraph merge part1.json part2.json -o all.json
-  talkgraph merge parts/*.json -o all.graphml")]
+  talkgraph merge parts/*.json -o all.graphml
+  talkgraph merge parts/*.json --decisions decisions.toml -o all.json")]
     Merge(MergeArgs),
     /// Work with rule sets.
     #[command(subcommand)]
@@ -187,6 +188,10 @@ pub struct MergeArgs {
     pub out: GraphOutput,
     #[command(flatten)]
     pub cap: MentionCap,
+    /// Apply the corrections of this decisions file to the merged graph: shards extracted
+    /// without it, merged with it, give the graph of one run with it.
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
 }
 
 /// `talkgraph rules …`.
@@ -587,6 +592,10 @@ fn merge(args: &MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
     let (format, output) =
         crate::export::cli::choose_format(args.out.format, args.out.output.clone())?;
     crate::export::cli::refuse_overwriting_inputs(output.as_deref(), &args.graphs)?;
+    let decisions = match &args.decisions {
+        Some(p) => Some(crate::decisions::load(p)?),
+        None => None,
+    };
     let mut graph = KnowledgeGraph::new();
     graph.set_max_mentions(args.cap.get());
     for path in &args.graphs {
@@ -594,6 +603,9 @@ fn merge(args: &MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
         let (part, report) = read_graph_report(path)?;
         warn_dropped(path, &report, err);
         graph.merge(&part);
+    }
+    if let Some(d) = &decisions {
+        graph = d.apply_merged(graph, args.cap.get(), err);
     }
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     write_graph(

@@ -418,6 +418,20 @@ impl Decisions {
         g
     }
 
+    /// [`Self::apply`] for `merge`, which knows the rules only from the graph's fingerprint.
+    pub fn apply_merged(
+        &self,
+        graph: KnowledgeGraph,
+        cap: Option<usize>,
+        err: &mut dyn Write,
+    ) -> KnowledgeGraph {
+        let rules = graph
+            .rules_fingerprint()
+            .map(|f| rules_part(f).to_string())
+            .unwrap_or_default();
+        self.apply(graph, &rules, cap, false, err)
+    }
+
     /// Before `extract --into` merges newly extracted documents into a graph these
     /// decisions corrected: the graph takes back its rules' fingerprint, so that the union
     /// with the new part (made by the same rules) keeps it.
@@ -428,16 +442,18 @@ impl Decisions {
     }
 }
 
+/// The rules' part of a fingerprint that may record decisions.
+fn rules_part(fingerprint: &str) -> &str {
+    fingerprint
+        .split_once(" decisions ")
+        .map_or(fingerprint, |(rules, _)| rules)
+}
+
 /// Why `extract --into` extracts every document again, for a graph whose fingerprint
 /// `old` is not `new` (the run's: rules, plus decisions when given).
 pub fn stale_reason(old: Option<&str>, new: &str) -> &'static str {
     let decided = |f: Option<&str>| f.is_some_and(|f| f.contains(" decisions "));
-    let base = |f: &str| {
-        f.split(" decisions ")
-            .next()
-            .unwrap_or_default()
-            .to_string()
-    };
+    let base = rules_part;
     match old {
         Some(o) if base(o) == base(new) && decided(old) && !decided(Some(new)) => {
             "was corrected by decisions this run does not apply (give --decisions FILE to keep them)"

@@ -516,3 +516,47 @@ fn decide_runs_at_once_each_add_their_decision() {
         assert!(text.contains(&format!("reject = \"Name {i}\"\n")), "{text}");
     }
 }
+
+#[test]
+fn shards_merged_with_the_decisions_give_the_graph_of_one_run() {
+    let dir = TempDir::new("decisions-merge");
+    let decisions = path(&dir, "decisions.toml");
+    std::fs::write(&decisions, DECISIONS).unwrap();
+    let (a, b, merged, whole) = (
+        path(&dir, "a.json"),
+        path(&dir, "b.json"),
+        path(&dir, "merged.json"),
+        path(&dir, "whole.json"),
+    );
+    let shard_a = [
+        "fixtures/en-liveblog-timestamps.md",
+        "fixtures/en-conference-notes-table.md",
+    ];
+    let shard_b = [
+        "fixtures/fr-retours-talks.txt",
+        "fixtures/fr-soiree-jug-paragraphes.md",
+        "fixtures/fr-meetup-agenda.md",
+    ];
+    for (shard, out) in [(&shard_a[..], &a), (&shard_b[..], &b)] {
+        let mut args = vec!["extract"];
+        args.extend_from_slice(shard);
+        args.extend_from_slice(&["-o", out]);
+        assert_eq!(run(&args, None).status.code(), Some(0));
+    }
+    let o = run(
+        &["merge", &a, &b, "--decisions", &decisions, "-o", &merged],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    let mut args = vec!["extract"];
+    args.extend_from_slice(&shard_a);
+    args.extend_from_slice(&shard_b);
+    args.extend_from_slice(&["--decisions", &decisions, "-o", &whole]);
+    assert_eq!(run(&args, None).status.code(), Some(0));
+    assert!(node(&json(&merged), "project:grafana-tempo").is_none());
+    assert_eq!(
+        std::fs::read(&merged).unwrap(),
+        std::fs::read(&whole).unwrap()
+    );
+}
