@@ -926,7 +926,14 @@ pub fn run_decide(
     {
         Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-        Err(e) => return Err(Error::io(path, e)),
+        Err(e) => {
+            return Err(Error::Invalid {
+                path: path.clone(),
+                message: format!(
+                    "cannot create the decisions file ({e}); give --file a path in a folder that exists"
+                ),
+            });
+        }
     }
     let lock = crate::lock::UpdateLock::acquire(path, err)?;
     let old = match std::fs::read(path) {
