@@ -375,6 +375,16 @@ fn decide_appends_and_refuses_repeats() {
         None,
     );
     assert_eq!(o.status.code(), Some(2));
+    let nowhere = path(&dir, "no-such-folder/decisions.toml");
+    let o = run(&["decide", "reject", "X", "--file", &nowhere], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "talkgraph: {nowhere}: cannot create the decisions file ("
+        )),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
     // What decide wrote is what extract applies.
     let out = path(&dir, "g.json");
