@@ -18,12 +18,15 @@ pub enum Exit {
     BelowThreshold,
     /// Wrote its output, but some inputs could not be read and were left out (exit 3).
     Partial,
+    /// The graphs compared differ (exit 1, like diff).
+    Differ,
 }
 
 /// The exit codes, for `--help` (the README lists the same).
 const EXIT_CODES: &str = "Exit status:
   0  success
-  1  no result (query, neighbors, path, show, explain), or a score below its minimum (eval)
+  1  no result (query, neighbors, path, show, explain), a score below its minimum (eval),
+     or graphs that differ (diff)
   2  error: nothing was written
   3  partial: the output was written, but some inputs could not be read and were left out
      (each is named on stderr)
@@ -49,14 +52,16 @@ pub enum Command {
   talkgraph extract recap.md --rules my-rules/
   talkgraph extract ~/blog/content -o blog.json --jobs 8
   talkgraph extract new-posts/ --into blog.json
-  talkgraph extract ~/blog/content --into blog.json --prune")]
+  talkgraph extract ~/blog/content --into blog.json --prune
+  talkgraph extract fixtures/ --decisions decisions.toml -o graph.json")]
     Extract(ExtractArgs),
     /// Merge graph JSON files into one: the same bytes whatever the order or grouping of
     /// the parts (a corpus extracted in shards merges to the graph of one run).
     #[command(after_help = "Examples:
   talkgraph extract shard-1/ -o part1.json; talkgraph extract shard-2/ -o part2.json
   talkgraph merge part1.json part2.json -o all.json
-  talkgraph merge parts/*.json -o all.graphml")]
+  talkgraph merge parts/*.json -o all.graphml
+  talkgraph merge parts/*.json --decisions decisions.toml -o all.json")]
     Merge(MergeArgs),
     /// Work with rule sets.
     #[command(subcommand)]
@@ -80,6 +85,12 @@ pub enum Command {
     Stats(crate::query::StatsArgs),
     /// Cut out the neighbourhood of some entities as graph.json or any export format.
     Subgraph(crate::query::SubgraphArgs),
+    /// Compare two graphs: sources, nodes and edges added, removed or changed, with the
+    /// documents and rules behind them. Exit 0 when equal, 1 when they differ.
+    Diff(crate::diff::DiffArgs),
+    /// Add a correction (same, not-same, reject, retype) to a decisions file, which
+    /// `extract --decisions FILE` applies after every extraction.
+    Decide(crate::decisions::DecideArgs),
 }
 
 /// Where and how a command writes the graph it makes.
@@ -126,6 +137,10 @@ pub struct ExtractArgs {
     /// added. Written back to the same file unless -o says otherwise; created if missing.
     #[arg(long, value_name = "GRAPH.json")]
     pub into: Option<PathBuf>,
+    /// Apply the corrections of this decisions file (see `talkgraph decide --help`) after
+    /// entity resolution; a decision that matches nothing is a warning naming its line.
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
     /// With --into: also remove the documents the graph has that the inputs no longer do.
     #[arg(long, requires = "into")]
     pub prune: bool,
@@ -173,6 +188,10 @@ pub struct MergeArgs {
     pub out: GraphOutput,
     #[command(flatten)]
     pub cap: MentionCap,
+    /// Apply the corrections of this decisions file to the merged graph: shards extracted
+    /// without it, merged with it, give the graph of one run with it.
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
 }
 
 /// `talkgraph rules …`.
@@ -333,6 +352,8 @@ pub fn run_with(
         Command::Explain(args) => crate::query::run_explain(args, out),
         Command::Stats(args) => crate::query::run_stats(args, out),
         Command::Subgraph(args) => crate::query::run_subgraph(args, out),
+        Command::Diff(args) => crate::diff::run(&args, out),
+        Command::Decide(args) => crate::decisions::run_decide(&args, out, err),
         Command::Rules(RulesCommand::Check { dir }) => {
             let rules = rules_for(dir.as_deref())?;
             writeln!(out, "{}", rules.summary()).map_err(|e| Error::io("<stdout>", e))?;
@@ -361,6 +382,15 @@ fn extract(
         )));
     }
     let rules = rules_for(args.rules.as_deref())?;
+    let decisions = match &args.decisions {
+        Some(p) => Some(crate::decisions::load(p)?),
+        None => None,
+    };
+    // What a graph made by this run records: the rules, and the decisions when given.
+    let fingerprint = decisions.as_ref().map_or_else(
+        || rules.fingerprint.clone(),
+        |d| d.fingerprint(&rules.fingerprint),
+    );
     // Held until the graph is written back: a second run waits, then reads what this one
     // wrote, instead of writing over it from the graph as it was before.
     let lock = match &args.into {
@@ -389,7 +419,7 @@ fn extract(
     // Facts found by other rules (or another version) are stale even where the text is
     // not: every document given is then extracted again, as a changed one.
     let stale = base.as_ref().is_some_and(|g| {
-        g.sources().next().is_some() && g.rules_fingerprint() != Some(rules.fingerprint.as_str())
+        g.sources().next().is_some() && g.rules_fingerprint() != Some(fingerprint.as_str())
     });
     let known: Option<std::collections::BTreeMap<String, String>> = base.as_ref().map(|g| {
         g.sources()
@@ -400,9 +430,13 @@ fn extract(
             .collect()
     });
     if stale && let Some(into) = &args.into {
+        let why = crate::decisions::stale_reason(
+            base.as_ref().and_then(|g| g.rules_fingerprint()),
+            &fingerprint,
+        );
         let _ = writeln!(
             err,
-            "talkgraph: {}: made with other rules or another talkgraph version: every document given is extracted again",
+            "talkgraph: {}: {why}: every document given is extracted again",
             into.display()
         );
     }
@@ -437,6 +471,12 @@ fn extract(
     for f in &corpus.failures {
         let _ = writeln!(err, "talkgraph: warning: {}: skipped", f.error);
     }
+    // Documents of the graph kept as they were: decisions already corrected them.
+    let reused = !stale
+        && corpus
+            .status
+            .values()
+            .any(|s| *s == crate::pipeline::Status::Unchanged);
     let graph = match base.take() {
         None => corpus.graph,
         Some(mut base) => {
@@ -467,6 +507,9 @@ fn extract(
             // Capped as a fresh run would be, old documents' spans included.
             base.set_max_mentions(args.cap.get());
             base.remove_sources(&gone);
+            if let Some(d) = &decisions {
+                d.unmark(&mut base, &rules.fingerprint);
+            }
             base.merge(&corpus.graph);
             if kept_stale > 0 {
                 let _ = writeln!(
@@ -485,6 +528,10 @@ fn extract(
             );
             base
         }
+    };
+    let graph = match &decisions {
+        Some(d) => d.apply(graph, &rules.fingerprint, args.cap.get(), reused, err),
+        None => graph,
     };
     let writes_back = match (&args.into, output.as_deref()) {
         (Some(into), Some(o)) => o == into || same_path(o, into),
@@ -545,6 +592,10 @@ fn merge(args: &MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
     let (format, output) =
         crate::export::cli::choose_format(args.out.format, args.out.output.clone())?;
     crate::export::cli::refuse_overwriting_inputs(output.as_deref(), &args.graphs)?;
+    let decisions = match &args.decisions {
+        Some(p) => Some(crate::decisions::load(p)?),
+        None => None,
+    };
     let mut graph = KnowledgeGraph::new();
     graph.set_max_mentions(args.cap.get());
     for path in &args.graphs {
@@ -552,6 +603,9 @@ fn merge(args: &MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
         let (part, report) = read_graph_report(path)?;
         warn_dropped(path, &report, err);
         graph.merge(&part);
+    }
+    if let Some(d) = &decisions {
+        graph = d.apply_merged(graph, args.cap.get(), err);
     }
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     write_graph(

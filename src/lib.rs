@@ -6,6 +6,8 @@
 //! [`graph`] (petgraph, indexed) → export / query.
 
 pub mod cli;
+pub mod decisions;
+pub mod diff;
 pub mod error;
 pub mod eval;
 pub mod export;

@@ -1,5 +1,6 @@
-//! The thin binary: parse, run, map the outcome to an exit code (0 ok, 1 no match or a score
-//! below its minimum, 2 error, 3 partial: some inputs left out, 130 interrupted).
+//! The thin binary: parse, run, map the outcome to an exit code (0 ok, 1 no match, a score
+//! below its minimum or graphs that differ, 2 error, 3 partial: some inputs left out, 130
+//! interrupted).
 use clap::Parser;
 use std::process::ExitCode;
 
@@ -23,9 +24,11 @@ fn main() -> ExitCode {
         });
     match result {
         Ok(talkgraph::cli::Exit::Ok) => ExitCode::SUCCESS,
-        Ok(talkgraph::cli::Exit::NoMatch | talkgraph::cli::Exit::BelowThreshold) => {
-            ExitCode::from(1)
-        }
+        Ok(
+            talkgraph::cli::Exit::NoMatch
+            | talkgraph::cli::Exit::BelowThreshold
+            | talkgraph::cli::Exit::Differ,
+        ) => ExitCode::from(1),
         Ok(talkgraph::cli::Exit::Partial) => ExitCode::from(3),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {

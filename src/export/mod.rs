@@ -287,6 +287,16 @@ pub fn write_to_path(
     atomically(path, &|| Ok(()), |w| write_stream(doc, format, opts, w))
 }
 
+/// Writes a file that is no graph (a decisions file, a diff) the way every output is
+/// written: whole or not at all (see [`atomically`]), `guard` asked just before the rename.
+pub(crate) fn write_file(
+    path: &Path,
+    guard: &dyn Fn() -> Result<()>,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    atomically(path, guard, write)
+}
+
 /// Runs `write` into a temporary file beside `path`, then renames it over `path`; on
 /// failure the temporary file is removed and `path` is untouched. A symbolic link is
 /// followed, so the file it points to is replaced, not the link. What is not a regular

@@ -21,3 +21,7 @@ mod export;
 mod query;
 // Corpus scale: determinism across --jobs, order and shards; incremental --into.
 mod scale;
+// diff: equal and different graphs, text and JSON reports, bad files.
+mod diff;
+// Decisions: extract --decisions on the fixtures, decide, --into.
+mod decisions;

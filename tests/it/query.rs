@@ -527,6 +527,8 @@ fn every_command_help_shows_an_example() {
         "explain",
         "stats",
         "subgraph",
+        "diff",
+        "decide",
     ] {
         let out = run(&[cmd, "--help"], None);
         let text = stdout(&out);
