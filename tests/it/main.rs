@@ -15,6 +15,8 @@ mod linear;
 
 // `talkgraph eval` agrees line for line with ../shared/eval/score.py.
 mod eval;
+// `eval --by-rule`: eval's tables, each true and false positive credited to one rule.
+mod by_rule;
 // Every export format loaded by the tool it is meant for.
 mod export;
 // query, neighbors, path, show, explain, stats, subgraph over tests/data/query-graph.json
