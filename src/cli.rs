@@ -23,7 +23,7 @@ pub enum Exit {
 /// The exit codes, for `--help` (the README lists the same).
 const EXIT_CODES: &str = "Exit status:
   0  success
-  1  no result (query, neighbors, path, show, explain), or a score below its minimum (eval)
+  1  no result (query, neighbors, path, show, explain, suggest), or a score below its minimum (eval)
   2  error: nothing was written
   3  partial: the output was written, but some inputs could not be read and were left out
      (each is named on stderr)
@@ -80,6 +80,9 @@ pub enum Command {
     Stats(crate::query::StatsArgs),
     /// Cut out the neighbourhood of some entities as graph.json or any export format.
     Subgraph(crate::query::SubgraphArgs),
+    /// List names no rule covered (capitalised runs, CamelCase, acronyms, handles, …), most
+    /// frequent first, as lines to append to a gazetteer.
+    Suggest(crate::suggest::SuggestArgs),
 }
 
 /// Where and how a command writes the graph it makes.
@@ -333,6 +336,7 @@ pub fn run_with(
         Command::Explain(args) => crate::query::run_explain(args, out),
         Command::Stats(args) => crate::query::run_stats(args, out),
         Command::Subgraph(args) => crate::query::run_subgraph(args, out),
+        Command::Suggest(args) => crate::suggest::run(&args, out, err),
         Command::Rules(RulesCommand::Check { dir }) => {
             let rules = rules_for(dir.as_deref())?;
             writeln!(out, "{}", rules.summary()).map_err(|e| Error::io("<stdout>", e))?;
