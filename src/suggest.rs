@@ -841,16 +841,17 @@ fn context(source: &str, number: usize, line: &str, at: usize) -> String {
         left.push(' ');
     }
     let left_len = left.chars().count();
-    if left_len > 40 {
-        let cut: String = left.chars().skip(left_len - 40).collect();
-        left = format!("…{}", cut.trim_start());
+    // Cut at word boundaries, so the snippet holds no half words.
+    if left_len > 50 {
+        let cut: String = left.chars().skip(left_len - 50).collect();
+        let whole = cut.split_once(' ').map_or("", |(_, rest)| rest);
+        left = format!("…{whole}");
     }
     let budget = WIDTH.saturating_sub(left.chars().count());
     if right.chars().count() > budget {
-        right = format!(
-            "{}…",
-            right.chars().take(budget).collect::<String>().trim_end()
-        );
+        let cut: String = right.chars().take(budget + 1).collect();
+        let whole = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+        right = format!("{}…", whole.trim_end());
     }
     let snippet = format!("{left}{right}");
     format!("{source}:{number}: {}", snippet.trim())
