@@ -258,7 +258,9 @@ struct Corpus {
     capitalised_inside: HashSet<String>,
     /// Folded words seen written in lower case on their own.
     lower: HashSet<String>,
-    docs: usize,
+    /// Each document's source name, by index: the first place of a name is the first in
+    /// source-name order, whatever the order the inputs were given in.
+    sources: Vec<String>,
 }
 
 /// A document's visible text as the extractor reads it, its layout, and the map from the
@@ -385,15 +387,26 @@ impl Corpus {
             Some(map) => map.get(o).map_or(o, |&m| m as usize),
             None => o,
         };
-        let overlaps = |list: &[(usize, usize)], s: usize, e: usize| {
+        // Per sorted span, the largest end so far: one binary search tells an overlap, where
+        // a scan would cost a document's every mention for each of its words.
+        let reach = |list: &[(usize, usize)]| -> Vec<usize> {
+            list.iter()
+                .scan(0, |max, &(_, end)| {
+                    *max = end.max(*max);
+                    Some(*max)
+                })
+                .collect()
+        };
+        let (span_reach, title_reach) = (reach(&spans), reach(&titles));
+        let overlaps = |list: &[(usize, usize)], reach: &[usize], s: usize, e: usize| {
             let (s, e) = (to_doc(s), to_doc(e));
             let n = list.partition_point(|&(start, _)| start < e);
-            list[..n].iter().any(|&(_, end)| end > s)
+            n > 0 && reach[n - 1] > s
         };
-        let covered = |s: usize, e: usize| overlaps(&spans, s, e);
-        let in_talk = |s: usize, e: usize| overlaps(&titles, s, e);
-        let index = self.docs;
-        self.docs += 1;
+        let covered = |s: usize, e: usize| overlaps(&spans, &span_reach, s, e);
+        let in_talk = |s: usize, e: usize| overlaps(&titles, &title_reach, s, e);
+        let index = self.sources.len();
+        self.sources.push(doc.source.clone());
         let mut open = false;
         for (i, line) in layout.lines.iter().enumerate() {
             if matches!(line.kind, LineKind::Skip | LineKind::Blank) {
@@ -623,7 +636,9 @@ impl Corpus {
     /// Counts what was found into suggestions, most frequent first.
     fn suggestions(mut self, lists: &Lists) -> Vec<Suggestion> {
         let mut groups: BTreeMap<(Guess, String), Group> = BTreeMap::new();
-        self.found.sort_by_key(|o| (o.doc, o.at));
+        let sources = std::mem::take(&mut self.sources);
+        self.found
+            .sort_by(|a, b| (&sources[a.doc], a.at).cmp(&(&sources[b.doc], b.at)));
         for o in &self.found {
             let Some((line, guess, whole)) = self.settle(lists, o) else {
                 continue;
@@ -915,7 +930,7 @@ mod tests {
             found: corpus.found.clone(),
             capitalised_inside: corpus.capitalised_inside.clone(),
             lower: corpus.lower.clone(),
-            docs: corpus.docs,
+            sources: corpus.sources.clone(),
         };
         (shown, corpus.suggestions(&lists))
     }

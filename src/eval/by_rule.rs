@@ -164,6 +164,19 @@ impl Documents {
                 return Documents::graph(one, &bytes);
             }
         }
+        // A document is paired with its gold by name: stdin has none, and a graph given
+        // among documents would be read as text.
+        if let Some(bad) = inputs.iter().find(|p| {
+            p.as_os_str() == "-"
+                || p.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        }) {
+            return Err(Error::Usage(format!(
+                "--by-rule {}: give the documents the golds describe (files or folders, paired \
+                 with golds by name) or one graph JSON made from them",
+                bad.display()
+            )));
+        }
         let found = crate::read::discover(inputs)?;
         if let Some(f) = found.failures.into_iter().next() {
             return Err(f.error);

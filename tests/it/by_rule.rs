@@ -227,6 +227,17 @@ fn a_gold_without_its_document_is_an_error_naming_it() {
              it, or fix the \"document\" field\n"
         )
     );
+    // Stdin has no name to pair with a gold, unless it holds a graph.
+    let o = util::run(
+        &["eval", "--gold", gold, "--by-rule", "-"],
+        Some("Some notes.\n"),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        util::stderr(&o).starts_with("talkgraph: --by-rule -: give the documents"),
+        "{}",
+        util::stderr(&o)
+    );
     let o = util::run(&["eval", "--gold", gold], None);
     assert_eq!(o.status.code(), Some(2));
     assert!(

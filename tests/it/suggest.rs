@@ -153,3 +153,31 @@ fn help_examples_run() {
         }
     }
 }
+
+/// The fixtures in sorted and in reverse order give the same bytes.
+#[test]
+fn output_does_not_depend_on_input_order() {
+    let mut docs: Vec<String> = std::fs::read_dir(util::root().join("fixtures"))
+        .expect("fixtures")
+        .map(|e| format!("fixtures/{}", e.unwrap().file_name().to_string_lossy()))
+        .filter(|n| !n.ends_with(".json"))
+        .collect();
+    docs.sort();
+    let run = |docs: &[String]| {
+        let mut args = vec!["suggest", "--top", "0"];
+        args.extend(docs.iter().map(String::as_str));
+        let o = util::run(&args, None);
+        assert!(o.status.success(), "{}", util::stderr(&o));
+        o.stdout
+    };
+    let forward = run(&docs);
+    docs.reverse();
+    assert!(
+        forward == run(&docs),
+        "suggest output depends on the input order"
+    );
+    assert!(
+        forward.len() > 1000,
+        "suspiciously few suggestions on the fixtures"
+    );
+}
