@@ -528,11 +528,11 @@ impl Corpus {
         };
         for m in WORD.find_iter(text) {
             let gap = &text[prev_end..m.start()];
-            // A sentence opens at the line's start or after end punctuation, a colon, a
-            // bullet or a quote: anything but a word, a comma or a hyphen before it.
             let in_title = heading
                 || titled.iter().any(|&(a, b)| a <= m.start() && m.start() < b)
                 || in_talk(line.start + m.start(), line.start + m.end());
+            // A sentence opens at the line's start or after end punctuation, a colon, a
+            // bullet or a quote: anything but a word, a comma or a hyphen before it.
             let initial = in_title
                 || prev_word.is_empty() && !goes_on
                 || gap
@@ -547,6 +547,7 @@ impl Corpus {
             let f = fold(w);
             let in_run_gap = only_spaces && !run.is_empty();
             if w.is_empty() || covered(line.start + s, line.start + e) {
+                flush_trailing_particles(&mut run, lists);
                 flush(self, &mut run, run_initial, &before);
                 prev_word = f;
                 continue;
