@@ -35,8 +35,8 @@ Prints precision, recall and F1 per entity type and per relation, summed over al
 among documents it extracts one by one, or among the sources of one graph, and credits each
 true and false positive to a rule: an edge to the rule id it records, a node to the gazetteer
 of its type when it lists one of its names (gazetteer:projects.txt), else to unlisted:TYPE.
-Rules are listed most false positives first, then lowest precision. False negatives are
-credited to no rule: none produced them.
+Rules are listed most false positives first, then lowest precision; with --explain, each
+rule's false positives under it. False negatives are credited to no rule: none produced them.
 
 A gold file is JSON: {\"document\", \"language\", \"entities\": [{\"type\", \"name\", \"aliases\"}],
 \"relations\": [{\"source\", \"relation\", \"target\"}], \"optional_entities\", \"optional_relations\"}
@@ -659,13 +659,14 @@ enum Item {
     Edge(usize),
 }
 
-/// Told of every true and false positive as it is counted (false negatives have no item).
-type Observer<'a> = &'a mut dyn FnMut(Item, Outcome);
+/// Told of every true and false positive as it is counted, with a false positive's
+/// `--explain` note (false negatives have no item).
+type Observer<'a> = &'a mut dyn FnMut(Item, Outcome, Option<&str>);
 
 impl Scorer {
     /// score.py's `score_pair`.
     fn add(&mut self, gold: &Gold, graph: &Graph) -> Result<()> {
-        self.add_observed(gold, graph, &mut |_, _| {})
+        self.add_observed(gold, graph, &mut |_, _, _| {})
     }
 
     /// [`Scorer::add`], telling `seen` which node or edge each true or false positive was.
@@ -726,8 +727,8 @@ fn score_nodes(
         let id = graph.key("nodes", i, "id", n.get("id"))?;
         let Some((canon, optional)) = gold.match_node(kind, &names) else {
             let note = format!("FP {} {}", pad(kind, 8), py_repr(label));
+            seen_as(Item::Node(i), Outcome::Fp, Some(&note));
             ents.add(kind, Outcome::Fp, Some(note));
-            seen_as(Item::Node(i), Outcome::Fp);
             node_key.insert(id, None);
             continue;
         };
@@ -737,15 +738,15 @@ fn score_nodes(
         }
         if seen.insert(canon) {
             ents.add(kind, Outcome::Tp, None);
-            seen_as(Item::Node(i), Outcome::Tp);
+            seen_as(Item::Node(i), Outcome::Tp, None);
         } else {
             let note = format!(
                 "FP {} {} (a second node for the same entity)",
                 pad(kind, 8),
                 py_repr(label)
             );
+            seen_as(Item::Node(i), Outcome::Fp, Some(&note));
             ents.add(kind, Outcome::Fp, Some(note));
-            seen_as(Item::Node(i), Outcome::Fp);
         }
     }
     for (kind, name) in &gold.entities {
@@ -788,7 +789,7 @@ fn score_edges(
             if gold.relations.contains(&trip) {
                 if found.insert(trip) {
                     rels.add(rel, Outcome::Tp, None);
-                    seen_as(Item::Edge(i), Outcome::Tp);
+                    seen_as(Item::Edge(i), Outcome::Tp, None);
                 }
                 continue;
             }
@@ -812,8 +813,8 @@ fn score_edges(
             py_repr_str(&shown(s, "source")),
             py_repr_str(&shown(o, "target"))
         );
+        seen_as(Item::Edge(i), Outcome::Fp, Some(&note));
         rels.add(rel, Outcome::Fp, Some(note));
-        seen_as(Item::Edge(i), Outcome::Fp);
     }
     // Sorted, as score.py's `sorted(gold.relations - found)`.
     for (s, rel, o) in gold.relations.difference(&found) {

@@ -30,32 +30,40 @@ pub enum Format {
     Json,
 }
 
-/// Per rule id: true positives and false positives.
+/// Per rule id, what it is credited with.
 #[derive(Debug, Default)]
-pub(super) struct RuleTable(BTreeMap<String, [usize; 2]>);
+pub(super) struct RuleTable(BTreeMap<String, Credited>);
+
+/// A rule's true and false positives, and the `--explain` note of each false positive.
+#[derive(Debug, Default)]
+struct Credited {
+    tp: usize,
+    fp: usize,
+    notes: Vec<String>,
+}
 
 impl RuleTable {
-    fn add(&mut self, rule: String, outcome: Outcome) {
-        let i = match outcome {
-            Outcome::Tp => 0,
-            Outcome::Fp => 1,
-            Outcome::Fn => return,
-        };
-        self.0.entry(rule).or_default()[i] += 1;
+    fn add(&mut self, rule: String, outcome: Outcome, note: Option<&str>) {
+        let c = self.0.entry(rule).or_default();
+        match outcome {
+            Outcome::Tp => c.tp += 1,
+            Outcome::Fp => {
+                c.fp += 1;
+                c.notes.extend(note.map(str::to_string));
+            }
+            Outcome::Fn => {}
+        }
     }
 
     /// Most harmful first: most false positives, then lowest precision, then by id.
-    fn by_harm(&self) -> Vec<(&str, usize, usize)> {
-        let mut rows: Vec<(&str, usize, usize)> = self
-            .0
-            .iter()
-            .map(|(id, [tp, fp])| (id.as_str(), *tp, *fp))
-            .collect();
+    fn by_harm(&self) -> Vec<(&str, &Credited)> {
+        let mut rows: Vec<(&str, &Credited)> =
+            self.0.iter().map(|(id, c)| (id.as_str(), c)).collect();
         // Precisions compared as fractions (tp / (tp + fp), never 0/0 here): no float ties.
-        rows.sort_by(|a, b| {
-            b.2.cmp(&a.2)
-                .then_with(|| (a.1 * (b.1 + b.2)).cmp(&(b.1 * (a.1 + a.2))))
-                .then_with(|| a.0.cmp(b.0))
+        rows.sort_by(|(a_id, a), (b_id, b)| {
+            b.fp.cmp(&a.fp)
+                .then_with(|| (a.tp * (b.tp + b.fp)).cmp(&(b.tp * (a.tp + a.fp))))
+                .then_with(|| a_id.cmp(b_id))
         });
         rows
     }
@@ -77,11 +85,11 @@ pub(super) fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<Exit> {
     for (path, gold, wanted) in &golds {
         let graph = docs.graph_for(path, wanted, rules)?;
         let mut seen = Vec::new();
-        scorer.add_observed(gold, &graph, &mut |item, outcome| {
-            seen.push((item, outcome))
+        scorer.add_observed(gold, &graph, &mut |item, outcome, note| {
+            seen.push((item, outcome, note.map(str::to_string)))
         })?;
-        for (item, outcome) in seen {
-            table.add(credit.rule_of(&graph, item), outcome);
+        for (item, outcome, note) in seen {
+            table.add(credit.rule_of(&graph, item), outcome, note.as_deref());
         }
     }
     let (fe, fr) = match args.format {
@@ -409,9 +417,14 @@ fn write_text(
         "fp",
         "P"
     )?;
-    for (id, tp, fp) in &rows {
-        let (p, _, _) = prf(*tp, *fp, 0);
-        writeln!(out, "  {} {tp:4} {fp:4} {p:6.3}", pad(id, width))?;
+    for (id, c) in &rows {
+        let (p, _, _) = prf(c.tp, c.fp, 0);
+        writeln!(out, "  {} {:4} {:4} {p:6.3}", pad(id, width), c.tp, c.fp)?;
+        if explain {
+            for note in &c.notes {
+                writeln!(out, "    {note}")?;
+            }
+        }
     }
     let (fe_n, fr_n) = missed(scorer);
     writeln!(
@@ -441,6 +454,8 @@ struct RuleRow<'a> {
     tp: usize,
     fp: usize,
     precision: f64,
+    /// What each false positive was, as `--explain` shows it.
+    false_positives: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -508,11 +523,12 @@ pub(super) fn write_json(
     let rules = table.map(|t| {
         t.by_harm()
             .into_iter()
-            .map(|(rule, tp, fp)| RuleRow {
+            .map(|(rule, c)| RuleRow {
                 rule,
-                tp,
-                fp,
-                precision: prf(tp, fp, 0).0,
+                tp: c.tp,
+                fp: c.fp,
+                precision: prf(c.tp, c.fp, 0).0,
+                false_positives: &c.notes,
             })
             .collect()
     });
@@ -540,10 +556,10 @@ mod tests {
         let mut t = RuleTable::default();
         for (id, tp, fp) in rows {
             for _ in 0..*tp {
-                t.add(id.to_string(), Outcome::Tp);
+                t.add(id.to_string(), Outcome::Tp, None);
             }
             for _ in 0..*fp {
-                t.add(id.to_string(), Outcome::Fp);
+                t.add(id.to_string(), Outcome::Fp, Some("FP"));
             }
         }
         t

@@ -131,6 +131,8 @@ fn by_rule_on_the_fixtures_graph_names_known_rules() {
     };
     assert!(rule("any.works_at.paren")["tp"].as_u64().unwrap() > 0);
     assert!(rule("gazetteer:projects.txt")["tp"].as_u64().unwrap() > 0);
+    assert_eq!(rule_sums(&report, true), all_row(&report, "entities"));
+    assert_eq!(rule_sums(&report, false), all_row(&report, "relations"));
     let missed = &report["unattributed_false_negatives"];
     assert!(missed["entities"].is_u64() && missed["relations"].is_u64());
 }
@@ -196,6 +198,26 @@ fn the_rule_with_most_false_positives_comes_first() {
             "  unlisted:person           1    0  1.000",
             "  false negatives (0 entities, 0 relations) are credited to no rule: no rule produced them",
             "entity F1 0.857  relation F1 0.500",
+        ],
+        "{out}"
+    );
+    // --explain lists each rule's false positives under it.
+    let o = util::run(
+        &["eval", "--gold", gold, "--by-rule", graph, "--explain"],
+        None,
+    );
+    let out = util::stdout(&o);
+    let under: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("  en.works_at.bad"))
+        .skip(1)
+        .take_while(|l| l.starts_with("    "))
+        .collect();
+    assert_eq!(
+        under,
+        [
+            "    FP works_at 'ann lee' -> '<unmatched b>'",
+            "    FP works_at 'kubernetes' -> '<unmatched b>'",
         ],
         "{out}"
     );
