@@ -24,7 +24,7 @@ Examples:
   talkgraph suggest fixtures/ --top 20
   talkgraph suggest fixtures/en-prose-roundup.txt --type project --format gazetteer
   talkgraph suggest fixtures/ --rules rules/ --type company
-  cat notes.md | talkgraph suggest -
+  cat fixtures/fr-recap-plain.txt | talkgraph suggest - --top 5
 
   cp -r rules my-rules
   talkgraph suggest fixtures/ --type project >> my-rules/projects.txt
@@ -35,7 +35,9 @@ all documents, the type guessed and the file it belongs in, and the first place 
 (file:line: the line). Types are guesses: person (two or three capitalised words whose
 first is no known first name: the line is that first name, for first_names.txt), company
 (after \"chez\", \"at\", \"from\", \"joined\", or ending with an organisation word), else
-project?. Read each suggestion before keeping it: a gazetteer line names one entity.";
+project?. Read each suggestion before keeping it: a gazetteer line names one entity. The
+comments quote the documents, people's names included: append --format gazetteer to a rule
+set that is shared.";
 
 /// Arguments of `talkgraph suggest`, exactly as typed.
 #[derive(Debug, clap::Args)]
