@@ -531,7 +531,9 @@ impl Corpus {
         for m in WORD.find_iter(text) {
             let gap = &text[prev_end..m.start()];
             let in_title = heading
-                || titled.iter().any(|&(a, b)| a <= m.start() && m.start() < b)
+                || titled
+                    .get(titled.partition_point(|&(_, end)| end <= m.start()))
+                    .is_some_and(|&(start, _)| start <= m.start())
                 || in_talk(line.start + m.start(), line.start + m.end());
             // A sentence opens at the line's start or after end punctuation, a colon, a
             // bullet or a quote: anything but a word, a comma or a hyphen before it.
@@ -847,10 +849,16 @@ fn flush_trailing_particles(run: &mut Vec<(usize, usize, String)>, lists: &Lists
 /// around `at` (a byte offset into `line`).
 fn context(source: &str, number: usize, line: &str, at: usize) -> String {
     const WIDTH: usize = 100;
-    let at = (0..=at.min(line.len()))
-        .rev()
-        .find(|&i| line.is_char_boundary(i))
-        .unwrap_or(0);
+    // Only the bytes near `at` are read: a megabyte line names thousands of things.
+    let boundary = |i: usize| {
+        (0..=i.min(line.len()))
+            .rev()
+            .find(|&i| line.is_char_boundary(i))
+            .unwrap_or(0)
+    };
+    let (from, to) = (boundary(at.saturating_sub(400)), boundary(at + 400));
+    let line = &line[from..to];
+    let at = boundary(at) - from;
     let before: Vec<&str> = line[..at].split_whitespace().collect();
     let after: Vec<&str> = line[at..].split_whitespace().collect();
     let mut left = before.join(" ");
