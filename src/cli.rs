@@ -25,8 +25,8 @@ pub enum Exit {
 /// The exit codes, for `--help` (the README lists the same).
 const EXIT_CODES: &str = "Exit status:
   0  success
-  1  no result (query, neighbors, path, show, explain), a score below its minimum (eval),
-     or graphs that differ (diff)
+  1  no result (query, neighbors, path, show, explain, suggest), a score below its
+     minimum (eval), or graphs that differ (diff)
   2  error: nothing was written
   3  partial: the output was written, but some inputs could not be read and were left out
      (each is named on stderr)
@@ -85,12 +85,8 @@ pub enum Command {
     Stats(crate::query::StatsArgs),
     /// Cut out the neighbourhood of some entities as graph.json or any export format.
     Subgraph(crate::query::SubgraphArgs),
-    /// Compare two graphs: sources, nodes and edges added, removed or changed, with the
-    /// documents and rules behind them. Exit 0 when equal, 1 when they differ.
-    Diff(crate::diff::DiffArgs),
-    /// Add a correction (same, not-same, reject, retype) to a decisions file, which
-    /// `extract --decisions FILE` applies after every extraction.
-    Decide(crate::decisions::DecideArgs),
+  1  no result (query, neighbors, path, show, explain, suggest), a score below its
+     minimum (eval), or graphs that differ (diff)
 }
 
 /// Where and how a command writes the graph it makes.
@@ -354,6 +350,7 @@ pub fn run_with(
         Command::Subgraph(args) => crate::query::run_subgraph(args, out),
         Command::Diff(args) => crate::diff::run(&args, out),
         Command::Decide(args) => crate::decisions::run_decide(&args, out, err),
+        Command::Suggest(args) => crate::suggest::run(&args, out, err),
         Command::Rules(RulesCommand::Check { dir }) => {
             let rules = rules_for(dir.as_deref())?;
             writeln!(out, "{}", rules.summary()).map_err(|e| Error::io("<stdout>", e))?;

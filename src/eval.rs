@@ -17,14 +17,26 @@ use std::path::{Path, PathBuf};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::canonical_combining_class;
 
+mod by_rule;
+pub use by_rule::Format;
+
 const EXAMPLES: &str = "\
 Examples:
   talkgraph eval --gold recap.gold.json output/graph.json
   talkgraph eval --explain --gold a.gold.json a.json --gold b.gold.json b.json
   talkgraph eval --min-entity-f1 0.6 --min-relation-f1 0.4 --gold recap.gold.json graph.json
+  talkgraph eval --gold fixtures/*.gold.json --by-rule fixtures/
+  talkgraph eval --gold fixtures/*.gold.json --by-rule output/graph.json --format json
 
 Prints precision, recall and F1 per entity type and per relation, summed over all pairs
 (micro-average); the last line holds the two headline F1 figures.
+
+--by-rule pairs each gold with its document (the gold's \"document\" field, else its own name)
+among documents it extracts one by one, or among the sources of one graph, and credits each
+true and false positive to a rule: an edge to the rule id it records, a node to the gazetteer
+of its type when it lists one of its names (gazetteer:projects.txt), else to unlisted:TYPE.
+Rules are listed most false positives first, then lowest precision; with --explain, each
+rule's false positives under it. False negatives are credited to no rule: none produced them.
 
 A gold file is JSON: {\"document\", \"language\", \"entities\": [{\"type\", \"name\", \"aliases\"}],
 \"relations\": [{\"source\", \"relation\", \"target\"}], \"optional_entities\", \"optional_relations\"}
@@ -38,15 +50,28 @@ has an example; fixtures/*.gold.json are more.";
 #[command(after_help = EXAMPLES)]
 pub struct EvalArgs {
     /// A gold file (NAME.gold.json) followed by the graph JSON extracted from that document.
-    /// Repeat for several documents: counts are summed before computing the scores.
+    /// Repeat for several documents: counts are summed before computing the scores. With
+    /// --by-rule, gold files only (`--gold fixtures/*.gold.json`).
     #[arg(
         long = "gold",
-        num_args = 2,
+        num_args = 1..,
         value_names = ["GOLD", "GRAPH"],
         action = clap::ArgAction::Append,
         required = true
     )]
     pub pairs: Vec<PathBuf>,
+    /// Also credit each true and false positive to the rule that produced it and list the
+    /// rules, most false positives first. Takes the documents the golds describe (files or
+    /// folders, extracted on the fly) or one graph JSON made from them (cut per document).
+    #[arg(long, num_args = 1.., value_name = "DOCS|GRAPH")]
+    pub by_rule: Vec<PathBuf>,
+    /// Output format: text (the tables) or json (for scripts).
+    #[arg(short, long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// With --by-rule: the rule folder to extract with and whose gazetteers credit entities
+    /// (default: the embedded rules).
+    #[arg(long, value_name = "DIR", requires = "by_rule")]
+    pub rules: Option<PathBuf>,
     /// Also list every false positive (FP) and false negative (FN), before the last line.
     #[arg(long)]
     pub explain: bool,
@@ -71,6 +96,16 @@ fn floor(s: &str) -> std::result::Result<f64, String> {
 /// Files are read in the scorer's order (gold, then its graph, pair by pair) and nothing is
 /// written unless all of them load, so a bad file leaves `out` empty.
 pub fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<Exit> {
+    if !args.by_rule.is_empty() {
+        return by_rule::run(args, out);
+    }
+    if args.pairs.len() % 2 == 1 {
+        return Err(Error::Usage(format!(
+            "--gold takes a gold file and the graph of its document ({} has no graph after it); \
+             give `--gold GOLD GRAPH` for each document, or --by-rule DOCS to extract them",
+            args.pairs[args.pairs.len() - 1].display()
+        )));
+    }
     let mut scorer = Scorer::default();
     for pair in args.pairs.chunks(2) {
         let [gold_path, graph_path] = pair else {
@@ -80,13 +115,20 @@ pub fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<Exit> {
         let graph = Graph::parse(graph_path, &read(graph_path)?)?;
         scorer.add(&gold, &graph)?;
     }
-    let (entity_f1, relation_f1) = scorer
-        .report(out, args.explain)
-        .map_err(|e| Error::io("<stdout>", e))?;
+    let (entity_f1, relation_f1) = match args.format {
+        Format::Text => scorer.report(out, args.explain),
+        Format::Json => by_rule::write_json(out, &scorer, None),
+    }
+    .map_err(|e| Error::io("<stdout>", e))?;
+    Ok(verdict(args, entity_f1, relation_f1))
+}
+
+/// Exit 1 when a headline F1 is under the floor asked for, as score.py does.
+fn verdict(args: &EvalArgs, entity_f1: f64, relation_f1: f64) -> Exit {
     if entity_f1 < args.min_entity_f1 || relation_f1 < args.min_relation_f1 {
-        Ok(Exit::BelowThreshold)
+        Exit::BelowThreshold
     } else {
-        Ok(Exit::Ok)
+        Exit::Ok
     }
 }
 
@@ -610,15 +652,38 @@ fn pad(s: &str, width: usize) -> String {
 /// Which gold entity (if any) each node id stands for; a later node with the same id wins.
 type NodeKeys = BTreeMap<PyKey, Option<Canon>>;
 
+/// A node or an edge of a graph file, by its place in the file's list.
+#[derive(Debug, Clone, Copy)]
+enum Item {
+    Node(usize),
+    Edge(usize),
+}
+
+/// Told of every true and false positive as it is counted, with a false positive's
+/// `--explain` note (false negatives have no item).
+type Observer<'a> = &'a mut dyn FnMut(Item, Outcome, Option<&str>);
+
 impl Scorer {
     /// score.py's `score_pair`.
     fn add(&mut self, gold: &Gold, graph: &Graph) -> Result<()> {
-        let node_key = score_nodes(&mut self.entities, gold, graph)?;
-        score_edges(&mut self.relations, gold, graph, &node_key)
+        self.add_observed(gold, graph, &mut |_, _, _| {})
+    }
+
+    /// [`Scorer::add`], telling `seen` which node or edge each true or false positive was.
+    fn add_observed(&mut self, gold: &Gold, graph: &Graph, seen: Observer) -> Result<()> {
+        let node_key = score_nodes(&mut self.entities, gold, graph, seen)?;
+        score_edges(&mut self.relations, gold, graph, &node_key, seen)
     }
 
     /// Both tables, the notes when asked, and the headline line; returns (entity F1, relation F1).
     fn report(&self, out: &mut dyn Write, explain: bool) -> io::Result<(f64, f64)> {
+        let (fe, fr) = self.tables(out, explain)?;
+        writeln!(out, "entity F1 {fe:.3}  relation F1 {fr:.3}")?;
+        Ok((fe, fr))
+    }
+
+    /// The report without its headline line: --by-rule puts its own table before it.
+    fn tables(&self, out: &mut dyn Write, explain: bool) -> io::Result<(f64, f64)> {
         let types = Kind::ALL.map(Kind::as_str);
         let relations = Relation::ALL.map(Relation::as_str);
         let fe = table(out, "entities", &self.entities, &types)?;
@@ -628,13 +693,17 @@ impl Scorer {
                 writeln!(out, "  {note}")?;
             }
         }
-        writeln!(out, "entity F1 {fe:.3}  relation F1 {fr:.3}")?;
         Ok((fe, fr))
     }
 }
 
 /// The node half of `score_pair`: TP/FP per node, then FN per unseen gold entity.
-fn score_nodes(ents: &mut Tally, gold: &Gold, graph: &Graph) -> Result<NodeKeys> {
+fn score_nodes(
+    ents: &mut Tally,
+    gold: &Gold,
+    graph: &Graph,
+    seen_as: Observer,
+) -> Result<NodeKeys> {
     let mut node_key = NodeKeys::new();
     let mut seen: BTreeSet<Canon> = BTreeSet::new();
     for (i, n) in graph.nodes.iter().enumerate() {
@@ -658,6 +727,7 @@ fn score_nodes(ents: &mut Tally, gold: &Gold, graph: &Graph) -> Result<NodeKeys>
         let id = graph.key("nodes", i, "id", n.get("id"))?;
         let Some((canon, optional)) = gold.match_node(kind, &names) else {
             let note = format!("FP {} {}", pad(kind, 8), py_repr(label));
+            seen_as(Item::Node(i), Outcome::Fp, Some(&note));
             ents.add(kind, Outcome::Fp, Some(note));
             node_key.insert(id, None);
             continue;
@@ -668,12 +738,14 @@ fn score_nodes(ents: &mut Tally, gold: &Gold, graph: &Graph) -> Result<NodeKeys>
         }
         if seen.insert(canon) {
             ents.add(kind, Outcome::Tp, None);
+            seen_as(Item::Node(i), Outcome::Tp, None);
         } else {
             let note = format!(
                 "FP {} {} (a second node for the same entity)",
                 pad(kind, 8),
                 py_repr(label)
             );
+            seen_as(Item::Node(i), Outcome::Fp, Some(&note));
             ents.add(kind, Outcome::Fp, Some(note));
         }
     }
@@ -687,7 +759,13 @@ fn score_nodes(ents: &mut Tally, gold: &Gold, graph: &Graph) -> Result<NodeKeys>
 }
 
 /// The edge half of `score_pair`: TP/FP per edge, then FN per unfound gold relation, sorted.
-fn score_edges(rels: &mut Tally, gold: &Gold, graph: &Graph, node_key: &NodeKeys) -> Result<()> {
+fn score_edges(
+    rels: &mut Tally,
+    gold: &Gold,
+    graph: &Graph,
+    node_key: &NodeKeys,
+    seen_as: Observer,
+) -> Result<()> {
     let mut found: BTreeSet<Trip> = BTreeSet::new();
     for (i, e) in graph.edges.iter().enumerate() {
         let e = graph.object("edges", i, e)?;
@@ -711,6 +789,7 @@ fn score_edges(rels: &mut Tally, gold: &Gold, graph: &Graph, node_key: &NodeKeys
             if gold.relations.contains(&trip) {
                 if found.insert(trip) {
                     rels.add(rel, Outcome::Tp, None);
+                    seen_as(Item::Edge(i), Outcome::Tp, None);
                 }
                 continue;
             }
@@ -734,6 +813,7 @@ fn score_edges(rels: &mut Tally, gold: &Gold, graph: &Graph, node_key: &NodeKeys
             py_repr_str(&shown(s, "source")),
             py_repr_str(&shown(o, "target"))
         );
+        seen_as(Item::Edge(i), Outcome::Fp, Some(&note));
         rels.add(rel, Outcome::Fp, Some(note));
     }
     // Sorted, as score.py's `sorted(gold.relations - found)`.

@@ -24,6 +24,7 @@ pub mod read;
 pub mod resolve;
 pub mod rules;
 pub mod spans;
+pub mod suggest;
 
 pub use error::{Error, Result};
 pub use graph::{Kind, KnowledgeGraph, Relation};
