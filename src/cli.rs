@@ -18,12 +18,15 @@ pub enum Exit {
     BelowThreshold,
     /// Wrote its output, but some inputs could not be read and were left out (exit 3).
     Partial,
+    /// Ran fine but some checks failed: rule examples (`rules test`), exit 1.
+    Failed,
 }
 
 /// The exit codes, for `--help` (the README lists the same).
 const EXIT_CODES: &str = "Exit status:
   0  success
-  1  no result (query, neighbors, path, show, explain), or a score below its minimum (eval)
+  1  no result (query, neighbors, path, show, explain), a score below its minimum (eval),
+     or a failing rule example (rules test)
   2  error: nothing was written
   3  partial: the output was written, but some inputs could not be read and were left out
      (each is named on stderr)
@@ -184,6 +187,19 @@ pub enum RulesCommand {
         /// The rule folder (default: the embedded rules).
         dir: Option<PathBuf>,
     },
+    /// Run every rule's end-to-end examples (`[[rule.test]]` in patterns.toml) through the
+    /// whole extractor and report each failure as file:line:col; exits 1 if any fails, 2
+    /// if the rules do not compile.
+    #[command(
+        after_help = "Examples:\n  talkgraph rules test\n  talkgraph rules test my-rules/ --format json"
+    )]
+    Test {
+        /// The rule folder (default: the embedded rules).
+        dir: Option<PathBuf>,
+        /// How to print the report.
+        #[arg(long, value_enum, default_value = "text")]
+        format: crate::ruletest::OutputFormat,
+    },
 }
 
 /// Compiles the rule set a command asked for.
@@ -334,9 +350,12 @@ pub fn run_with(
         Command::Stats(args) => crate::query::run_stats(args, out),
         Command::Subgraph(args) => crate::query::run_subgraph(args, out),
         Command::Rules(RulesCommand::Check { dir }) => {
-            let rules = rules_for(dir.as_deref())?;
-            writeln!(out, "{}", rules.summary()).map_err(|e| Error::io("<stdout>", e))?;
+            let summary = crate::ruletest::check(dir.as_deref())?;
+            writeln!(out, "{summary}").map_err(|e| Error::io("<stdout>", e))?;
             Ok(Exit::Ok)
+        }
+        Command::Rules(RulesCommand::Test { dir, format }) => {
+            crate::ruletest::run_command(dir.as_deref(), format, out)
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod query;
 pub mod read;
 pub mod resolve;
 pub mod rules;
+pub mod ruletest;
 pub mod spans;
 
 pub use error::{Error, Result};

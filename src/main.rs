@@ -23,9 +23,11 @@ fn main() -> ExitCode {
         });
     match result {
         Ok(talkgraph::cli::Exit::Ok) => ExitCode::SUCCESS,
-        Ok(talkgraph::cli::Exit::NoMatch | talkgraph::cli::Exit::BelowThreshold) => {
-            ExitCode::from(1)
-        }
+        Ok(
+            talkgraph::cli::Exit::NoMatch
+            | talkgraph::cli::Exit::BelowThreshold
+            | talkgraph::cli::Exit::Failed,
+        ) => ExitCode::from(1),
         Ok(talkgraph::cli::Exit::Partial) => ExitCode::from(3),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
