@@ -274,6 +274,21 @@ pub struct Report {
     pub failures: Vec<RuleProblem>,
 }
 
+impl Report {
+    /// `49 rules, 50 examples, 0 failures`.
+    pub fn summary(&self) -> String {
+        let n = |count: usize, what: &str| {
+            format!("{count} {what}{}", if count == 1 { "" } else { "s" })
+        };
+        format!(
+            "{}, {}, {}",
+            n(self.rules, "rule"),
+            n(self.examples, "example"),
+            n(self.failures.len(), "failure")
+        )
+    }
+}
+
 /// An example's text extracted as `extract` would, with the facts behind the graph.
 struct Outcome {
     graph: KnowledgeGraph,
@@ -605,14 +620,7 @@ pub fn run_command(
             for f in &report.failures {
                 writeln!(out, "{f}").map_err(io)?;
             }
-            writeln!(
-                out,
-                "{} rules, {} examples, {} failures",
-                report.rules,
-                report.examples,
-                report.failures.len()
-            )
-            .map_err(io)?;
+            writeln!(out, "{}", report.summary()).map_err(io)?;
         }
         OutputFormat::Json => {
             let failures: Vec<serde_json::Value> = report
@@ -708,6 +716,75 @@ mod tests {
     }
 
     #[test]
+    fn a_rule_that_did_not_make_its_examples_facts_is_reported() {
+        let rules = crate::rules::default_rules().unwrap_or_else(|e| panic!("{e}"));
+        let text = r#"
+[[rule]]
+id = "en.works_at.from"
+[[rule.test]]
+text = "Noé Valette de chez Zylotech nous a présenté son REX."
+expect = ["Noé Valette works_at Zylotech"]
+[[rule.test]]
+text = "Priya Nandakumar from Zylotech opened the day."
+expect = ["Priya Nandakumar works_at Zylotech"]
+reject = ["person Zylotech"]
+
+[[rule]]
+id = "fr.company.chez"
+[[rule.test]]
+text = "Ana Ruiz, ingénieure chez Zylotech, a ouvert la journée."
+expect = ["company Zylotech"]
+[[rule.test]]
+text = "Elle a rejoint Zylotech l’an dernier."
+expect = ["company Zylotech"]
+
+[[rule]]
+id = "any.company.thanks"
+"#;
+        let suite = parse(Path::new("p.toml"), text).expect("parses");
+        let report = run(rules, &suite);
+        let shown: Vec<String> = report.failures.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "p.toml:5:8: rule en.works_at.from: did not fire on its own example: its expected relations came from other rules: \"Noé Valette works_at Zylotech\" by fr.works_at.de_chez",
+                // The company is there without the entity rule: a works_at rule promoted it.
+                "p.toml:15:8: rule fr.company.chez: did not fire on its own example: every expected company is found without the rule too: expect one only this rule finds",
+                "p.toml:22:1: rule any.company.thanks: no end-to-end example: add a [[rule.test]] table under the rule with a text it must read and the facts it must give",
+            ]
+        );
+        assert_eq!(report.summary(), "3 rules, 4 examples, 3 failures");
+    }
+
+    #[test]
+    fn missing_and_rejected_facts_are_reported_with_what_was_found() {
+        let rules = crate::rules::default_rules().unwrap_or_else(|e| panic!("{e}"));
+        let text = r#"
+[[rule]]
+id = "en.works_at.from"
+[[rule.test]]
+text = "Priya Nandakumar from Zylotech opened the day."
+expect = ["Priya Nandakumar works_at Quarkle", "project Zylotech", "PRIYA NANDAKUMAR works_at zylotech"]
+reject = ["company Zylotech", "Priya Nandakumar works_at Zylotech"]
+"#;
+        let suite = parse(Path::new("p.toml"), text).expect("parses");
+        let shown: Vec<String> = run(rules, &suite)
+            .failures
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "p.toml:6:11: rule en.works_at.from: expected \"Priya Nandakumar works_at Quarkle\", got: Priya Nandakumar works_at Zylotech (by en.works_at.from)",
+                "p.toml:6:48: rule en.works_at.from: expected \"project Zylotech\", got: no project; entities: person Priya Nandakumar, company Zylotech",
+                "p.toml:7:11: rule en.works_at.from: rejected \"company Zylotech\" was found",
+                "p.toml:7:31: rule en.works_at.from: rejected \"Priya Nandakumar works_at Zylotech\" was found (by en.works_at.from)",
+            ]
+        );
+    }
+
+    #[test]
     fn examples_are_read_with_their_positions() {
         let text = "[[rule]]\nid = \"a.b\"\npattern = 'x'\n[[rule.test]]\ntext = \"Ana Ruiz de chez Zylo\"\nexpect = [\"Ana Ruiz works_at Zylo\", \"person Ana Ruiz\"]\nreject = [\"company Ana\"]\nformat = \"md\"\n";
         let suite = parse(Path::new("p.toml"), text).expect("parses");
@@ -720,7 +797,7 @@ mod tests {
                 .iter()
                 .map(|e| (e.line, e.column))
                 .collect::<Vec<_>>(),
-            [(6, 11), (6, 36)]
+            [(6, 11), (6, 37)]
         );
         assert_eq!((ex.reject[0].line, ex.reject[0].column), (7, 11));
     }
