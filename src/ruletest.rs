@@ -1,6 +1,6 @@
 //! `rules test`: each pattern rule's end-to-end examples (`[[rule.test]]` in `patterns.toml`)
-//! run through the whole extractor, their expected and rejected facts checked. Reads the
-//! rule file's text it is given; never touches extraction itself.
+//! run through the whole extractor, their expected and rejected facts checked. It only
+//! calls extraction; compiling rules for a run reads nothing of the examples.
 //!
 //! An example, right under its rule:
 //!
@@ -185,7 +185,7 @@ pub fn parse(path: &Path, text: &str) -> std::result::Result<Suite, Vec<RuleProb
     };
     let file: FileSpec = toml::from_str(text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
-        vec![problem(offset, None, e.message().trim().to_string())]
+        vec![problem(offset, None, e.message().to_string())]
     })?;
     let mut problems = Vec::new();
     let mut suite = Suite {
@@ -579,18 +579,18 @@ fn pattern_file(dir: Option<&Path>) -> Result<(PathBuf, String)> {
     }
 }
 
-/// `rules check`: the rule set compiles and its examples are well written (every problem
-/// of both at once); the summary line on success.
-pub fn check(dir: Option<&Path>) -> Result<String> {
+/// The rules of `dir` (the embedded ones by default) compiled, and the examples of its
+/// `patterns.toml`; a problem of either fails both, every problem listed.
+pub fn load(dir: Option<&Path>) -> Result<(&'static Rules, Suite)> {
     let rules = crate::cli::rules_for(dir);
-    // A folder that cannot compile may still be read for its examples' problems.
-    let examples = pattern_file(dir)
-        .ok()
-        .map(|(path, text)| parse(&path, &text));
+    // A folder whose rules do not compile is still read for its examples' problems.
+    let examples = pattern_file(dir).map(|(path, text)| parse(&path, &text));
     match (rules, examples) {
-        (Ok(rules), None | Some(Ok(_))) => Ok(rules.summary()),
-        (Ok(_), Some(Err(problems))) => Err(Error::Rules(problems)),
-        (Err(Error::Rules(mut problems)), Some(Err(more))) => {
+        (Ok(rules), Ok(Ok(suite))) => Ok((rules, suite)),
+        (Ok(_), Ok(Err(problems))) => Err(Error::Rules(problems)),
+        (Ok(_), Err(e)) => Err(e),
+        (Err(Error::Rules(mut problems)), Ok(Err(more))) => {
+            // A TOML syntax error is found by both readers.
             for p in more {
                 if !problems.contains(&p) {
                     problems.push(p);
@@ -603,16 +603,19 @@ pub fn check(dir: Option<&Path>) -> Result<String> {
     }
 }
 
+/// `rules check`: the rule set compiles and its examples are well written; the summary
+/// line on success.
+pub fn check(dir: Option<&Path>) -> Result<String> {
+    load(dir).map(|(rules, _)| rules.summary())
+}
+
 /// `rules test`: runs the examples and writes the report; exit 1 when some fail.
 pub fn run_command(
     dir: Option<&Path>,
     format: OutputFormat,
     out: &mut dyn std::io::Write,
 ) -> Result<crate::cli::Exit> {
-    check(dir)?;
-    let rules = crate::cli::rules_for(dir)?;
-    let (path, text) = pattern_file(dir)?;
-    let suite = parse(&path, &text).map_err(Error::Rules)?;
+    let (rules, suite) = load(dir)?;
     let report = run(rules, &suite);
     let io = |e| Error::io("<stdout>", e);
     match format {
@@ -623,25 +626,39 @@ pub fn run_command(
             writeln!(out, "{}", report.summary()).map_err(io)?;
         }
         OutputFormat::Json => {
-            let failures: Vec<serde_json::Value> = report
-                .failures
-                .iter()
-                .map(|f| {
-                    serde_json::json!({
-                        "file": f.path.display().to_string(),
-                        "line": f.line,
-                        "column": f.column,
-                        "rule": f.rule,
-                        "message": f.message,
+            /// The JSON report: `{"rules": 49, "examples": 50, "failures": [{"file": …,
+            /// "line": …, "column": …, "rule": …, "message": …}]}`, in this order.
+            #[derive(serde::Serialize)]
+            struct Json<'a> {
+                rules: usize,
+                examples: usize,
+                failures: Vec<JsonFailure<'a>>,
+            }
+            #[derive(serde::Serialize)]
+            struct JsonFailure<'a> {
+                file: String,
+                line: usize,
+                column: usize,
+                rule: Option<&'a str>,
+                message: &'a str,
+            }
+            let doc = Json {
+                rules: report.rules,
+                examples: report.examples,
+                failures: report
+                    .failures
+                    .iter()
+                    .map(|f| JsonFailure {
+                        file: f.path.display().to_string(),
+                        line: f.line,
+                        column: f.column,
+                        rule: f.rule.as_deref(),
+                        message: &f.message,
                     })
-                })
-                .collect();
-            let doc = serde_json::json!({
-                "rules": report.rules,
-                "examples": report.examples,
-                "failures": failures,
-            });
-            writeln!(out, "{doc}").map_err(io)?;
+                    .collect(),
+            };
+            let json = serde_json::to_string(&doc).expect("strings and numbers serialize");
+            writeln!(out, "{json}").map_err(io)?;
         }
     }
     Ok(if report.failures.is_empty() {
