@@ -742,8 +742,8 @@ id = "en.works_at.from"
 text = "Noé Valette de chez Zylotech nous a présenté son REX."
 expect = ["Noé Valette works_at Zylotech"]
 [[rule.test]]
-text = "Priya Nandakumar from Zylotech opened the day."
-expect = ["Priya Nandakumar works_at Zylotech"]
+text = "Priya Vennalor from Zylotech opened the day."
+expect = ["Priya Vennalor works_at Zylotech"]
 reject = ["person Zylotech"]
 
 [[rule]]
@@ -780,9 +780,9 @@ id = "any.company.thanks"
 [[rule]]
 id = "en.works_at.from"
 [[rule.test]]
-text = "Priya Nandakumar from Zylotech opened the day."
-expect = ["Priya Nandakumar works_at Quarkle", "project Zylotech", "PRIYA NANDAKUMAR works_at zylotech"]
-reject = ["company Zylotech", "Priya Nandakumar works_at Zylotech"]
+text = "Priya Vennalor from Zylotech opened the day."
+expect = ["Priya Vennalor works_at Quarkle", "project Zylotech", "PRIYA NANDAKUMAR works_at zylotech"]
+reject = ["company Zylotech", "Priya Vennalor works_at Zylotech"]
 "#;
         let suite = parse(Path::new("p.toml"), text).expect("parses");
         let shown: Vec<String> = run(rules, &suite)
@@ -793,10 +793,10 @@ reject = ["company Zylotech", "Priya Nandakumar works_at Zylotech"]
         assert_eq!(
             shown,
             [
-                "p.toml:6:11: rule en.works_at.from: expected \"Priya Nandakumar works_at Quarkle\", got: Priya Nandakumar works_at Zylotech (by en.works_at.from)",
-                "p.toml:6:48: rule en.works_at.from: expected \"project Zylotech\", got: no project; entities: person Priya Nandakumar, company Zylotech",
+                "p.toml:6:11: rule en.works_at.from: expected \"Priya Vennalor works_at Quarkle\", got: Priya Vennalor works_at Zylotech (by en.works_at.from)",
+                "p.toml:6:48: rule en.works_at.from: expected \"project Zylotech\", got: no project; entities: person Priya Vennalor, company Zylotech",
                 "p.toml:7:11: rule en.works_at.from: rejected \"company Zylotech\" was found",
-                "p.toml:7:31: rule en.works_at.from: rejected \"Priya Nandakumar works_at Zylotech\" was found (by en.works_at.from)",
+                "p.toml:7:31: rule en.works_at.from: rejected \"Priya Vennalor works_at Zylotech\" was found (by en.works_at.from)",
             ]
         );
     }

@@ -85,8 +85,8 @@ fn a_wrong_example_is_reported_at_its_line_with_its_rule() {
     let (dir, text) = rules_with("ruletest-wrong", |text| {
         // A wrong object, a rejected fact that is there, and a rule without an example.
         let text = text.replacen(
-            "expect = [\"Priya Nandakumar works_at Zylotech\"]",
-            "expect = [\"Priya Nandakumar works_at Quarkle\"]\nreject = [\"person Priya Nandakumar\"]",
+            "expect = [\"Priya Vennalor works_at Zylotech\"]",
+            "expect = [\"Priya Vennalor works_at Quarkle\"]\nreject = [\"person Priya Vennalor\"]",
             1,
         );
         format!(
@@ -96,15 +96,15 @@ fn a_wrong_example_is_reported_at_its_line_with_its_rule() {
     let o = run(&["rules", "test", p(dir.path())], None);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let d = p(dir.path());
-    let (l1, c1) = line_col(&text, "\"Priya Nandakumar works_at Quarkle\"");
-    let (l2, c2) = line_col(&text, "\"person Priya Nandakumar\"");
+    let (l1, c1) = line_col(&text, "\"Priya Vennalor works_at Quarkle\"");
+    let (l2, c2) = line_col(&text, "\"person Priya Vennalor\"");
     let (l3, _) = line_col(&text, "id = \"x.untested\"");
     let rules = default_rule_count() + 1;
     assert_eq!(
         stdout(&o),
         format!(
-            "{d}/patterns.toml:{l1}:{c1}: rule en.works_at.from: expected \"Priya Nandakumar works_at Quarkle\", got: Priya Nandakumar works_at Zylotech (by en.works_at.from)\n\
-             {d}/patterns.toml:{l2}:{c2}: rule en.works_at.from: rejected \"person Priya Nandakumar\" was found\n\
+            "{d}/patterns.toml:{l1}:{c1}: rule en.works_at.from: expected \"Priya Vennalor works_at Quarkle\", got: Priya Vennalor works_at Zylotech (by en.works_at.from)\n\
+             {d}/patterns.toml:{l2}:{c2}: rule en.works_at.from: rejected \"person Priya Vennalor\" was found\n\
              {d}/patterns.toml:{l3}:1: rule x.untested: no end-to-end example: add a [[rule.test]] table under the rule with a text it must read and the facts it must give\n\
              {rules} rules, {} examples, 3 failures\n",
             summary(&stdout(&run(&["rules", "test"], None))).1
@@ -118,16 +118,16 @@ fn an_example_its_rule_does_not_make_fails() {
     // A French sentence under an English rule: the fact is there, made by another rule.
     let (dir, text) = rules_with("ruletest-not-fired", |text| {
         text.replacen(
-            "text = \"Priya Nandakumar from Zylotech opened the day.\"\nexpect = [\"Priya Nandakumar works_at Zylotech\"]",
-            "text = \"Priya Nandakumar de chez Zylotech a ouvert la journée.\"\nexpect = [\"Priya Nandakumar works_at Zylotech\"]",
+            "text = \"Priya Vennalor from Zylotech opened the day.\"\nexpect = [\"Priya Vennalor works_at Zylotech\"]",
+            "text = \"Priya Vennalor de chez Zylotech a ouvert la journée.\"\nexpect = [\"Priya Vennalor works_at Zylotech\"]",
             1,
         )
     });
     let o = run(&["rules", "test", p(dir.path())], None);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let (l, c) = line_col(&text, "\"Priya Nandakumar de chez");
+    let (l, c) = line_col(&text, "\"Priya Vennalor de chez");
     let want = format!(
-        "{}/patterns.toml:{l}:{c}: rule en.works_at.from: did not fire on its own example: its expected relations came from other rules: \"Priya Nandakumar works_at Zylotech\" by fr.works_at.de_chez\n",
+        "{}/patterns.toml:{l}:{c}: rule en.works_at.from: did not fire on its own example: its expected relations came from other rules: \"Priya Vennalor works_at Zylotech\" by fr.works_at.de_chez\n",
         p(dir.path())
     );
     assert!(stdout(&o).starts_with(&want), "{}", stdout(&o));
@@ -138,13 +138,13 @@ fn an_example_its_rule_does_not_make_fails() {
 fn a_malformed_fact_or_key_stops_check_and_test_where_it_is() {
     let (dir, text) = rules_with("ruletest-malformed", |text| {
         text.replacen(
-            "expect = [\"Priya Nandakumar works_at Zylotech\"]",
-            "expect = [\"Priya Nandakumar works_at Zylotech\", \"Priya Nandakumar works_for Zylotech\"]",
+            "expect = [\"Priya Vennalor works_at Zylotech\"]",
+            "expect = [\"Priya Vennalor works_at Zylotech\", \"Priya Vennalor works_for Zylotech\"]",
             1,
         )
     });
     let d = p(dir.path());
-    let (l, c) = line_col(&text, "\"Priya Nandakumar works_for");
+    let (l, c) = line_col(&text, "\"Priya Vennalor works_for");
     let want = format!(
         "talkgraph: {d}/patterns.toml:{l}:{c}: rule en.works_at.from: unknown relation `works_for`: write `SUBJECT relation OBJECT` (relations: works_at, presents, mentions, part_of, develops) or `TYPE NAME` (types: person, company, project, talk, event)\n"
     );
@@ -157,8 +157,8 @@ fn a_malformed_fact_or_key_stops_check_and_test_where_it_is() {
     // A misspelt key is a problem of the file too, where the key is.
     let (dir, text) = rules_with("ruletest-key", |text| {
         text.replacen(
-            "expect = [\"Priya Nandakumar works_at Zylotech\"]",
-            "expects = [\"Priya Nandakumar works_at Zylotech\"]",
+            "expect = [\"Priya Vennalor works_at Zylotech\"]",
+            "expects = [\"Priya Vennalor works_at Zylotech\"]",
             1,
         )
     });
