@@ -8,12 +8,13 @@
 //! [[rule.test]]
 //! text = "Ana Ruiz de chez Zylotech nous a présenté son REX."
 //! expect = ["Ana Ruiz works_at Zylotech", "person Ana Ruiz"]
-//! reject = ["Zylotech works_at Ana Ruiz"]
+//! reject = ["person Zylotech"]
 //! format = "md"          # optional: md, html or text (default: read as a .txt file is)
 //! ```
 //!
 //! A fact is `SUBJECT relation OBJECT` (works_at, presents, mentions, part_of, develops) or
-//! `TYPE NAME` (person, company, project, talk, event); names compare folded (case, accents,
+//! `TYPE NAME` (person, company, project, talk, event), the relation written exactly so (a
+//! name cannot hold one of those words in lower case); names compare folded (case, accents,
 //! punctuation), labels and aliases alike, as the graph looks names up. `expect` facts must
 //! be in the example's graph whatever rule made them, `reject` facts must not; and the rule
 //! must have made one of its expected facts itself: a relation rule is named by the
