@@ -181,7 +181,8 @@ pub struct MergeArgs {
 /// `talkgraph rules …`.
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
-    /// Check a rule folder: every problem is listed as file:line:col; exits 2 if any.
+    /// Check a rule folder (its rules and how their examples are written): every problem is
+    /// listed as file:line:col; exits 2 if any.
     #[command(after_help = "Example:\n  talkgraph rules check my-rules/")]
     Check {
         /// The rule folder (default: the embedded rules).
@@ -189,7 +190,7 @@ pub enum RulesCommand {
     },
     /// Run every rule's end-to-end examples (`[[rule.test]]` in patterns.toml) through the
     /// whole extractor and report each failure as file:line:col; exits 1 if any fails, 2
-    /// if the rules do not compile.
+    /// if the rules or their examples are malformed.
     #[command(
         after_help = "Examples:\n  talkgraph rules test\n  talkgraph rules test my-rules/ --format json"
     )]

@@ -574,6 +574,14 @@ fn pattern_file(dir: Option<&Path>) -> Result<(PathBuf, String)> {
         )),
         Some(d) => {
             let path = d.join("patterns.toml");
+            // A named pipe would wait for a writer forever: compiling the folder has said
+            // what is wrong with anything but a regular file.
+            if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+                return Err(Error::Invalid {
+                    path,
+                    message: "not a regular file: a rule file must be one".into(),
+                });
+            }
             let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
             Ok((path, text))
         }
