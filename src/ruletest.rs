@@ -450,6 +450,14 @@ pub fn run(rules: &Rules, suite: &Suite) -> Report {
             ));
             continue;
         }
+        if examples.iter().all(|e| e.expect.is_empty()) {
+            report.failures.push(fail(
+                *line,
+                *column,
+                id,
+                "no example expects a fact: give one an `expect` the rule makes (a `reject` alone shows nothing it finds)".into(),
+            ));
+        }
         let Some(pattern) = rules.patterns.iter().find(|r| &r.id == id) else {
             continue;
         };
@@ -766,6 +774,12 @@ expect = ["company Zylotech"]
 
 [[rule]]
 id = "any.company.thanks"
+
+[[rule]]
+id = "en.company.works"
+[[rule.test]]
+text = "She joined Paris last year."
+reject = ["company Paris"]
 "#;
         let suite = parse(Path::new("p.toml"), text).expect("parses");
         let report = run(rules, &suite);
@@ -777,9 +791,10 @@ id = "any.company.thanks"
                 // The company is there without the entity rule: a works_at rule promoted it.
                 "p.toml:15:8: rule fr.company.chez: did not fire on its own example: every expected company is found without the rule too: expect one only this rule finds",
                 "p.toml:22:1: rule any.company.thanks: no end-to-end example: add a [[rule.test]] table under the rule with a text it must read and the facts it must give",
+                "p.toml:25:1: rule en.company.works: no example expects a fact: give one an `expect` the rule makes (a `reject` alone shows nothing it finds)",
             ]
         );
-        assert_eq!(report.summary(), "3 rules, 4 examples, 3 failures");
+        assert_eq!(report.summary(), "4 rules, 5 examples, 4 failures");
     }
 
     #[test]
