@@ -20,13 +20,15 @@ pub enum Exit {
     Partial,
     /// The graphs compared differ (exit 1, like diff).
     Differ,
+    /// Ran fine but some checks failed: rule examples (`rules test`), exit 1.
+    Failed,
 }
 
 /// The exit codes, for `--help` (the README lists the same).
 const EXIT_CODES: &str = "Exit status:
   0  success
   1  no result (query, neighbors, path, show, explain, suggest), a score below its
-     minimum (eval), or graphs that differ (diff)
+     minimum (eval), graphs that differ (diff), or a failing rule example (rules test)
   2  error: nothing was written
   3  partial: the output was written, but some inputs could not be read and were left out
      (each is named on stderr)
@@ -85,8 +87,15 @@ pub enum Command {
     Stats(crate::query::StatsArgs),
     /// Cut out the neighbourhood of some entities as graph.json or any export format.
     Subgraph(crate::query::SubgraphArgs),
-  1  no result (query, neighbors, path, show, explain, suggest), a score below its
-     minimum (eval), or graphs that differ (diff)
+    /// Compare two graphs: sources, nodes and edges added, removed or changed, with the
+    /// documents and rules behind them. Exit 0 when equal, 1 when they differ.
+    Diff(crate::diff::DiffArgs),
+    /// Add a correction (same, not-same, reject, retype) to a decisions file, which
+    /// `extract --decisions FILE` applies after every extraction.
+    Decide(crate::decisions::DecideArgs),
+    /// List names no rule covered (capitalised runs, CamelCase, acronyms, handles, …), most
+    /// frequent first, as lines to append to a gazetteer.
+    Suggest(crate::suggest::SuggestArgs),
 }
 
 /// Where and how a command writes the graph it makes.
@@ -193,11 +202,25 @@ pub struct MergeArgs {
 /// `talkgraph rules …`.
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
-    /// Check a rule folder: every problem is listed as file:line:col; exits 2 if any.
+    /// Check a rule folder (its rules and how their examples are written): every problem is
+    /// listed as file:line:col; exits 2 if any.
     #[command(after_help = "Example:\n  talkgraph rules check my-rules/")]
     Check {
         /// The rule folder (default: the embedded rules).
         dir: Option<PathBuf>,
+    },
+    /// Run every rule's end-to-end examples (`[[rule.test]]` in patterns.toml) through the
+    /// whole extractor and report each failure as file:line:col; exits 1 if any fails, 2
+    /// if the rules or their examples are malformed.
+    #[command(
+        after_help = "Examples:\n  talkgraph rules test\n  talkgraph rules test my-rules/ --format json"
+    )]
+    Test {
+        /// The rule folder (default: the embedded rules).
+        dir: Option<PathBuf>,
+        /// How to print the report.
+        #[arg(long, value_enum, default_value = "text")]
+        format: crate::ruletest::OutputFormat,
     },
 }
 
@@ -352,9 +375,12 @@ pub fn run_with(
         Command::Decide(args) => crate::decisions::run_decide(&args, out, err),
         Command::Suggest(args) => crate::suggest::run(&args, out, err),
         Command::Rules(RulesCommand::Check { dir }) => {
-            let rules = rules_for(dir.as_deref())?;
-            writeln!(out, "{}", rules.summary()).map_err(|e| Error::io("<stdout>", e))?;
+            let summary = crate::ruletest::check(dir.as_deref())?;
+            writeln!(out, "{summary}").map_err(|e| Error::io("<stdout>", e))?;
             Ok(Exit::Ok)
+        }
+        Command::Rules(RulesCommand::Test { dir, format }) => {
+            crate::ruletest::run_command(dir.as_deref(), format, out)
         }
     }
 }

@@ -23,6 +23,7 @@ pub mod query;
 pub mod read;
 pub mod resolve;
 pub mod rules;
+pub mod ruletest;
 pub mod spans;
 pub mod suggest;
 

@@ -27,7 +27,8 @@ fn main() -> ExitCode {
         Ok(
             talkgraph::cli::Exit::NoMatch
             | talkgraph::cli::Exit::BelowThreshold
-            | talkgraph::cli::Exit::Differ,
+            | talkgraph::cli::Exit::Differ
+            | talkgraph::cli::Exit::Failed,
         ) => ExitCode::from(1),
         Ok(talkgraph::cli::Exit::Partial) => ExitCode::from(3),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,

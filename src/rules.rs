@@ -840,6 +840,12 @@ struct PatternSpec {
     examples: Vec<String>,
     #[serde(default)]
     note: Option<String>,
+    /// End-to-end examples (`[[rule.test]]`): read by `rules test` and `rules check`
+    /// (`crate::ruletest`), skipped here so that compiling rules for a run builds nothing
+    /// from them.
+    #[serde(default)]
+    #[allow(dead_code)]
+    test: serde::de::IgnoredAny,
 }
 
 fn default_confidence() -> f64 {
@@ -904,6 +910,11 @@ static DEFAULT: Lazy<std::result::Result<Rules, Vec<RuleProblem>>> = Lazy::new(|
         .collect();
     compile(&files, "<embedded>")
 });
+
+/// The text of an embedded rule file, by its name in [`FILES`].
+pub fn embedded_text(name: &str) -> Option<&'static str> {
+    EMBEDDED.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
 
 /// The embedded default rules, compiled once per process.
 pub fn default_rules() -> Result<&'static Rules> {
@@ -1187,7 +1198,7 @@ fn compile(
 }
 
 /// 1-based line and column of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -1493,6 +1504,36 @@ fn compile_patterns(
 }
 
 impl Rules {
+    /// These rules without the pattern rule `id` (the same rules if there is none): what
+    /// `rules test` compares with to tell what an entity rule adds to its example.
+    pub fn without_pattern(&self, id: &str) -> Rules {
+        let patterns: Vec<PatternRule> = self
+            .patterns
+            .iter()
+            .filter(|r| r.id != id)
+            .cloned()
+            .collect();
+        Rules {
+            entries: self.entries.clone(),
+            aliases: self.aliases.clone(),
+            automaton: self.automaton.clone(),
+            places: self.places.clone(),
+            first_names: self.first_names.clone(),
+            particles: self.particles.clone(),
+            honorifics: self.honorifics.clone(),
+            not_names: self.not_names.clone(),
+            org_words: self.org_words.clone(),
+            role_words: self.role_words.clone(),
+            section_words: self.section_words.clone(),
+            products: self.products.clone(),
+            relaxed_sets: relaxed_sets(&patterns),
+            patterns,
+            cues: self.cues.clone(),
+            origin: self.origin.clone(),
+            fingerprint: self.fingerprint.clone(),
+        }
+    }
+
     /// A cue regex by name (always present: compile checks the required ones).
     pub fn cue(&self, name: &str) -> Option<&Cue> {
         self.cues.get(name)

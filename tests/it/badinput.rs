@@ -865,6 +865,7 @@ fn a_named_pipe_in_a_rule_folder_is_named_not_waited_for() {
     mkfifo(&pt);
     for args in [
         vec!["rules", "check", p(dir.path())],
+        vec!["rules", "test", p(dir.path())],
         vec!["extract", "fixtures", "--rules", p(dir.path())],
     ] {
         let o = run_within(&args, 20);

@@ -6,6 +6,9 @@ mod extract;
 mod quality;
 mod util;
 
+// `rules test`: the default rules' end-to-end examples pass; failures are reported where they are.
+mod ruletest;
+
 // Bad input: hostile folders, unreadable files, safe writes, limits, damaged graphs.
 mod badinput;
 // Runs stopped by Ctrl-C or kill -9: old outputs intact, no temporary files, exit 130.
