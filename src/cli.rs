@@ -52,6 +52,7 @@ pub enum Command {
   cat notes.txt | talkgraph extract - --format json
   curl -s https://example.org/recap | talkgraph extract - --input-format html
   talkgraph extract recap.md --rules my-rules/
+  talkgraph extract fixtures/ --explain-overlaps -o graph.json
   talkgraph extract ~/blog/content -o blog.json --jobs 8
   talkgraph extract new-posts/ --into blog.json
   talkgraph extract ~/blog/content --into blog.json --prune
@@ -157,6 +158,10 @@ pub struct ExtractArgs {
     /// and left out.
     #[arg(long, value_name = "SIZE", default_value = "100M", value_parser = crate::pipeline::parse_size)]
     pub max_file_size: u64,
+    /// Also list, on stderr, every candidate name that lost where two overlapped, to
+    /// which name and by which policy (`[overlaps]` in patterns.toml).
+    #[arg(long)]
+    pub explain_overlaps: bool,
     #[command(flatten)]
     pub cap: MentionCap,
 }
@@ -405,6 +410,15 @@ fn extract(
         )));
     }
     let rules = rules_for(args.rules.as_deref())?;
+    if args.explain_overlaps {
+        crate::overlaps::report(
+            rules,
+            &args.inputs,
+            args.input_format,
+            args.max_file_size,
+            err,
+        )?;
+    }
     let decisions = match &args.decisions {
         Some(p) => Some(crate::decisions::load(p)?),
         None => None,

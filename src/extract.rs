@@ -621,6 +621,19 @@ impl Spans {
 
 /// Runs extraction over one document.
 pub fn extract(rules: &Rules, doc: &Document) -> Facts {
+    extract_with(rules, doc, false).0
+}
+
+/// Runs extraction over one document and says which candidate names lost where two
+/// overlapped, in the order of the text.
+pub fn explain_overlaps(rules: &Rules, doc: &Document) -> Vec<OverlapNote> {
+    let mut notes = extract_with(rules, doc, true).1;
+    notes.sort();
+    notes.dedup();
+    notes
+}
+
+fn extract_with(rules: &Rules, doc: &Document, explain: bool) -> (Facts, Vec<OverlapNote>) {
     // The extractor reads the text a reader sees, laid over the document's own bytes (the
     // same length, markup blanked): labels, titles and snippets never carry link syntax,
     // emphasis marks or tags, and every span is still a span of the source.
@@ -647,12 +660,14 @@ pub fn extract(rules: &Rules, doc: &Document) -> Facts {
         };
         (view, layout)
     };
-    let mut facts = Extractor::with_layout(rules, &view, layout).run();
+    let mut x = Extractor::with_layout(rules, &view, layout);
+    x.explain = explain;
+    let (mut facts, notes) = x.run();
     // A view that closes up character references maps its spans back to the source's bytes.
     if let Some(map) = &view.offsets {
         facts.map_offsets(|o| map.get(o).map_or(o, |&m| m as usize));
     }
-    facts
+    (facts, notes)
 }
 
 /// The cues the extractor uses, looked up once per document: a lookup hashes the name, and
@@ -719,6 +734,33 @@ struct Extractor<'a> {
     inline_scopes: Vec<(String, usize, usize)>,
     /// Per unit: whether the scope-break cue matches it (set by `apply_rules`).
     unit_breaks: Vec<bool>,
+    /// Whether to record the candidates that lose where two overlap, in `notes`.
+    explain: bool,
+    notes: std::cell::RefCell<Vec<OverlapNote>>,
+}
+
+/// A candidate name that lost to another where the two overlapped, and why
+/// (`extract --explain-overlaps`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct OverlapNote {
+    /// Line of the candidate that lost (the page's line for HTML).
+    pub line: usize,
+    /// Byte offset of the candidate that lost, in the text the extractor reads.
+    pub start: usize,
+    /// `"Helm" (project, projects.txt)`.
+    pub loser: String,
+    /// `"Matt Helm" (person, name shape)`.
+    pub winner: String,
+    pub reason: String,
+}
+
+/// Where a gazetteer candidate comes from, for the notes.
+fn listed_in(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Company => "companies.txt",
+        Kind::Event => "events.txt",
+        _ => "projects.txt",
+    }
 }
 
 /// A relation found by a rule, before promotion: (subject, relation, object, rule id,
@@ -768,7 +810,40 @@ impl<'a> Extractor<'a> {
             agenda: Vec::new(),
             inline_scopes: Vec::new(),
             unit_breaks: Vec::new(),
+            explain: false,
+            notes: Default::default(),
         }
+    }
+
+    /// Records that the candidate at `lose` (with its type and where it came from) lost to
+    /// the one at `win`, when notes are asked for. `reason` is only called then.
+    fn note(
+        &self,
+        lose: (usize, usize, Kind, &str),
+        win: (usize, usize, Kind, &str),
+        reason: impl FnOnce() -> String,
+    ) {
+        if !self.explain {
+            return;
+        }
+        let text = &self.doc.text;
+        let show = |(s, e, k, from): (usize, usize, Kind, &str)| {
+            format!("\"{}\" ({k}, {from})", collapse_ws(&text[s..e]))
+        };
+        let line = self.layout.line_of(lose.0);
+        let line = self
+            .layout
+            .page_lines
+            .as_ref()
+            .and_then(|p| p.get(line.wrapping_sub(1)).copied())
+            .unwrap_or(line);
+        self.notes.borrow_mut().push(OverlapNote {
+            line,
+            start: lose.0,
+            loser: show(lose),
+            winner: show(win),
+            reason: reason(),
+        });
     }
 
     /// Every span of the document is made here.
@@ -786,7 +861,7 @@ impl<'a> Extractor<'a> {
         self.span_with_text(start, end, line, &collapse_ws(&self.doc.text[start..end]))
     }
 
-    fn run(mut self) -> Facts {
+    fn run(mut self) -> (Facts, Vec<OverlapNote>) {
         let mut headings = self.find_headings();
         self.build_units(&mut headings);
         self.find_entities();
@@ -813,7 +888,7 @@ impl<'a> Extractor<'a> {
                 s.line = page.get(s.line.wrapping_sub(1)).copied().unwrap_or(s.line);
             }
         }
-        self.facts
+        (self.facts, self.notes.into_inner())
     }
 
     // ---- entities -------------------------------------------------------------------
@@ -864,14 +939,40 @@ impl<'a> Extractor<'a> {
                 hits.push((s, e, m.pattern().as_usize()));
             }
         }
-        // Leftmost-longest, non-overlapping.
+        // Leftmost first; where two overlap, the longer unless `[overlaps]` says otherwise.
         hits.sort_by_key(|&(s, e, p)| (s, std::cmp::Reverse(e), p));
+        let kind = |p: usize| self.rules.entries[self.rules.aliases[p].entry].kind;
+        let entry = |p: usize| self.rules.aliases[p].entry;
         let mut out: Vec<(usize, usize, usize)> = Vec::new();
         for h in hits {
-            if out.last().is_some_and(|l| h.0 < l.1) {
+            let Some(&l) = out.last().filter(|l| h.0 < l.1) else {
+                out.push(h);
+                continue;
+            };
+            // Two spellings of one entry ("Ippon Technologies", "Ippon") are no contest.
+            if entry(l.2) == entry(h.2) {
                 continue;
             }
-            out.push(h);
+            let (long, short) = if h.1 - h.0 > l.1 - l.0 {
+                (h, l)
+            } else {
+                (l, h)
+            };
+            let ov = &self.rules.overlaps;
+            let (win, lose) = if ov.wins(kind(long.2), true, kind(short.2)) {
+                (long, short)
+            } else {
+                (short, long)
+            };
+            if win == h {
+                out.pop();
+                out.push(h);
+            }
+            self.note(
+                (lose.0, lose.1, kind(lose.2), listed_in(kind(lose.2))),
+                (win.0, win.1, kind(win.2), listed_in(kind(win.2))),
+                || ov.reason(kind(long.2), true, kind(short.2)),
+            );
         }
         out
     }
@@ -981,11 +1082,25 @@ impl<'a> Extractor<'a> {
             while gi < gaz.len() && gaz[gi].0 < line.end() {
                 let (s, e, p) = gaz[gi];
                 gi += 1;
-                if s < line.start || found.overlap(s, e) {
-                    continue;
-                }
                 let alias = &self.rules.aliases[p];
                 let entry = &self.rules.entries[alias.entry];
+                if s < line.start {
+                    continue;
+                }
+                if found.overlap(s, e) {
+                    if let Some(t) = toks.iter().find(|t| t.start < e && s < t.end) {
+                        let k = t.class.kind().unwrap_or(Kind::Project);
+                        self.note(
+                            (s, e, entry.kind, listed_in(entry.kind)),
+                            (t.start, t.end, k, "GitHub link or nickname"),
+                            || {
+                                "names read from a link or a nickname come before the gazetteers"
+                                    .into()
+                            },
+                        );
+                    }
+                    continue;
+                }
                 let class = match entry.kind {
                     Kind::Company => Class::Company,
                     Kind::Project => Class::Project,
@@ -1223,9 +1338,27 @@ impl<'a> Extractor<'a> {
                         && matches!(t.class, Class::Company | Class::Project)
                 })
             {
-                toks.remove(k);
-                run.end = j + 1;
-                j += 1;
+                let listed = toks[k].class.kind().unwrap_or(Kind::Project);
+                let ov = &self.rules.overlaps;
+                let wins = ov.wins(Kind::Person, false, listed);
+                let (name, word) = ((s, words[j].1), (words[j].0, words[j].1));
+                let (lose, win) = if wins {
+                    (
+                        (word.0, word.1, listed, listed_in(listed)),
+                        (name.0, name.1, Kind::Person, "name shape"),
+                    )
+                } else {
+                    (
+                        (name.0, name.1, Kind::Person, "name shape"),
+                        (word.0, word.1, listed, listed_in(listed)),
+                    )
+                };
+                self.note(lose, win, || ov.reason(Kind::Person, false, listed));
+                if wins {
+                    toks.remove(k);
+                    run.end = j + 1;
+                    j += 1;
+                }
             }
             i = j;
             if run.is_empty() {
@@ -1564,13 +1697,43 @@ impl<'a> Extractor<'a> {
                     t.label = label;
                     remove.extend(absorbed);
                 }
-                Class::Company | Class::Unknown => {
+                Class::Company | Class::Unknown | Class::Project => {
                     if let Some((k, n)) = unknown_at(toks, t.end + 1) {
                         let all_org = n
                             .label
                             .split(' ')
                             .all(|w| self.rules.org_words.contains(&fold(w)));
-                        if all_org && &text[t.end..n.start] == " " && t.class == Class::Company {
+                        // "Redis Labs", "Puppet Labs": a project's name and organisation
+                        // words name the firm behind it, if `[overlaps]` lets the longer
+                        // name win.
+                        let firm = t.class == Class::Project
+                            && all_org
+                            && &text[t.end..n.start] == " "
+                            && {
+                                let ov = &self.rules.overlaps;
+                                let wins = ov.wins(Kind::Company, false, Kind::Project);
+                                let (p, c) = (
+                                    (t.start, t.end, Kind::Project, "projects.txt"),
+                                    (t.start, n.end, Kind::Company, "organisation words"),
+                                );
+                                let (lose, win) = if wins { (p, c) } else { (c, p) };
+                                self.note(lose, win, || {
+                                    ov.reason(Kind::Company, false, Kind::Project)
+                                });
+                                wins
+                            };
+                        if firm {
+                            let label = text[t.start..n.end].to_string();
+                            let end = n.end;
+                            remove.push(k);
+                            let t = &mut toks[i];
+                            t.end = end;
+                            t.label = label;
+                            t.class = Class::Company;
+                        } else if all_org
+                            && &text[t.end..n.start] == " "
+                            && t.class == Class::Company
+                        {
                             let label = text[t.start..n.end].to_string();
                             let end = n.end;
                             remove.push(k);
@@ -1653,6 +1816,34 @@ impl<'a> Extractor<'a> {
                         person_shape: false,
                         nested: false,
                     });
+                }
+            }
+            // "Paris Kubernetes Meetup": the event takes the names inside it if
+            // `[overlaps]` lets the longer name win.
+            if let Some(ev) = &merged {
+                let ov = &self.rules.overlaps;
+                let mut all_win = true;
+                for t in &toks[i..=j] {
+                    let k = match t.class {
+                        Class::Project => Kind::Project,
+                        Class::Company => Kind::Company,
+                        _ => continue,
+                    };
+                    let wins = ov.wins(Kind::Event, false, k);
+                    let (named, shaped) = (
+                        (t.start, t.end, k, listed_in(k)),
+                        (ev.start, ev.end, Kind::Event, "event shape"),
+                    );
+                    let (lose, win) = if wins {
+                        (named, shaped)
+                    } else {
+                        (shaped, named)
+                    };
+                    self.note(lose, win, || ov.reason(Kind::Event, false, k));
+                    all_win &= wins;
+                }
+                if !all_win {
+                    merged = None;
                 }
             }
             match merged {

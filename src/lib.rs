@@ -17,6 +17,7 @@ pub mod graph;
 pub mod interrupt;
 pub mod lock;
 pub mod model;
+pub mod overlaps;
 pub mod pipeline;
 pub mod progress;
 pub mod query;

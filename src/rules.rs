@@ -819,6 +819,121 @@ struct PatternFile {
     cues: BTreeMap<String, String>,
     #[serde(default)]
     rule: Vec<PatternSpec>,
+    #[serde(default)]
+    overlaps: RawOverlaps,
+}
+
+/// How two candidate names that overlap are settled (`[overlaps]` in patterns.toml). The
+/// policy is that of the longer candidate's type: it says whether that candidate may take
+/// the shorter one's place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OverlapPolicy {
+    /// The longer candidate wins ("Matt Helm" a person, "Redis Labs" an organisation).
+    Longest,
+    /// A gazetteer name wins over a name found by its shape, whatever their lengths; two
+    /// gazetteer names still go to the longer.
+    Gazetteer,
+    /// The candidate whose type comes first in `priority` wins; the longer on a tie.
+    Priority,
+}
+
+impl OverlapPolicy {
+    pub fn name(self) -> &'static str {
+        match self {
+            OverlapPolicy::Longest => "longest",
+            OverlapPolicy::Gazetteer => "gazetteer",
+            OverlapPolicy::Priority => "priority",
+        }
+    }
+}
+
+/// `[overlaps]` as written: every key may be left out.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverlaps {
+    person: Option<OverlapPolicy>,
+    company: Option<OverlapPolicy>,
+    project: Option<OverlapPolicy>,
+    event: Option<OverlapPolicy>,
+    priority: Option<Vec<String>>,
+}
+
+/// The overlap policy of each entity type, and the type order `priority` uses.
+#[derive(Debug, Clone)]
+pub struct Overlaps {
+    pub person: OverlapPolicy,
+    pub company: OverlapPolicy,
+    pub project: OverlapPolicy,
+    pub event: OverlapPolicy,
+    pub priority: Vec<Kind>,
+}
+
+fn longest() -> OverlapPolicy {
+    OverlapPolicy::Longest
+}
+
+fn default_priority() -> Vec<Kind> {
+    vec![Kind::Event, Kind::Person, Kind::Company, Kind::Project]
+}
+
+impl Default for Overlaps {
+    fn default() -> Overlaps {
+        Overlaps {
+            person: longest(),
+            company: longest(),
+            project: longest(),
+            event: longest(),
+            priority: default_priority(),
+        }
+    }
+}
+
+impl Overlaps {
+    pub fn policy(&self, kind: Kind) -> OverlapPolicy {
+        match kind {
+            Kind::Person => self.person,
+            Kind::Company => self.company,
+            Kind::Event => self.event,
+            Kind::Project | Kind::Talk => self.project,
+        }
+    }
+
+    /// Whether `long`, a candidate that covers `short` (and is longer), takes its place.
+    /// `long_listed`: `long` is a gazetteer name.
+    pub fn wins(&self, long: Kind, long_listed: bool, short: Kind) -> bool {
+        let rank = |k: Kind| {
+            self.priority
+                .iter()
+                .position(|&p| p == k)
+                .unwrap_or(usize::MAX)
+        };
+        match self.policy(long) {
+            OverlapPolicy::Longest => true,
+            OverlapPolicy::Gazetteer => long_listed,
+            OverlapPolicy::Priority => rank(long) <= rank(short),
+        }
+    }
+
+    /// [`Overlaps::wins`]'s answer in words, for `extract --explain-overlaps`: made only
+    /// when asked.
+    pub fn reason(&self, long: Kind, long_listed: bool, short: Kind) -> String {
+        let p = self.policy(long);
+        let head = format!("{long} = \"{}\"", p.name());
+        match (p, self.wins(long, long_listed, short)) {
+            (OverlapPolicy::Longest, _) => format!("{head}: the longer name wins"),
+            (OverlapPolicy::Gazetteer, true) => {
+                format!("{head}: both are gazetteer names, the longer wins")
+            }
+            (OverlapPolicy::Gazetteer, false) => {
+                format!("{head}: a gazetteer name wins over a name found by its shape")
+            }
+            (OverlapPolicy::Priority, w) => {
+                let first = if w { long } else { short };
+                format!("{head}: {first} comes first in `priority`")
+            }
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -876,6 +991,8 @@ pub struct Rules {
     relaxed_sets: Vec<RelaxedSet>,
     /// Named cue regexes used by the structural code (talk cues, scope breakers…).
     pub cues: HashMap<String, Cue>,
+    /// How overlapping candidate names are settled, per entity type (`[overlaps]`).
+    pub overlaps: Overlaps,
     /// Where the rules came from (`<embedded>` or a folder).
     pub origin: String,
     /// talkgraph's version and a hash of every rule file: what a graph records so that
@@ -1168,7 +1285,7 @@ fn compile(
     let section_words: Vec<String> = lines_of(text("section_words.txt").1)
         .map(|(_, l)| fold(l))
         .collect();
-    let (patterns, cues) = compile_patterns(text("patterns.toml"), &mut problems);
+    let (patterns, cues, overlaps) = compile_patterns(text("patterns.toml"), &mut problems);
     let relaxed_sets = relaxed_sets(&patterns);
     if !problems.is_empty() {
         problems.sort();
@@ -1192,6 +1309,7 @@ fn compile(
         patterns,
         relaxed_sets,
         cues,
+        overlaps,
         origin: origin.to_string(),
         fingerprint: fingerprint(files),
     })
@@ -1307,7 +1425,7 @@ fn regex_of(pattern: &str) -> std::result::Result<regex_automata::meta::Regex, S
 fn compile_patterns(
     (path, body): (&Path, &str),
     problems: &mut Vec<RuleProblem>,
-) -> (Vec<PatternRule>, HashMap<String, Cue>) {
+) -> (Vec<PatternRule>, HashMap<String, Cue>, Overlaps) {
     let file: PatternFile = match toml::from_str(body) {
         Ok(f) => f,
         Err(e) => {
@@ -1319,7 +1437,7 @@ fn compile_patterns(
                 rule: None,
                 message: e.message().to_string(),
             });
-            return (Vec::new(), HashMap::default());
+            return (Vec::new(), HashMap::default(), Overlaps::default());
         }
     };
     let mut cues = HashMap::default();
@@ -1500,7 +1618,53 @@ fn compile_patterns(
             source: path.display().to_string(),
         });
     }
-    (out, cues)
+    let overlaps = compile_overlaps(path, body, file.overlaps, problems);
+    (out, cues, overlaps)
+}
+
+/// `[overlaps]` with its defaults; an unknown type in `priority` is a problem at its line.
+fn compile_overlaps(
+    path: &Path,
+    body: &str,
+    raw: RawOverlaps,
+    problems: &mut Vec<RuleProblem>,
+) -> Overlaps {
+    let d = Overlaps::default();
+    let priority = match raw.priority {
+        None => d.priority,
+        Some(names) => {
+            let mut kinds = Vec::new();
+            for n in names {
+                match Kind::parse(&n).filter(|k| *k != Kind::Talk) {
+                    Some(k) if !kinds.contains(&k) => kinds.push(k),
+                    Some(_) => {}
+                    None => {
+                        let line = body
+                            .lines()
+                            .position(|l| l.trim_start().starts_with("priority"))
+                            .map_or(0, |i| i + 1);
+                        problems.push(RuleProblem {
+                            path: path.to_path_buf(),
+                            line,
+                            column: 1,
+                            rule: Some("overlaps.priority".into()),
+                            message: format!(
+                                "unknown entity type `{n}` in priority: write person, company, project or event"
+                            ),
+                        });
+                    }
+                }
+            }
+            kinds
+        }
+    };
+    Overlaps {
+        person: raw.person.unwrap_or(d.person),
+        company: raw.company.unwrap_or(d.company),
+        project: raw.project.unwrap_or(d.project),
+        event: raw.event.unwrap_or(d.event),
+        priority,
+    }
 }
 
 impl Rules {
@@ -1529,6 +1693,7 @@ impl Rules {
             relaxed_sets: relaxed_sets(&patterns),
             patterns,
             cues: self.cues.clone(),
+            overlaps: self.overlaps.clone(),
             origin: self.origin.clone(),
             fingerprint: self.fingerprint.clone(),
         }
@@ -1558,6 +1723,28 @@ impl Rules {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overlap_policies_say_when_the_longer_name_wins() {
+        use OverlapPolicy::*;
+        let mut o = Overlaps::default();
+        assert!(o.wins(Kind::Person, false, Kind::Project));
+        o.person = Gazetteer;
+        assert!(!o.wins(Kind::Person, false, Kind::Project));
+        assert!(o.wins(Kind::Person, true, Kind::Project));
+        o.company = Priority;
+        o.priority = vec![Kind::Project, Kind::Company];
+        assert!(!o.wins(Kind::Company, true, Kind::Project));
+        assert!(o.wins(Kind::Company, true, Kind::Company));
+        assert_eq!(
+            o.reason(Kind::Company, true, Kind::Project),
+            "company = \"priority\": project comes first in `priority`"
+        );
+        // A type left out of `priority` comes last.
+        assert!(!o.wins(Kind::Company, false, Kind::Project));
+        o.priority = vec![Kind::Company];
+        assert!(o.wins(Kind::Company, false, Kind::Project));
+    }
 
     #[test]
     fn embedded_rules_compile_with_their_examples() {

@@ -2,6 +2,8 @@
 
 // Extraction: inputs, errors, determinism, rule sets.
 mod extract;
+// `[overlaps]` policies and `extract --explain-overlaps`.
+mod overlaps;
 // Extraction quality: F1 floors on the fixtures and the seed.
 mod quality;
 mod util;
