@@ -4208,24 +4208,28 @@ impl<'a> Extractor<'a> {
         };
         let text = &self.doc.text;
         let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+        // Every title is found at its own place too: where titles already are is one
+        // binary search, not a scan per match (a page of 100,000 headings has as many).
+        let taken = Spans::new(
+            self.talk_titles
+                .iter()
+                .map(|(_, a, b)| (*a, *b))
+                .chain(self.claimed.iter().copied())
+                .chain(
+                    self.toks
+                        .iter()
+                        .filter(|t| t.class == Class::Talk)
+                        .map(|t| (t.start, t.end)),
+                ),
+        );
         let mut out = Vec::new();
         for m in ac.find_iter(text.as_str()) {
             let (s, e) = (m.start(), m.end());
             if word(text[..s].chars().next_back()) || word(text[e..].chars().next()) {
                 continue;
             }
-            let taken = |spans: &[(usize, usize)]| spans.iter().any(|&(a, b)| s < b && a < e);
-            if self.talk_titles.iter().any(|(_, a, b)| s < *b && *a < e)
-                || taken(&self.claimed)
-                || self
-                    .toks
-                    .iter()
-                    .any(|t| t.class == Class::Talk && s < t.end && t.start < e)
-            {
-                continue;
-            }
             let line = &self.layout.lines[self.layout.line_of(s) - 1];
-            if !matches!(line.kind, LineKind::Text | LineKind::ListItem) {
+            if !matches!(line.kind, LineKind::Text | LineKind::ListItem) || taken.overlap(s, e) {
                 continue;
             }
             out.push((titles[m.pattern().as_usize()].clone(), s, e));
@@ -4250,6 +4254,54 @@ impl<'a> Extractor<'a> {
                 .collect::<Vec<_>>()
                 .join(" ")
         };
+        // "StrangeLoop 2023" and "Strange Loop 2023": names equal but for their spaces, with
+        // the same places, are one event, under the name written most often.
+        let mut by_squashed: BTreeMap<(String, Vec<&str>), Vec<String>> = BTreeMap::new();
+        for (kind, f) in ents.keys() {
+            if *kind == Kind::Event {
+                let mut at: Vec<&str> = f.split(' ').filter(|w| places.contains(*w)).collect();
+                at.sort_unstable();
+                by_squashed
+                    .entry((bare(f).replace(' ', ""), at))
+                    .or_default()
+                    .push(f.clone());
+            }
+        }
+        let groups: Vec<Vec<String>> = by_squashed.into_values().filter(|g| g.len() > 1).collect();
+        for group in groups {
+            let Some(target) = group
+                .iter()
+                .max_by_key(|k| {
+                    let n = ents[&(Kind::Event, (*k).clone())].mentions.len();
+                    (
+                        n,
+                        std::cmp::Reverse(k.len()),
+                        std::cmp::Reverse((*k).clone()),
+                    )
+                })
+                .cloned()
+            else {
+                continue;
+            };
+            for k in group.iter().filter(|k| **k != target) {
+                let Some(e) = ents.remove(&(Kind::Event, k.clone())) else {
+                    continue;
+                };
+                let Some(t) = ents.get_mut(&(Kind::Event, target.clone())) else {
+                    continue;
+                };
+                renamed.push((e.label.clone(), t.label.clone()));
+                for a in std::iter::once(e.label).chain(e.aliases) {
+                    if a != t.label && !t.aliases.contains(&a) {
+                        t.aliases.push(a);
+                    }
+                }
+                t.mentions.extend(e.mentions);
+                t.attributes.extend(e.attributes);
+                t.attributes.sort();
+                t.attributes.dedup();
+            }
+        }
         let mut by_bare: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (kind, f) in ents.keys() {
             if *kind != Kind::Event {
@@ -4319,16 +4371,26 @@ impl<'a> Extractor<'a> {
         // "## A very concrete talk about access" over prose that names, whole, one talk the
         // document lists elsewhere: the heading says what the section is about, and the
         // section is that talk's. A heading that is itself a listed title stays a talk.
-        let listed = self.repeated_titles();
+        let mut listed = self.repeated_titles();
+        listed.sort_by_key(|l| l.1);
+        // Where each title is written, by its fold: looked up once per heading.
+        let mut title_at: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        if !listed.is_empty() {
+            for (t, s, _) in &self.talk_titles {
+                title_at.entry(fold(t)).or_default().push(*s);
+            }
+        }
         for (hi, h) in headings.iter().enumerate() {
             let Some(title) = &h.talk else { continue };
+            if listed.is_empty() {
+                break;
+            }
             if h.certain
                 || h.speakers
                 || rename.contains_key(title)
-                || self
-                    .talk_titles
-                    .iter()
-                    .any(|(t, s, _)| (*s < h.start || *s >= h.end) && fold(t) == fold(title))
+                || title_at
+                    .get(&fold(title))
+                    .is_some_and(|at| at.iter().any(|&s| s < h.start || s >= h.end))
             {
                 continue;
             }
@@ -4336,11 +4398,10 @@ impl<'a> Extractor<'a> {
                 .iter()
                 .find(|n| !n.speakers)
                 .map_or(self.doc.text.len(), |n| n.start);
-            let mut named: Vec<&String> = listed
-                .iter()
-                .filter(|(_, s, _)| *s > h.end && *s < next)
-                .map(|(t, ..)| t)
-                .collect();
+            let from = listed.partition_point(|l| l.1 <= h.end);
+            let to = listed.partition_point(|l| l.1 < next);
+            let mut named: Vec<&String> =
+                listed[from..to.max(from)].iter().map(|(t, ..)| t).collect();
             named.sort_unstable();
             named.dedup();
             if let [real] = named[..] {
@@ -4518,7 +4579,8 @@ impl<'a> Extractor<'a> {
         // An inline title owns the rest of its paragraph, up to the next inline title. A
         // talk listed in one place and discussed in another ("the talks I saw" at the end,
         // "Ana explained in [Title](…)" above) is named in the prose by its whole title.
-        let repeats = self.repeated_titles();
+        let mut repeats = self.repeated_titles();
+        repeats.sort_by_key(|r| r.1);
         for (ui, unit) in self.units.iter().enumerate() {
             let mut titles: Vec<(&str, usize, usize)> = self.line_toks[ui]
                 .iter()
@@ -4526,10 +4588,12 @@ impl<'a> Extractor<'a> {
                 .filter(|t| t.class == Class::Talk)
                 .map(|t| (t.label.as_str(), t.start, t.end))
                 .collect();
+            let from = repeats.partition_point(|r| r.1 < unit.start);
+            let to = repeats.partition_point(|r| r.1 < unit.end());
             titles.extend(
-                repeats
+                repeats[from..to.max(from)]
                     .iter()
-                    .filter(|(_, s, e)| *s >= unit.start && *e <= unit.end())
+                    .filter(|(_, _, e)| *e <= unit.end())
                     .map(|(title, s, e)| (title.as_str(), *s, *e)),
             );
             titles.sort_by_key(|t| t.1);
@@ -4541,37 +4605,53 @@ impl<'a> Extractor<'a> {
         // A section whose heading is no talk ("The talk that made me think") but whose
         // text names one talk, and one only, is about that talk: what it mentions before
         // or after the paragraph naming it belongs to it.
+        // Sections follow one another: each lookup below is a range of a sorted list.
+        let mut scope_starts: Vec<usize> = self.talk_scopes.iter().map(|(_, s, _)| *s).collect();
+        scope_starts.sort_unstable();
+        let mut claimed_starts: Vec<usize> = self.claimed.iter().map(|&(s, _)| s).collect();
+        claimed_starts.sort_unstable();
+        let mut talk_toks: Vec<(usize, &str)> = self
+            .toks
+            .iter()
+            .filter(|t| t.class == Class::Talk)
+            .map(|t| (t.start, t.label.as_str()))
+            .collect();
+        talk_toks.sort_unstable();
+        // Strictly inside h.end..end, as (from, to) indices of a sorted list.
+        fn inside<T>(v: &[T], key: impl Fn(&T) -> usize, a: usize, b: usize) -> &[T] {
+            let from = v.partition_point(|x| key(x) <= a);
+            let to = v.partition_point(|x| key(x) < b);
+            &v[from..to.max(from)]
+        }
+        let mut owned = Vec::new();
         for (hi, h) in headings.iter().enumerate() {
-            if self.talk_scopes.iter().any(|(_, s, _)| *s == h.end) {
+            if scope_starts.binary_search(&h.end).is_ok() {
                 continue;
             }
             let end = headings
                 .get(hi + 1)
                 .map_or(self.doc.text.len(), |n| n.start);
-            let inside = |s: usize| s > h.end && s < end;
-            if self.claimed.iter().any(|&(s, _)| inside(s))
-                || self.talk_scopes.iter().any(|(_, s, _)| inside(*s))
+            if !inside(&claimed_starts, |&s| s, h.end, end).is_empty()
+                || !inside(&scope_starts, |&s| s, h.end, end).is_empty()
             {
                 continue;
             }
-            let mut named: Vec<&str> = self
-                .toks
+            let mut named: Vec<&str> = inside(&talk_toks, |t| t.0, h.end, end)
                 .iter()
-                .filter(|t| t.class == Class::Talk && inside(t.start))
-                .map(|t| t.label.as_str())
+                .map(|t| t.1)
                 .chain(
-                    repeats
+                    inside(&repeats, |r| r.1, h.end, end)
                         .iter()
-                        .filter(|(_, s, _)| inside(*s))
                         .map(|(t, ..)| t.as_str()),
                 )
                 .collect();
             named.sort_unstable();
             named.dedup();
             if let [title] = named[..] {
-                self.talk_scopes.push((title.to_string(), h.end, end));
+                owned.push((title.to_string(), h.end, end));
             }
         }
+        self.talk_scopes.extend(owned);
         self.talk_titles.extend(repeats);
         // Inline talks (quoted, "voir …") are talks by themselves.
         for t in self.toks.iter().filter(|t| t.class == Class::Talk) {
