@@ -5821,6 +5821,12 @@ mod tests {
             labels(&g, Kind::Event),
             ["DevFest Lille 2025", "DevFest Nantes 2025"]
         );
+        // Spaced and unspaced spellings are one event, under the one written most.
+        let h = facts(
+            "# StrangeLoop 2023 recap\n\nI went to Strange Loop 2023. At StrangeLoop 2023, Ana Ruiz gave the talk \"Drawing comics at work\".\n",
+            "c.md",
+        );
+        assert_eq!(labels(&h, Kind::Event), ["StrangeLoop 2023"]);
     }
 
     #[test]
