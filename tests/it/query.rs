@@ -624,6 +624,7 @@ mod fixtures_graph {
              Ingrid Tamura-Wolfe,Qorvane,Ten Years of Shipping on Kubernetes\n\
              Léa Nguyen-Tardieu,Ouestflux,PostgreSQL sur Kubernetes avec CloudNativePG\n\
              Saoirse Delahunt,Tinbridge Payments,Golden Paths on Kubernetes\n\
+             Solène Harrouch,Orvalis,Des permissions sans migraine avec OpenFGA\n\
              Solène Marchetti-Duval,Brumeau,\"Dix ans de Kubernetes, et maintenant ?\"\n",
         );
     }
