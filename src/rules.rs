@@ -1236,7 +1236,10 @@ fn compile(
             .collect();
         for (layer, &(path, body)) in layers.iter().enumerate() {
             for (line, l) in lines_of(body) {
-                if replaced[layer].contains(&match_fold(l.split('|').next().unwrap_or("").trim())) {
+                if !replaced[layer].is_empty()
+                    && replaced[layer]
+                        .contains(&match_fold(l.split('|').next().unwrap_or("").trim()))
+                {
                     continue;
                 }
                 let parts: Vec<&str> = l.split('|').map(str::trim).collect();
@@ -1844,6 +1847,39 @@ mod tests {
         // Listed twice in one file, or a project first, is still a mistake.
         assert!(with("Zorp\nZorp\n", "Quill\n").is_err());
         assert!(with("Quill\n", "Zorp\nZorp\n").is_err());
+    }
+
+    #[test]
+    fn a_later_layer_replaces_entries_and_rules_of_the_same_name() {
+        let mut files = embedded_files();
+        files.push((
+            PathBuf::from("mine/companies.txt"),
+            "Shopify | Shoppy\nZorblax Industries\n".into(),
+        ));
+        files.push((
+            PathBuf::from("mine/patterns.toml"),
+            "[[rule]]\nid = \"fr.works_at.de_chez\"\nrelation = \"works_at\"\npattern = '(?P<subj>{PX}) zzqx (?P<obj>{ORG})'\n".into(),
+        ));
+        let rules = compile(&files, "test").unwrap_or_else(|p| panic!("{p:?}"));
+        let default = default_rules().unwrap_or_else(|e| panic!("{e}"));
+        // Replaced where it stood, not added.
+        assert_eq!(rules.patterns.len(), default.patterns.len());
+        let i = default
+            .patterns
+            .iter()
+            .position(|r| r.id == "fr.works_at.de_chez")
+            .expect("the embedded rule");
+        assert_eq!(rules.patterns[i].id, "fr.works_at.de_chez");
+        assert!(rules.patterns[i].pattern.contains("zzqx"));
+        assert_eq!(rules.patterns[i].source, "mine/patterns.toml");
+        let named = |n: &str| -> Vec<&Entry> {
+            rules.entries.iter().filter(|e| e.canonical == n).collect()
+        };
+        assert_eq!(named("Shopify").len(), 1);
+        assert_eq!(named("Shopify")[0].aliases, ["Shoppy"]);
+        assert_eq!(named("Zorblax Industries").len(), 1);
+        assert_eq!(rules.entries.len(), default.entries.len() + 1);
+        assert_ne!(rules.fingerprint, default.fingerprint);
     }
 
     #[test]
