@@ -7,9 +7,7 @@
 # Speed targets live here only: the tests check what these inputs give, never how fast.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${CARGO_TARGET_DIR:-target}
-cargo build --release --quiet --bin talkgraph
-bin=$target/release/talkgraph
+bin=$(scripts/release-bin)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

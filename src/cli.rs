@@ -53,6 +53,7 @@ pub enum Command {
   curl -s https://example.org/recap | talkgraph extract - --input-format html
   talkgraph extract recap.md --rules my-rules/
   talkgraph extract fixtures/ --explain-overlaps -o graph.json
+  talkgraph extract recap.md --rules-replace my-full-rules/
   talkgraph extract ~/blog/content -o blog.json --jobs 8
   talkgraph extract new-posts/ --into blog.json
   talkgraph extract ~/blog/content --into blog.json --prune
@@ -97,6 +98,22 @@ pub enum Command {
     /// List names no rule covered (capitalised runs, CamelCase, acronyms, handles, …), most
     /// frequent first, as lines to append to a gazetteer.
     Suggest(crate::suggest::SuggestArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) on stdout.
+    #[command(after_help = crate::manual::COMPLETIONS_HELP)]
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on stdout, or write one page per command into a folder.
+    #[command(after_help = "Examples:
+  talkgraph man | man -l -
+  talkgraph man --output man/")]
+    Man {
+        /// Write talkgraph.1 and one talkgraph-COMMAND.1 per command into this folder
+        /// (created if missing) instead of printing talkgraph.1.
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
 }
 
 /// Where and how a command writes the graph it makes.
@@ -131,9 +148,14 @@ pub struct ExtractArgs {
     pub input_format: Option<crate::read::Format>,
     #[command(flatten)]
     pub out: GraphOutput,
-    /// Use this rule folder instead of the embedded rules.
-    #[arg(long)]
+    /// Add the rule files of this folder to the embedded rules: a one-line companies.txt
+    /// adds one company (see `talkgraph rules init --help`).
+    #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+    /// Use this rule folder alone, instead of the embedded rules: it must hold every rule
+    /// file (`talkgraph rules dump DIR` writes them).
+    #[arg(long, value_name = "DIR", conflicts_with = "rules")]
+    pub rules_replace: Option<PathBuf>,
     /// Documents processed at once (default: the number of cores). The output is the same
     /// for any number.
     #[arg(short, long, value_name = "N")]
@@ -209,10 +231,16 @@ pub struct MergeArgs {
 pub enum RulesCommand {
     /// Check a rule folder (its rules and how their examples are written): every problem is
     /// listed as file:line:col; exits 2 if any.
-    #[command(after_help = "Example:\n  talkgraph rules check my-rules/")]
+    #[command(
+        after_help = "Examples:\n  talkgraph rules check my-rules/\n  talkgraph rules check --replace my-full-rules/"
+    )]
     Check {
-        /// The rule folder (default: the embedded rules).
+        /// The rule folder, added to the embedded rules as `--rules` adds it (default: the
+        /// embedded rules alone).
         dir: Option<PathBuf>,
+        /// Check the folder alone, as `--rules-replace` reads it (every file required).
+        #[arg(long, requires = "dir")]
+        replace: bool,
     },
     /// Run every rule's end-to-end examples (`[[rule.test]]` in patterns.toml) through the
     /// whole extractor and report each failure as file:line:col; exits 1 if any fails, 2
@@ -221,20 +249,64 @@ pub enum RulesCommand {
         after_help = "Examples:\n  talkgraph rules test\n  talkgraph rules test my-rules/ --format json"
     )]
     Test {
-        /// The rule folder (default: the embedded rules).
+        /// The rule folder, added to the embedded rules as `--rules` adds it (default: the
+        /// embedded rules alone); a rule it replaces brings its own examples.
         dir: Option<PathBuf>,
+        /// Test the folder alone, as `--rules-replace` reads it (every file required).
+        #[arg(long, requires = "dir")]
+        replace: bool,
         /// How to print the report.
         #[arg(long, value_enum, default_value = "text")]
         format: crate::ruletest::OutputFormat,
     },
+    /// Write the embedded rule set (all twelve files) into a folder, to read or to edit and
+    /// use with `--rules-replace`.
+    #[command(after_help = "Examples:
+  talkgraph rules dump my-full-rules/
+  talkgraph rules check --replace my-full-rules/")]
+    Dump {
+        /// The folder (created if missing).
+        dir: PathBuf,
+        /// Overwrite rule files already there (otherwise nothing is written).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Start a folder that extends the embedded rules: every rule file, empty but for
+    /// comments saying what a line adds. Use it with `--rules DIR`.
+    #[command(after_help = "Examples:
+  talkgraph rules init my-rules/
+  talkgraph rules check my-rules/")]
+    Init {
+        /// The folder (created if missing).
+        dir: PathBuf,
+        /// Overwrite rule files already there (otherwise nothing is written).
+        #[arg(long)]
+        force: bool,
+    },
 }
 
-/// Compiles the rule set a command asked for.
-/// Rules live as long as the process, like the embedded ones.
+/// Compiles the rule set a command asked for with `--rules`: the folder's files added to
+/// the embedded ones. Rules live as long as the process, like the embedded ones.
 pub fn rules_for(dir: Option<&Path>) -> Result<&'static crate::rules::Rules> {
+    rules_in(dir, crate::rules::Mode::Extend)
+}
+
+/// [`rules_for`], the folder read as `mode` says (`--rules-replace`: alone).
+pub fn rules_in(
+    dir: Option<&Path>,
+    mode: crate::rules::Mode,
+) -> Result<&'static crate::rules::Rules> {
     match dir {
-        Some(d) => Ok(Box::leak(Box::new(crate::rules::load_dir(d)?))),
+        Some(d) => Ok(Box::leak(Box::new(crate::rules::load_dir(d, mode)?))),
         None => crate::rules::default_rules(),
+    }
+}
+
+fn rule_mode(replace: bool) -> crate::rules::Mode {
+    if replace {
+        crate::rules::Mode::Replace
+    } else {
+        crate::rules::Mode::Extend
     }
 }
 
@@ -379,14 +451,24 @@ pub fn run_with(
         Command::Diff(args) => crate::diff::run(&args, out),
         Command::Decide(args) => crate::decisions::run_decide(&args, out, err),
         Command::Suggest(args) => crate::suggest::run(&args, out, err),
-        Command::Rules(RulesCommand::Check { dir }) => {
-            let summary = crate::ruletest::check(dir.as_deref())?;
+        Command::Rules(RulesCommand::Check { dir, replace }) => {
+            let summary = crate::ruletest::check(dir.as_deref(), rule_mode(replace))?;
             writeln!(out, "{summary}").map_err(|e| Error::io("<stdout>", e))?;
             Ok(Exit::Ok)
         }
-        Command::Rules(RulesCommand::Test { dir, format }) => {
-            crate::ruletest::run_command(dir.as_deref(), format, out)
+        Command::Rules(RulesCommand::Test {
+            dir,
+            replace,
+            format,
+        }) => crate::ruletest::run_command(dir.as_deref(), rule_mode(replace), format, out),
+        Command::Rules(RulesCommand::Dump { dir, force }) => {
+            crate::manual::wrote(&crate::rules::dump(&dir, force)?, out)
         }
+        Command::Rules(RulesCommand::Init { dir, force }) => {
+            crate::manual::wrote(&crate::rules::init(&dir, force)?, out)
+        }
+        Command::Completions { shell } => crate::manual::completions(shell, out),
+        Command::Man { output } => crate::manual::man(output.as_deref(), out),
     }
 }
 
@@ -409,7 +491,10 @@ fn extract(
             into.display()
         )));
     }
-    let rules = rules_for(args.rules.as_deref())?;
+    let rules = match &args.rules_replace {
+        Some(d) => rules_in(Some(d), crate::rules::Mode::Replace)?,
+        None => rules_for(args.rules.as_deref())?,
+    };
     if args.explain_overlaps {
         crate::overlaps::report(
             rules,

@@ -16,6 +16,7 @@ pub mod fold;
 pub mod graph;
 pub mod interrupt;
 pub mod lock;
+pub mod manual;
 pub mod model;
 pub mod overlaps;
 pub mod pipeline;

@@ -1000,13 +1000,15 @@ pub struct Rules {
     pub fingerprint: String,
 }
 
-/// [`Rules::fingerprint`] of rule files: their names and texts, in [`FILES`] order. The
-/// source text, not the compiled automata, is hashed: the same text compiles to the same
-/// rules in one version, and the version is part of the fingerprint.
+/// [`Rules::fingerprint`] of rule files: their names and texts, in [`FILES`] order, each
+/// name's layers in load order (the embedded file, then a folder's that extends it), so
+/// that it covers the merged set. The source text, not the compiled automata, is hashed:
+/// the same text compiles to the same rules in one version, and the version is part of the
+/// fingerprint. A set of one layer hashes as it did before folders could extend.
 fn fingerprint(files: &[(PathBuf, String)]) -> String {
     let mut all = Vec::new();
     for name in FILES {
-        if let Some((_, text)) = files.iter().find(|(p, _)| p.ends_with(name)) {
+        for (_, text) in files.iter().filter(|(p, _)| p.ends_with(name)) {
             all.extend_from_slice(name.as_bytes());
             all.push(0);
             all.extend_from_slice(text.as_bytes());
@@ -1020,13 +1022,8 @@ fn fingerprint(files: &[(PathBuf, String)]) -> String {
     )
 }
 
-static DEFAULT: Lazy<std::result::Result<Rules, Vec<RuleProblem>>> = Lazy::new(|| {
-    let files: Vec<(PathBuf, String)> = EMBEDDED
-        .iter()
-        .map(|(n, t)| (PathBuf::from("rules").join(n), t.to_string()))
-        .collect();
-    compile(&files, "<embedded>")
-});
+static DEFAULT: Lazy<std::result::Result<Rules, Vec<RuleProblem>>> =
+    Lazy::new(|| compile(&embedded_files(), "<embedded>"));
 
 /// The text of an embedded rule file, by its name in [`FILES`].
 pub fn embedded_text(name: &str) -> Option<&'static str> {
@@ -1038,8 +1035,34 @@ pub fn default_rules() -> Result<&'static Rules> {
     DEFAULT.as_ref().map_err(|p| Error::Rules(p.clone()))
 }
 
-/// Loads and compiles a rule folder (every file of [`FILES`] must be there).
-pub fn load_dir(dir: &Path) -> Result<Rules> {
+/// How a rule folder is combined with the embedded rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `--rules DIR`: the folder holds any of the [`FILES`], each added to the embedded
+    /// file of its name. Word lists are joined; a gazetteer line replaces the embedded line
+    /// of the same canonical name; in `patterns.toml` a rule, cue or macro replaces the
+    /// embedded one of the same id or name, in place, and new rules run after the others.
+    Extend,
+    /// `--rules-replace DIR`: the folder is the whole rule set and must hold every file.
+    Replace,
+}
+
+/// The embedded rule files, named as in the repository (`rules/NAME`): messages about
+/// them and the rule sources written on edges say so.
+fn embedded_files() -> Vec<(PathBuf, String)> {
+    EMBEDDED
+        .iter()
+        .map(|(n, t)| (PathBuf::from("rules").join(n), t.to_string()))
+        .collect()
+}
+
+/// Loads and compiles a rule folder: alone (every file of [`FILES`] must be there) or over
+/// the embedded rules, as `mode` says.
+pub fn load_dir(dir: &Path, mode: Mode) -> Result<Rules> {
+    let flag = match mode {
+        Mode::Extend => "--rules",
+        Mode::Replace => "--rules-replace",
+    };
     // One line for a mistyped folder, not one per file it should hold.
     match std::fs::metadata(dir) {
         Ok(meta) if meta.is_dir() => {}
@@ -1047,7 +1070,7 @@ pub fn load_dir(dir: &Path) -> Result<Rules> {
             return Err(Error::Invalid {
                 path: dir.to_path_buf(),
                 message: format!(
-                    "not a folder: --rules takes a folder holding {} (copy rules/ to start one)",
+                    "not a folder: {flag} takes a folder holding {} (`talkgraph rules dump DIR` writes them all)",
                     FILES.join(", ")
                 ),
             });
@@ -1056,7 +1079,7 @@ pub fn load_dir(dir: &Path) -> Result<Rules> {
             return Err(Error::Invalid {
                 path: dir.to_path_buf(),
                 message: format!(
-                    "cannot read the rule folder: {e}; --rules takes a folder holding {} (copy rules/ to start one)",
+                    "cannot read the rule folder: {e}; {flag} takes a folder holding {} (`talkgraph rules dump DIR` writes them all)",
                     FILES.join(", ")
                 ),
             });
@@ -1088,34 +1111,169 @@ pub fn load_dir(dir: &Path) -> Result<Rules> {
                 line: 0,
                 column: 0,
                 rule: None,
-                message: format!(
-                    "cannot read: {e} (a rule folder needs all of: {})",
-                    FILES.join(", ")
-                ),
+                message: format!("cannot read: {e}"),
             }),
         }
     }
-    if !missing.is_empty() {
-        problems.insert(
+    let problem = |message: String| RuleProblem {
+        path: dir.to_path_buf(),
+        line: 0,
+        column: 0,
+        rule: None,
+        message,
+    };
+    match mode {
+        // Said once, however many files are missing.
+        Mode::Replace if !missing.is_empty() => problems.insert(
             0,
-            RuleProblem {
-                path: dir.to_path_buf(),
-                line: 0,
-                column: 0,
-                rule: None,
-                message: format!(
-                    "{} of the {} rule files missing ({}); a rule folder needs them all: copy them from rules/",
-                    missing.len(),
-                    FILES.len(),
-                    missing.join(", ")
-                ),
-            },
-        );
+            problem(format!(
+                "{} of the {} rule files missing ({}); --rules-replace needs them all: `talkgraph rules dump DIR` writes them, or give --rules to add the folder's files to the embedded rules",
+                missing.len(),
+                FILES.len(),
+                missing.join(", ")
+            )),
+        ),
+        Mode::Extend => {
+            // A misspelt file name would otherwise be passed over without a word.
+            let mut strays: Vec<String> = std::fs::read_dir(dir)
+                .map(|entries| {
+                    entries
+                        .filter_map(|e| e.ok())
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .filter(|n| {
+                            (n.ends_with(".txt") || n.ends_with(".toml"))
+                                && !FILES.contains(&n.as_str())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            strays.sort();
+            if !strays.is_empty() {
+                problems.insert(
+                    0,
+                    problem(format!(
+                        "not rule files: {}; rule files are named {} (rename them, or move them out of the folder)",
+                        strays.join(", "),
+                        FILES.join(", ")
+                    )),
+                );
+            } else if missing.len() == FILES.len() {
+                problems.insert(
+                    0,
+                    problem(format!(
+                        "holds no rule file: --rules adds the files it holds ({}) to the embedded rules; write one, e.g. companies.txt with a line `Name | alias`, or start with `talkgraph rules init DIR`",
+                        FILES.join(", ")
+                    )),
+                );
+            }
+        }
+        Mode::Replace => {}
     }
     if !problems.is_empty() {
         return Err(Error::Rules(problems));
     }
-    compile(&files, &dir.display().to_string()).map_err(Error::Rules)
+    let all = match mode {
+        Mode::Replace => files,
+        Mode::Extend => embedded_files().into_iter().chain(files).collect(),
+    };
+    compile(&all, &dir.display().to_string()).map_err(Error::Rules)
+}
+
+/// Writes the embedded rule files into `dir` (created if missing) and returns their paths.
+/// Nothing is written if one of them exists, unless `force`.
+pub fn dump(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
+    write_files(dir, EMBEDDED.iter().map(|(n, t)| (*n, *t)), force)
+}
+
+/// What `rules init` writes: each rule file, empty but for comments that say what a line
+/// of it adds to the embedded file of its name.
+const INIT: [(&str, &str); 12] = [
+    (
+        "companies.txt",
+        "# Organisations, added to the embedded companies.txt: `Canonical | alias | alias`.\n# A line whose canonical name the embedded list has replaces that entry.\n",
+    ),
+    (
+        "projects.txt",
+        "# Software projects, tools, languages, services, added to the embedded projects.txt:\n# `Canonical | alias | alias`. A line whose canonical name the embedded list has replaces that entry.\n",
+    ),
+    (
+        "events.txt",
+        "# Conference and meetup series without their year, added to the embedded events.txt:\n# `Canonical | alias`. A line whose canonical name the embedded list has replaces that entry.\n",
+    ),
+    (
+        "places.txt",
+        "# Places, one a line, added to the embedded places.txt.\n",
+    ),
+    (
+        "first_names.txt",
+        "# Given names (never full names), one a line, added to the embedded first_names.txt.\n",
+    ),
+    (
+        "name_particles.txt",
+        "# Lower-case surname particles (de, van…), one a line, added to the embedded list.\n",
+    ),
+    (
+        "honorifics.txt",
+        "# Titles before a name (Dr, Mme…), one a line, added to the embedded list.\n",
+    ),
+    (
+        "not_names.txt",
+        "# Capitalised words never part of a person's name, one a line, added to the embedded list.\n",
+    ),
+    (
+        "org_words.txt",
+        "# Words that mark an organisation (Labs, GmbH…), one a line, added to the embedded list.\n",
+    ),
+    (
+        "role_words.txt",
+        "# Job titles and their words, one a line, added to the embedded list.\n",
+    ),
+    (
+        "section_words.txt",
+        "# Heading words that end a talk's section, one a line, added to the embedded list.\n",
+    ),
+    (
+        "patterns.toml",
+        "# Pattern rules, added to the embedded patterns.toml. A [[rule]] whose id the\n# embedded file has replaces that rule where it stands; a new id runs after the others.\n# [cues] and [macros] entries replace the embedded ones of the same name.\n# `talkgraph rules dump DIR` writes the embedded file to start from. For example:\n#\n# [[rule]]\n# id = \"en.works_at.engineer_at\"\n# lang = \"en\"\n# relation = \"works_at\"\n# pattern = '(?P<subj>{PX}),?\\s+(?:an?\\s+)?engineer\\s+at\\s+(?P<obj>{ORG})'\n# examples = [\"⟦P1⟧, engineer at ⟦C2⟧\"]\n# [[rule.test]]\n# text = \"Noé Valette, engineer at Zylotech, spoke first.\"\n# expect = [\"Noé Valette works_at Zylotech\"]\n",
+    ),
+];
+
+/// Writes a folder to extend the embedded rules with (see [`INIT`]) and returns the paths.
+pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
+    write_files(dir, INIT.iter().map(|(n, t)| (*n, *t)), force)
+}
+
+/// Writes `files` (name, text) into `dir`, all or none: existing files are all named in
+/// one error unless `force`.
+fn write_files<'a>(
+    dir: &Path,
+    files: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+    force: bool,
+) -> Result<Vec<PathBuf>> {
+    if !force {
+        let existing: Vec<&str> = files
+            .clone()
+            .map(|(n, _)| n)
+            .filter(|n| std::fs::symlink_metadata(dir.join(n)).is_ok())
+            .collect();
+        if !existing.is_empty() {
+            return Err(Error::Invalid {
+                path: dir.to_path_buf(),
+                message: format!(
+                    "already holds {}: nothing was written; give --force to overwrite them, or another folder",
+                    existing.join(", ")
+                ),
+            });
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut written = Vec::new();
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 /// Compiles rule files given as `(name, text)` pairs, names from [`FILES`], as
@@ -1162,12 +1320,13 @@ fn compile(
     origin: &str,
 ) -> std::result::Result<Rules, Vec<RuleProblem>> {
     let mut problems = Vec::new();
-    let text = |name: &str| -> (&Path, &str) {
-        let (p, t) = files
+    // Every layer of a file, in load order: the embedded one first when a folder extends it.
+    let texts = |name: &str| -> Vec<(&Path, &str)> {
+        files
             .iter()
-            .find(|(p, _)| p.ends_with(name))
-            .expect("every rule file is loaded");
-        (p.as_path(), t.as_str())
+            .filter(|(p, _)| p.ends_with(name))
+            .map(|(p, t)| (p.as_path(), t.as_str()))
+            .collect()
     };
     let mut entries: Vec<Entry> = Vec::new();
     let mut aliases = Vec::new();
@@ -1181,98 +1340,117 @@ fn compile(
         ("projects.txt", Kind::Project),
         ("events.txt", Kind::Event),
     ] {
-        let (path, body) = text(name);
-        for (line, l) in lines_of(body) {
-            let parts: Vec<&str> = l.split('|').map(str::trim).collect();
-            if let Some(col) = parts.iter().position(|p| p.is_empty()) {
-                let column = l.split('|').take(col).map(|p| p.len() + 1).sum::<usize>() + 1;
-                problems.push(RuleProblem {
-                    path: path.to_path_buf(),
-                    line,
-                    column,
-                    rule: None,
-                    message: "empty name: write `Canonical | alias | alias`".into(),
-                });
-                continue;
-            }
-            let product_of = (kind == Kind::Project)
-                .then(|| company_of.get(&match_fold(parts[0])).copied())
-                .flatten();
-            let entry = product_of.unwrap_or(entries.len());
-            for (i, a) in parts.iter().enumerate() {
-                let key = match_fold(a);
-                if i == 0 && product_of.is_some() {
-                    products.insert(fold(a));
-                    continue;
-                }
-                // A product's line adds spellings to its organisation's entry, listed earlier.
-                let back = if product_of.is_some() {
-                    aliases.len()
-                } else {
-                    parts.len()
-                };
-                if let Some(same) = aliases
-                    .iter_mut()
-                    .rev()
-                    .take(back)
-                    .find(|x: &&mut AliasInfo| x.entry == entry && match_fold(&x.text) == key)
+        let layers = texts(name);
+        // The canonical names each layer's later layers list: their lines replace its own.
+        let replaced: Vec<HashSet<String>> = (0..layers.len())
+            .map(|i| {
+                layers[i + 1..]
+                    .iter()
+                    .flat_map(|(_, body)| lines_of(body))
+                    .map(|(_, l)| match_fold(l.split('|').next().unwrap_or("").trim()))
+                    .collect()
+            })
+            .collect();
+        for (layer, &(path, body)) in layers.iter().enumerate() {
+            for (line, l) in lines_of(body) {
+                if !replaced[layer].is_empty()
+                    && replaced[layer]
+                        .contains(&match_fold(l.split('|').next().unwrap_or("").trim()))
                 {
-                    // "Solo.io | solo.io": the lower-case spelling says any casing is fine.
-                    if case_rule(a) == CaseRule::Any
-                        || (case_rule(a) == CaseRule::FirstLetter && same.case == CaseRule::Exact)
-                    {
-                        same.case = case_rule(a);
-                    }
                     continue;
                 }
-                if let Some((p, l0)) = seen.get(&key) {
-                    let message = if i == 0 {
-                        format!("`{a}` is already listed at {}:{l0}", p.display())
-                    } else {
-                        // Kept by the first entity only, it would make the second unreachable
-                        // under that name without a word.
-                        format!(
-                            "alias `{a}` already names the entity at {}:{l0}: an alias names one entity; remove it from one of the two lines",
-                            p.display()
-                        )
-                    };
-                    let column = l.split('|').take(i).map(|p| p.len() + 1).sum::<usize>()
-                        + l.split('|')
-                            .nth(i)
-                            .map_or(0, |p| p.len() - p.trim_start().len())
-                        + 1;
+                let parts: Vec<&str> = l.split('|').map(str::trim).collect();
+                if let Some(col) = parts.iter().position(|p| p.is_empty()) {
+                    let column = l.split('|').take(col).map(|p| p.len() + 1).sum::<usize>() + 1;
                     problems.push(RuleProblem {
                         path: path.to_path_buf(),
                         line,
                         column,
                         rule: None,
-                        message,
+                        message: "empty name: write `Canonical | alias | alias`".into(),
                     });
                     continue;
                 }
-                seen.insert(key, (path.to_path_buf(), line));
-                aliases.push(AliasInfo {
-                    entry,
-                    text: a.to_string(),
-                    case: case_rule(a),
+                let product_of = (kind == Kind::Project)
+                    .then(|| company_of.get(&match_fold(parts[0])).copied())
+                    .flatten();
+                let entry = product_of.unwrap_or(entries.len());
+                for (i, a) in parts.iter().enumerate() {
+                    let key = match_fold(a);
+                    if i == 0 && product_of.is_some() {
+                        products.insert(fold(a));
+                        continue;
+                    }
+                    // A product's line adds spellings to its organisation's entry, listed earlier.
+                    let back = if product_of.is_some() {
+                        aliases.len()
+                    } else {
+                        parts.len()
+                    };
+                    if let Some(same) = aliases
+                        .iter_mut()
+                        .rev()
+                        .take(back)
+                        .find(|x: &&mut AliasInfo| x.entry == entry && match_fold(&x.text) == key)
+                    {
+                        // "Solo.io | solo.io": the lower-case spelling says any casing is fine.
+                        if case_rule(a) == CaseRule::Any
+                            || (case_rule(a) == CaseRule::FirstLetter
+                                && same.case == CaseRule::Exact)
+                        {
+                            same.case = case_rule(a);
+                        }
+                        continue;
+                    }
+                    if let Some((p, l0)) = seen.get(&key) {
+                        let message = if i == 0 {
+                            format!("`{a}` is already listed at {}:{l0}", p.display())
+                        } else {
+                            // Kept by the first entity only, it would make the second unreachable
+                            // under that name without a word.
+                            format!(
+                                "alias `{a}` already names the entity at {}:{l0}: an alias names one entity; remove it from one of the two lines",
+                                p.display()
+                            )
+                        };
+                        let column = l.split('|').take(i).map(|p| p.len() + 1).sum::<usize>()
+                            + l.split('|')
+                                .nth(i)
+                                .map_or(0, |p| p.len() - p.trim_start().len())
+                            + 1;
+                        problems.push(RuleProblem {
+                            path: path.to_path_buf(),
+                            line,
+                            column,
+                            rule: None,
+                            message,
+                        });
+                        continue;
+                    }
+                    seen.insert(key, (path.to_path_buf(), line));
+                    aliases.push(AliasInfo {
+                        entry,
+                        text: a.to_string(),
+                        case: case_rule(a),
+                    });
+                }
+                if let Some(company) = product_of {
+                    // The product's spellings name the organisation's entry: one entity, typed
+                    // by each document's context.
+                    entries[company]
+                        .aliases
+                        .extend(parts[1..].iter().map(|s| s.to_string()));
+                    continue;
+                }
+                if kind == Kind::Company {
+                    company_of.insert(match_fold(parts[0]), entries.len());
+                }
+                entries.push(Entry {
+                    kind,
+                    canonical: parts[0].to_string(),
+                    aliases: parts[1..].iter().map(|s| s.to_string()).collect(),
                 });
             }
-            if let Some(company) = product_of {
-                // The product's spellings name the organisation's entry: one entity, typed
-                // by each document's context.
-                entries[company]
-                    .aliases
-                    .extend(parts[1..].iter().map(|s| s.to_string()));
-                continue;
-            }
-            if kind == Kind::Company {
-                company_of.insert(match_fold(parts[0]), entries.len());
-            }
-            entries.push(Entry {
-                kind,
-                canonical: parts[0].to_string(),
-                aliases: parts[1..].iter().map(|s| s.to_string()).collect(),
-            });
         }
     }
     let patterns_folded: Vec<String> = aliases.iter().map(|a| match_fold(&a.text)).collect();
@@ -1280,12 +1458,22 @@ fn compile(
         .match_kind(MatchKind::Standard)
         .build(&patterns_folded)
         .expect("gazetteer automaton builds from literal strings");
-    let set =
-        |name: &str| -> HashSet<String> { lines_of(text(name).1).map(|(_, l)| fold(l)).collect() };
-    let section_words: Vec<String> = lines_of(text("section_words.txt").1)
-        .map(|(_, l)| fold(l))
-        .collect();
-    let (patterns, cues, overlaps) = compile_patterns(text("patterns.toml"), &mut problems);
+    // Word lists: every layer's lines.
+    let lines = |name: &str| -> Vec<&str> {
+        texts(name)
+            .into_iter()
+            .flat_map(|(_, body)| lines_of(body).map(|(_, l)| l))
+            .collect()
+    };
+    let set = |name: &str| -> HashSet<String> { lines(name).into_iter().map(fold).collect() };
+    let mut section_words: Vec<String> = Vec::new();
+    for w in lines("section_words.txt") {
+        let w = fold(w);
+        if !section_words.contains(&w) {
+            section_words.push(w);
+        }
+    }
+    let (patterns, cues, overlaps) = compile_patterns(&texts("patterns.toml"), &mut problems);
     let relaxed_sets = relaxed_sets(&patterns);
     if !problems.is_empty() {
         problems.sort();
@@ -1297,8 +1485,9 @@ fn compile(
         automaton,
         places: set("places.txt"),
         first_names: set("first_names.txt"),
-        particles: lines_of(text("name_particles.txt").1)
-            .map(|(_, l)| l.to_lowercase())
+        particles: lines("name_particles.txt")
+            .into_iter()
+            .map(str::to_lowercase)
             .collect(),
         honorifics: set("honorifics.txt"),
         not_names: set("not_names.txt"),
@@ -1423,37 +1612,104 @@ fn regex_of(pattern: &str) -> std::result::Result<regex_automata::meta::Regex, S
 }
 
 fn compile_patterns(
-    (path, body): (&Path, &str),
+    layers: &[(&Path, &str)],
     problems: &mut Vec<RuleProblem>,
 ) -> (Vec<PatternRule>, HashMap<String, Cue>, Overlaps) {
-    let file: PatternFile = match toml::from_str(body) {
-        Ok(f) => f,
-        Err(e) => {
-            let (line, column) = e.span().map_or((0, 0), |s| line_col(body, s.start));
-            problems.push(RuleProblem {
-                path: path.to_path_buf(),
-                line,
-                column,
-                rule: None,
-                message: e.message().to_string(),
-            });
-            return (Vec::new(), HashMap::default(), Overlaps::default());
+    // Merged by name and id, later layers winning: (pattern, file, line) of each cue, and
+    // (spec, file, line) of each rule, in the order rules were first defined.
+    let mut macros: BTreeMap<String, String> = BTreeMap::new();
+    let mut cue_specs: BTreeMap<String, (String, &Path, usize)> = BTreeMap::new();
+    let mut specs: Vec<(PatternSpec, &Path, usize)> = Vec::new();
+    let mut unreadable = false;
+    // `[overlaps]` key by key, later layers winning; the file that set `priority`, for its
+    // errors.
+    let mut raw = RawOverlaps::default();
+    let mut priority_in: (&Path, &str) = (Path::new("patterns.toml"), "");
+    for &(path, body) in layers {
+        let file: PatternFile = match toml::from_str(body) {
+            Ok(f) => f,
+            Err(e) => {
+                let (line, column) = e.span().map_or((0, 0), |s| line_col(body, s.start));
+                problems.push(RuleProblem {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                    rule: None,
+                    message: e.message().to_string(),
+                });
+                unreadable = true;
+                continue;
+            }
+        };
+        macros.extend(file.macros);
+        let o = file.overlaps;
+        raw.person = o.person.or(raw.person);
+        raw.company = o.company.or(raw.company);
+        raw.project = o.project.or(raw.project);
+        raw.event = o.event.or(raw.event);
+        if o.priority.is_some() {
+            raw.priority = o.priority;
+            priority_in = (path, body);
         }
-    };
+        for (name, pattern) in file.cues {
+            let line = body
+                .lines()
+                .position(|l| l.trim_start().starts_with(name.as_str()))
+                .map_or(0, |i| i + 1);
+            cue_specs.insert(name, (pattern, path, line));
+        }
+        // Each id with the line of its first rule and how many rules of this file used it.
+        let mut ids: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        for spec in file.rule {
+            let nth = ids.get(&spec.id).map_or(0, |&(_, n)| n);
+            let line = rule_line(body, &spec.id, nth);
+            if spec.id.trim().is_empty() {
+                problems.push(RuleProblem {
+                    path: path.to_path_buf(),
+                    line,
+                    column: 1,
+                    rule: None,
+                    message:
+                        "empty rule id: give every rule an id of its own, such as `en.works_at.at`"
+                            .into(),
+                });
+                continue;
+            }
+            let (first, uses) = ids.entry(spec.id.clone()).or_insert((line, 0));
+            *uses += 1;
+            if *uses > 1 {
+                let first = *first;
+                problems.push(RuleProblem {
+                    path: path.to_path_buf(),
+                    line,
+                    column: 1,
+                    rule: Some(spec.id.clone()),
+                    message: format!(
+                        "duplicate rule id: the rule at line {first} has it too; give every rule an id of its own"
+                    ),
+                });
+                continue;
+            }
+            // An earlier layer's rule of this id is replaced where it stood.
+            match specs.iter().position(|(s, _, _)| s.id == spec.id) {
+                Some(i) => specs[i] = (spec, path, line),
+                None => specs.push((spec, path, line)),
+            }
+        }
+    }
+    if unreadable {
+        return (Vec::new(), HashMap::default(), Overlaps::default());
+    }
+    let last = layers.last().map_or(Path::new("patterns.toml"), |l| l.0);
     let mut cues = HashMap::default();
-    for (name, pattern) in &file.cues {
-        let line = body
-            .lines()
-            .position(|l| l.trim_start().starts_with(name.as_str()))
-            .map_or(0, |i| i + 1);
-        match expand(pattern, &file.macros).and_then(|p| Regex::new(&p).map_err(|e| e.to_string()))
-        {
+    for (name, (pattern, path, line)) in &cue_specs {
+        match expand(pattern, &macros).and_then(|p| Regex::new(&p).map_err(|e| e.to_string())) {
             Ok(r) => {
                 cues.insert(name.clone(), Cue::new(r));
             }
             Err(message) => problems.push(RuleProblem {
                 path: path.to_path_buf(),
-                line,
+                line: *line,
                 column: 1,
                 rule: Some(format!("cues.{name}")),
                 message,
@@ -1476,7 +1732,7 @@ fn compile_patterns(
                 .any(|p| p.rule.as_deref() == Some(&format!("cues.{required}")))
         {
             problems.push(RuleProblem {
-                path: path.to_path_buf(),
+                path: last.to_path_buf(),
                 line: 1,
                 column: 1,
                 rule: None,
@@ -1484,12 +1740,8 @@ fn compile_patterns(
             });
         }
     }
-    // Each id with the line of its first rule and how many rules used it so far.
-    let mut ids: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut out = Vec::new();
-    for spec in file.rule {
-        let nth = ids.get(&spec.id).map_or(0, |&(_, n)| n);
-        let line = rule_line(body, &spec.id, nth);
+    for (spec, path, line) in specs {
         let mut fail = |message: String| {
             problems.push(RuleProblem {
                 path: path.to_path_buf(),
@@ -1499,27 +1751,6 @@ fn compile_patterns(
                 message,
             })
         };
-        if spec.id.trim().is_empty() {
-            problems.push(RuleProblem {
-                path: path.to_path_buf(),
-                line,
-                column: 1,
-                rule: None,
-                message:
-                    "empty rule id: give every rule an id of its own, such as `en.works_at.at`"
-                        .into(),
-            });
-            continue;
-        }
-        let (first, uses) = ids.entry(spec.id.clone()).or_insert((line, 0));
-        *uses += 1;
-        if *uses > 1 {
-            let first = *first;
-            fail(format!(
-                "duplicate rule id: the rule at line {first} has it too; give every rule an id of its own"
-            ));
-            continue;
-        }
         let _ = (&spec.lang, &spec.note);
         let relation = match spec.relation.as_deref().map(|r| (r, Relation::parse(r))) {
             None => None,
@@ -1565,7 +1796,7 @@ fn compile_patterns(
                 continue;
             }
         };
-        let compiled = expand(&spec.pattern, &file.macros).and_then(|p| {
+        let compiled = expand(&spec.pattern, &macros).and_then(|p| {
             let regex = regex_of(&p)?;
             let hir = regex_syntax::ParserBuilder::new()
                 .build()
@@ -1618,7 +1849,7 @@ fn compile_patterns(
             source: path.display().to_string(),
         });
     }
-    let overlaps = compile_overlaps(path, body, file.overlaps, problems);
+    let overlaps = compile_overlaps(priority_in.0, priority_in.1, raw, problems);
     (out, cues, overlaps)
 }
 
@@ -1816,6 +2047,39 @@ mod tests {
         // Listed twice in one file, or a project first, is still a mistake.
         assert!(with("Zorp\nZorp\n", "Quill\n").is_err());
         assert!(with("Quill\n", "Zorp\nZorp\n").is_err());
+    }
+
+    #[test]
+    fn a_later_layer_replaces_entries_and_rules_of_the_same_name() {
+        let mut files = embedded_files();
+        files.push((
+            PathBuf::from("mine/companies.txt"),
+            "Shopify | Shoppy\nZorblax Industries\n".into(),
+        ));
+        files.push((
+            PathBuf::from("mine/patterns.toml"),
+            "[[rule]]\nid = \"fr.works_at.de_chez\"\nrelation = \"works_at\"\npattern = '(?P<subj>{PX}) zzqx (?P<obj>{ORG})'\n".into(),
+        ));
+        let rules = compile(&files, "test").unwrap_or_else(|p| panic!("{p:?}"));
+        let default = default_rules().unwrap_or_else(|e| panic!("{e}"));
+        // Replaced where it stood, not added.
+        assert_eq!(rules.patterns.len(), default.patterns.len());
+        let i = default
+            .patterns
+            .iter()
+            .position(|r| r.id == "fr.works_at.de_chez")
+            .expect("the embedded rule");
+        assert_eq!(rules.patterns[i].id, "fr.works_at.de_chez");
+        assert!(rules.patterns[i].pattern.contains("zzqx"));
+        assert_eq!(rules.patterns[i].source, "mine/patterns.toml");
+        let named = |n: &str| -> Vec<&Entry> {
+            rules.entries.iter().filter(|e| e.canonical == n).collect()
+        };
+        assert_eq!(named("Shopify").len(), 1);
+        assert_eq!(named("Shopify")[0].aliases, ["Shoppy"]);
+        assert_eq!(named("Zorblax Industries").len(), 1);
+        assert_eq!(rules.entries.len(), default.entries.len() + 1);
+        assert_ne!(rules.fingerprint, default.fingerprint);
     }
 
     #[test]

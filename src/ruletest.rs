@@ -24,7 +24,7 @@
 use crate::error::{Error, Result, RuleProblem};
 use crate::extract::Facts;
 use crate::graph::{Kind, KnowledgeGraph, Relation};
-use crate::rules::Rules;
+use crate::rules::{Mode, Rules};
 use petgraph::graph::NodeIndex;
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -571,39 +571,85 @@ pub enum OutputFormat {
     Json,
 }
 
-/// The rule file a command reads: the embedded `patterns.toml`, or a folder's.
-fn pattern_file(dir: Option<&Path>) -> Result<(PathBuf, String)> {
-    match dir {
-        None => Ok((
-            PathBuf::from("rules").join("patterns.toml"),
-            crate::rules::embedded_text("patterns.toml")
-                .expect("patterns.toml is embedded")
-                .to_string(),
-        )),
-        Some(d) => {
-            let path = d.join("patterns.toml");
-            // A named pipe would wait for a writer forever: compiling the folder has said
-            // what is wrong with anything but a regular file.
-            if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
-                return Err(Error::Invalid {
-                    path,
-                    message: "not a regular file: a rule file must be one".into(),
-                });
-            }
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-            Ok((path, text))
-        }
-    }
+/// The embedded `patterns.toml`, named as in the repository.
+fn embedded_patterns() -> (PathBuf, String) {
+    (
+        PathBuf::from("rules").join("patterns.toml"),
+        crate::rules::embedded_text("patterns.toml")
+            .expect("patterns.toml is embedded")
+            .to_string(),
+    )
 }
 
-/// The rules of `dir` (the embedded ones by default) compiled, and the examples of its
-/// `patterns.toml`; a problem of either fails both, every problem listed.
-pub fn load(dir: Option<&Path>) -> Result<(&'static Rules, Suite)> {
-    let rules = crate::cli::rules_for(dir);
+/// The `patterns.toml` of a folder; None when a folder that extends the embedded rules
+/// has none.
+fn folder_patterns(d: &Path, mode: Mode) -> Result<Option<(PathBuf, String)>> {
+    let path = d.join("patterns.toml");
+    match std::fs::metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && mode == Mode::Extend => {
+            return Ok(None);
+        }
+        // A named pipe would wait for a writer forever: compiling the folder has said
+        // what is wrong with anything but a regular file.
+        Ok(m) if m.is_file() => {}
+        _ => {
+            return Err(Error::Invalid {
+                path,
+                message: "not a regular file: a rule file must be one".into(),
+            });
+        }
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    Ok(Some((path, text)))
+}
+
+/// The examples of the rules in force: a folder that extends the embedded rules adds its
+/// own, and a rule it replaces takes its examples with it.
+fn suites(
+    dir: Option<&Path>,
+    mode: Mode,
+) -> Result<std::result::Result<Vec<Suite>, Vec<RuleProblem>>> {
+    let folder = match dir {
+        None => None,
+        Some(d) => folder_patterns(d, mode)?,
+    };
+    let files: Vec<(PathBuf, String)> = match (folder, mode) {
+        (None, _) => vec![embedded_patterns()],
+        (Some(f), Mode::Replace) => vec![f],
+        (Some(f), Mode::Extend) => vec![embedded_patterns(), f],
+    };
+    let mut out: Vec<Suite> = Vec::new();
+    let mut problems = Vec::new();
+    for (path, text) in &files {
+        match parse(path, text) {
+            Ok(suite) => out.push(suite),
+            Err(p) => problems.extend(p),
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(Err(problems));
+    }
+    // Rules (and their examples) that a later file defines again are that file's.
+    for i in 0..out.len() {
+        let later: BTreeSet<String> = out[i + 1..]
+            .iter()
+            .flat_map(|s| s.rules.iter().map(|r| r.0.clone()))
+            .collect();
+        out[i].rules.retain(|r| !later.contains(&r.0));
+        out[i].examples.retain(|e| !later.contains(&e.rule));
+    }
+    Ok(Ok(out))
+}
+
+/// The rules of `dir` (the embedded ones by default; see [`Mode`] for how a folder is
+/// read) compiled, and the examples of their `patterns.toml` files; a problem of either
+/// fails both, every problem listed.
+pub fn load(dir: Option<&Path>, mode: Mode) -> Result<(&'static Rules, Vec<Suite>)> {
+    let rules = crate::cli::rules_in(dir, mode);
     // A folder whose rules do not compile is still read for its examples' problems.
-    let examples = pattern_file(dir).map(|(path, text)| parse(&path, &text));
+    let examples = suites(dir, mode);
     match (rules, examples) {
-        (Ok(rules), Ok(Ok(suite))) => Ok((rules, suite)),
+        (Ok(rules), Ok(Ok(suites))) => Ok((rules, suites)),
         (Ok(_), Ok(Err(problems))) => Err(Error::Rules(problems)),
         (Ok(_), Err(e)) => Err(e),
         (Err(Error::Rules(mut problems)), Ok(Err(more))) => {
@@ -622,18 +668,30 @@ pub fn load(dir: Option<&Path>) -> Result<(&'static Rules, Suite)> {
 
 /// `rules check`: the rule set compiles and its examples are well written; the summary
 /// line on success.
-pub fn check(dir: Option<&Path>) -> Result<String> {
-    load(dir).map(|(rules, _)| rules.summary())
+pub fn check(dir: Option<&Path>, mode: Mode) -> Result<String> {
+    load(dir, mode).map(|(rules, _)| rules.summary())
 }
 
 /// `rules test`: runs the examples and writes the report; exit 1 when some fail.
 pub fn run_command(
     dir: Option<&Path>,
+    mode: Mode,
     format: OutputFormat,
     out: &mut dyn std::io::Write,
 ) -> Result<crate::cli::Exit> {
-    let (rules, suite) = load(dir)?;
-    let report = run(rules, &suite);
+    let (rules, suites) = load(dir, mode)?;
+    let mut report = Report {
+        rules: 0,
+        examples: 0,
+        failures: Vec::new(),
+    };
+    for suite in &suites {
+        let one = run(rules, suite);
+        report.rules += one.rules;
+        report.examples += one.examples;
+        report.failures.extend(one.failures);
+    }
+    report.failures.sort();
     let io = |e| Error::io("<stdout>", e);
     match format {
         OutputFormat::Text => {

@@ -56,7 +56,7 @@ pub struct SuggestArgs {
     /// text: each line with a comment saying why; gazetteer: the lines only.
     #[arg(short, long, value_enum, default_value = "text")]
     pub format: SuggestFormat,
-    /// Use this rule folder instead of the embedded rules.
+    /// Add the rule files of this folder to the embedded rules (as `extract --rules` does).
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
     /// Read every input as md, html or text, whatever its name.

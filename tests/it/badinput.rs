@@ -1414,7 +1414,8 @@ fn a_missing_or_incomplete_rule_folder_is_one_line() {
         "{}",
         stderr(&o)
     );
-    // An empty rule set: a folder with no rule file at all.
+    // A folder with no rule file at all: nothing to add (--rules), or an empty rule set
+    // (--rules-replace); each said in one line.
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
     let o = run(&["rules", "check", p(&empty)], None);
@@ -1422,17 +1423,32 @@ fn a_missing_or_incomplete_rule_folder_is_one_line() {
     assert_eq!(
         stderr(&o),
         format!(
-            "talkgraph: {}:0:0: 12 of the 12 rule files missing (companies.txt, projects.txt, events.txt, places.txt, first_names.txt, name_particles.txt, honorifics.txt, not_names.txt, org_words.txt, role_words.txt, section_words.txt, patterns.toml); a rule folder needs them all: copy them from rules/\n",
+            "talkgraph: {}:0:0: holds no rule file: --rules adds the files it holds (companies.txt, projects.txt, events.txt, places.txt, first_names.txt, name_particles.txt, honorifics.txt, not_names.txt, org_words.txt, role_words.txt, section_words.txt, patterns.toml) to the embedded rules; write one, e.g. companies.txt with a line `Name | alias`, or start with `talkgraph rules init DIR`\n",
             p(&empty)
         )
     );
-    // Every file there but empty: each missing piece of patterns.toml, all in one run.
+    for args in [
+        vec!["rules", "check", "--replace", p(&empty)],
+        vec!["extract", "fixtures", "--rules-replace", p(&empty)],
+    ] {
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(
+            stderr(&o),
+            format!(
+                "talkgraph: {}:0:0: 12 of the 12 rule files missing (companies.txt, projects.txt, events.txt, places.txt, first_names.txt, name_particles.txt, honorifics.txt, not_names.txt, org_words.txt, role_words.txt, section_words.txt, patterns.toml); --rules-replace needs them all: `talkgraph rules dump DIR` writes them, or give --rules to add the folder's files to the embedded rules\n",
+                p(&empty)
+            )
+        );
+    }
+    // Every file there but empty, read alone: each missing piece of patterns.toml, all in
+    // one run.
     let blank = dir.path().join("blank");
     crate::extract::copy_rules(&blank);
     for e in std::fs::read_dir(&blank).unwrap() {
         std::fs::write(e.unwrap().path(), "").unwrap();
     }
-    let o = run(&["rules", "check", p(&blank)], None);
+    let o = run(&["rules", "check", "--replace", p(&blank)], None);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     for cue in ["event_word", "keynote", "talk_word", "workshop"] {

@@ -34,3 +34,5 @@ mod scale;
 mod diff;
 // Decisions: extract --decisions on the fixtures, decide, --into.
 mod decisions;
+// Rule folders that extend or replace the embedded rules, rules dump/init, completions, man.
+mod packaging;
