@@ -32,3 +32,7 @@ mod scale;
 mod diff;
 // Decisions: extract --decisions on the fixtures, decide, --into.
 mod decisions;
+// Every --help example and README command runs against the files it names.
+mod examples;
+// What an empty or suspicious outcome says on stderr; the same flags on every command.
+mod messages;
