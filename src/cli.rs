@@ -209,7 +209,7 @@ pub struct MergeArgs {
 pub enum RulesCommand {
     /// Check a rule folder (its rules and how their examples are written): every problem is
     /// listed as file:line:col; exits 2 if any.
-    #[command(after_help = "Example:\n  talkgraph rules check my-rules/")]
+    #[command(after_help = "Examples:\n  talkgraph rules check\n  talkgraph rules check my-rules/")]
     Check {
         /// The rule folder (default: the embedded rules).
         dir: Option<PathBuf>,
