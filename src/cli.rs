@@ -382,7 +382,7 @@ pub fn run_with(
         Command::Eval(args) => crate::eval::run(&args, out, err),
         Command::Convert(args) => crate::export::cli::run(args, out, err),
         Command::Query(args) => crate::query::run_query(args, out, err),
-        Command::Neighbors(args) => crate::query::run_neighbors(args, out),
+        Command::Neighbors(args) => crate::query::run_neighbors(args, out, err),
         Command::Path(args) => crate::query::run_path(args, out, err),
         Command::Show(args) => crate::query::run_show(args, out),
         Command::Explain(args) => crate::query::run_explain(args, out, err),

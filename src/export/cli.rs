@@ -187,5 +187,11 @@ mod tests {
             f(args(Some(Format::Neo4j), Some("db"))).unwrap(),
             Format::Neo4j
         );
+        // A device has no extension to go by: the default format.
+        #[cfg(unix)]
+        assert_eq!(f(args(None, Some("/dev/null"))).unwrap(), Format::Json);
+        // An image is no format of ours: the message says how to draw one.
+        let e = f(args(None, Some("x.SVG"))).unwrap_err().to_string();
+        assert!(e.contains("`--format dot | dot -Tsvg > 'x.SVG'`"), "{e}");
     }
 }

@@ -160,7 +160,11 @@ pub(crate) fn reach(
 }
 
 /// `talkgraph neighbors`.
-pub fn run_neighbors(args: NeighborsArgs, out: &mut dyn Write) -> Result<Exit> {
+pub fn run_neighbors(
+    args: NeighborsArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Exit> {
     crate::export::cli::refuse_overwriting_inputs(
         args.output.as_deref(),
         std::slice::from_ref(&args.graph),
@@ -204,11 +208,24 @@ pub fn run_neighbors(args: NeighborsArgs, out: &mut dyn Write) -> Result<Exit> {
             .write(args.format, out)
             .map_err(|e| Error::io("<stdout>", e))?,
     }
-    Ok(if reached.is_empty() {
-        Exit::NoMatch
-    } else {
-        Exit::Ok
-    })
+    if reached.is_empty() {
+        // Say which: an isolated entity, or filters that left out every edge it has.
+        let n = kg.node(start);
+        let why = match kg.degree(start) {
+            0 => "has no relation at all".to_string(),
+            d => format!(
+                "has {d} relations, none of them followed with --relation and --direction as given"
+            ),
+        };
+        let _ = writeln!(
+            err,
+            "talkgraph: no neighbours: {} ({}) {why}",
+            super::shown(&n.label),
+            n.kind
+        );
+        return Ok(Exit::NoMatch);
+    }
+    Ok(Exit::Ok)
 }
 
 const SUBGRAPH_EXAMPLES: &str = "\
