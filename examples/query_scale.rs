@@ -126,6 +126,8 @@ fn main() {
             limit: None,
             evidence: false,
             rules: None,
+            output: None,
+            quiet: false,
         };
         let mut times = Vec::new();
         let mut rows = 0;
@@ -160,6 +162,8 @@ fn main() {
         limit: None,
         evidence: false,
         rules: None,
+        output: None,
+        quiet: false,
     };
     let t = Instant::now();
     let e = run_query_graph(&kg, &args, &mut Vec::new()).expect_err("a miss");

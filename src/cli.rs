@@ -186,6 +186,10 @@ pub struct ExtractArgs {
     pub explain_overlaps: bool,
     #[command(flatten)]
     pub cap: MentionCap,
+    /// Print no summary line at the end (what was read and written); warnings and errors
+    /// are still printed.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// The cap on mentions and evidence kept per document, shared by `extract` and `merge`.
@@ -213,7 +217,8 @@ fn parse_input_format(s: &str) -> std::result::Result<crate::read::Format, Strin
 /// `talkgraph merge`.
 #[derive(Debug, clap::Args)]
 pub struct MergeArgs {
-    /// Graph JSON files, as written by `talkgraph extract` or `merge`.
+    /// Graph JSON files, as written by `talkgraph extract` or `merge`; text files and
+    /// folders are extracted on the fly (with the embedded rules).
     #[arg(required = true)]
     pub graphs: Vec<PathBuf>,
     #[command(flatten)]
@@ -232,7 +237,7 @@ pub enum RulesCommand {
     /// Check a rule folder (its rules and how their examples are written): every problem is
     /// listed as file:line:col; exits 2 if any.
     #[command(
-        after_help = "Examples:\n  talkgraph rules check my-rules/\n  talkgraph rules check --replace my-full-rules/"
+        after_help = "Examples:\n  talkgraph rules check\n  talkgraph rules check my-rules/\n  talkgraph rules check --replace my-full-rules/"
     )]
     Check {
         /// The rule folder, added to the embedded rules as `--rules` adds it (default: the
@@ -256,7 +261,7 @@ pub enum RulesCommand {
         #[arg(long, requires = "dir")]
         replace: bool,
         /// How to print the report.
-        #[arg(long, value_enum, default_value = "text")]
+        #[arg(short, long, value_enum, default_value = "text")]
         format: crate::ruletest::OutputFormat,
     },
     /// Write the embedded rule set (all twelve files) into a folder, to read or to edit and
@@ -409,7 +414,19 @@ fn graph_from_bytes(path: &Path, bytes: &[u8]) -> Result<(KnowledgeGraph, LoadRe
     })?;
     // Editors on Windows save UTF-8 with a byte order mark, which JSON parsers refuse.
     let json = text.strip_prefix('\u{feff}').unwrap_or(text);
-    KnowledgeGraph::from_json_str_report(json).map_err(|e| Error::json(path, &e))
+    KnowledgeGraph::from_json_str_report(json).map_err(|e| {
+        let mut error = Error::json(path, &e);
+        // serde's "expected value" at 1:1 says nothing to someone who gave a recap.
+        if let Error::Json { message, .. } = &mut error
+            && !json.trim_start().starts_with(['{', '['])
+        {
+            *message = format!(
+                "{message}: not a graph JSON file but text; give the JSON written by extract, merge or subgraph (`talkgraph extract {} -o graph.json` makes one)",
+                path.display()
+            );
+        }
+        error
+    })
 }
 
 /// Says on `err` what reading a graph left out, for a command that goes on without it.
@@ -439,13 +456,13 @@ pub fn run_with(
     match cli.command {
         Command::Extract(args) => extract(&args, out, err, err_is_terminal),
         Command::Merge(args) => merge(&args, out, err),
-        Command::Eval(args) => crate::eval::run(&args, out),
+        Command::Eval(args) => crate::eval::run(&args, out, err),
         Command::Convert(args) => crate::export::cli::run(args, out, err),
         Command::Query(args) => crate::query::run_query(args, out, err),
-        Command::Neighbors(args) => crate::query::run_neighbors(args, out),
-        Command::Path(args) => crate::query::run_path(args, out),
+        Command::Neighbors(args) => crate::query::run_neighbors(args, out, err),
+        Command::Path(args) => crate::query::run_path(args, out, err),
         Command::Show(args) => crate::query::run_show(args, out),
-        Command::Explain(args) => crate::query::run_explain(args, out),
+        Command::Explain(args) => crate::query::run_explain(args, out, err),
         Command::Stats(args) => crate::query::run_stats(args, out),
         Command::Subgraph(args) => crate::query::run_subgraph(args, out),
         Command::Diff(args) => crate::diff::run(&args, out),
@@ -593,6 +610,22 @@ fn extract(
     for f in &corpus.failures {
         let _ = writeln!(err, "talkgraph: warning: {}: skipped", f.error);
     }
+    if corpus.status.is_empty() && corpus.failures.is_empty() {
+        // An empty graph with exit 0 and no word would look like a graph of nothing found.
+        let _ = writeln!(
+            err,
+            "talkgraph: warning: {}",
+            nothing_read(&args.inputs, &corpus.passed_over)
+        );
+    }
+    // Every input reported as skipped on stderr, unreadable or not text, for the summary.
+    let skipped = corpus.failures.len()
+        + corpus
+            .warnings
+            .iter()
+            .filter(|w| w.0.contains(": skipped"))
+            .count();
+    let documents = corpus.status.len();
     // Documents of the graph kept as they were: decisions already corrected them.
     let reused = !stale
         && corpus
@@ -663,6 +696,20 @@ fn extract(
         Some(lock) if writes_back => lock.unchanged(),
         _ => Ok(()),
     };
+    let summary = format!(
+        "talkgraph: read {}{}, {} entities, {} relations → {}",
+        plural(documents, "document"),
+        if skipped > 0 {
+            format!(" ({skipped} skipped)")
+        } else {
+            String::new()
+        },
+        graph.node_count(),
+        graph.edge_count(),
+        output
+            .as_deref()
+            .map_or_else(|| "stdout".to_string(), |p| p.display().to_string())
+    );
     write_graph(
         graph,
         format,
@@ -673,6 +720,9 @@ fn extract(
         &guard,
     )?;
     drop(lock);
+    if !args.quiet {
+        let _ = writeln!(err, "{summary}");
+    }
     if corpus.failures.is_empty() {
         return Ok(Exit::Ok);
     }
@@ -683,6 +733,39 @@ fn extract(
         corpus.failures.len() + corpus.status.len()
     );
     Ok(Exit::Partial)
+}
+
+/// `1 document`, `2 documents`.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Why a run read no document: the folders were empty, or held only files of types
+/// talkgraph does not read (named with their counts, and how to read one anyway).
+fn nothing_read(
+    inputs: &[PathBuf],
+    passed_over: &std::collections::BTreeMap<String, usize>,
+) -> String {
+    let given: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+    let given = given.join(", ");
+    if passed_over.is_empty() {
+        return format!("no documents read: {given} holds no files; the graph is empty");
+    }
+    let types: Vec<String> = passed_over
+        .iter()
+        .map(|(ext, n)| match ext.as_str() {
+            "" => plural(*n, "file") + " without an extension",
+            ext => plural(*n, &format!("{ext} file")),
+        })
+        .collect();
+    format!(
+        "no documents read: {given} holds only {}, which talkgraph does not read; it reads .txt, .md, .markdown, .html and .htm (name a file on the command line, with --input-format md|html|text, to read it anyway); the graph is empty",
+        types.join(", ")
+    )
 }
 
 fn write_graph(
@@ -721,9 +804,15 @@ fn merge(args: &MergeArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<E
     let mut graph = KnowledgeGraph::new();
     graph.set_max_mentions(args.cap.get());
     for path in &args.graphs {
-        // One part in memory at a time, besides the merged graph.
-        let (part, report) = read_graph_report(path)?;
-        warn_dropped(path, &report, err);
+        // One part in memory at a time, besides the merged graph. Text parts (files,
+        // folders) are extracted on the fly, as the query commands take them.
+        let part = if json_name(path) || path.as_os_str() == "-" {
+            let (part, report) = read_graph_report(path)?;
+            warn_dropped(path, &report, err);
+            part
+        } else {
+            load_graph(std::slice::from_ref(path), None)?
+        };
         graph.merge(&part);
     }
     if let Some(d) = &decisions {

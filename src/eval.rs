@@ -75,6 +75,9 @@ pub struct EvalArgs {
     /// Also list every false positive (FP) and false negative (FN), before the last line.
     #[arg(long)]
     pub explain: bool,
+    /// Print no warnings (a gold whose document is not among its graph's sources).
+    #[arg(short, long)]
+    pub quiet: bool,
     /// Exit with code 1 when the overall entity F1 is below X (from 0 to 1).
     #[arg(long, value_name = "X", default_value_t = 0.0, value_parser = floor)]
     pub min_entity_f1: f64,
@@ -95,7 +98,7 @@ fn floor(s: &str) -> std::result::Result<f64, String> {
 ///
 /// Files are read in the scorer's order (gold, then its graph, pair by pair) and nothing is
 /// written unless all of them load, so a bad file leaves `out` empty.
-pub fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<Exit> {
+pub fn run(args: &EvalArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit> {
     if !args.by_rule.is_empty() {
         return by_rule::run(args, out);
     }
@@ -111,8 +114,14 @@ pub fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<Exit> {
         let [gold_path, graph_path] = pair else {
             unreachable!("clap gives --gold exactly two values")
         };
-        let gold = Gold::parse(gold_path, &read(gold_path)?)?;
-        let graph = Graph::parse(graph_path, &read(graph_path)?)?;
+        let gold_text = read(gold_path)?;
+        let gold = Gold::parse(gold_path, &gold_text)?;
+        let graph = Graph::open(graph_path)?;
+        if !args.quiet
+            && let Some(w) = graph.mismatch(gold_path, &gold_text)
+        {
+            let _ = writeln!(err, "talkgraph: warning: {w}");
+        }
         scorer.add(&gold, &graph)?;
     }
     let (entity_f1, relation_f1) = match args.format {
@@ -561,11 +570,49 @@ struct Graph {
     path: PathBuf,
     nodes: Vec<Value>,
     edges: Vec<Value>,
+    /// The documents the graph says it was made from (`graph.sources`, and every span's).
+    sources: BTreeSet<String>,
 }
 
 impl Graph {
+    /// The graph a `--gold GOLD GRAPH` pair names: graph JSON as the scorer reads it, or
+    /// a document (or folder) extracted on the fly, as the query commands take them.
+    fn open(path: &Path) -> Result<Graph> {
+        let is_json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        if !is_json && !path.is_dir() {
+            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            if crate::cli::looks_like_graph(&bytes) {
+                return Graph::parse(path, &String::from_utf8_lossy(&bytes));
+            }
+        }
+        if is_json {
+            return Graph::parse(path, &read(path)?);
+        }
+        let kg = crate::cli::load_graph(std::slice::from_ref(&path.to_path_buf()), None)?;
+        let doc = serde_json::to_value(kg.to_doc()).map_err(|e| Error::json(path, &e))?;
+        Graph::from_value(path, &doc)
+    }
+
     fn parse(path: &Path, text: &str) -> Result<Graph> {
-        let g: Value = serde_json::from_str(text).map_err(|e| Error::json(path, &e))?;
+        let text = text.trim_start_matches('\u{feff}');
+        let g: Value = serde_json::from_str(text).map_err(|e| {
+            let mut error = Error::json(path, &e);
+            // serde's "expected value" says nothing to someone who gave a recap.
+            if let Error::Json { message, .. } = &mut error
+                && !text.trim_start().starts_with(['{', '['])
+            {
+                *message = format!(
+                    "{message}: not a graph JSON file; give the JSON written by `talkgraph extract`, or the document itself under another name than .json"
+                );
+            }
+            error
+        })?;
+        Graph::from_value(path, &g)
+    }
+
+    fn from_value(path: &Path, g: &Value) -> Result<Graph> {
         let list = |key: &str| g.get(key).and_then(Value::as_array).cloned();
         // g.get("edges", g.get("links")): a present "edges" wins even when it is not a list.
         let edges = if g.get("edges").is_some() {
@@ -574,16 +621,67 @@ impl Graph {
             list("links")
         };
         match (list("nodes"), edges) {
-            (Some(nodes), Some(edges)) => Ok(Graph {
-                path: path.to_path_buf(),
-                nodes,
-                edges,
-            }),
+            (Some(nodes), Some(edges)) => {
+                let spans = |items: &[Value], field: &str| -> Vec<String> {
+                    items
+                        .iter()
+                        .filter_map(|v| v.get(field)?.as_array())
+                        .flatten()
+                        .filter_map(|s| s.get("source")?.as_str().map(str::to_string))
+                        .collect()
+                };
+                let listed = g
+                    .get("graph")
+                    .and_then(|m| m.get("sources")?.as_array())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|s| s.as_str().map(str::to_string));
+                let sources = listed
+                    .chain(spans(&nodes, "mentions"))
+                    .chain(spans(&edges, "evidence"))
+                    .collect();
+                Ok(Graph {
+                    path: path.to_path_buf(),
+                    nodes,
+                    edges,
+                    sources,
+                })
+            }
             _ => Err(Graph::invalid(
                 path,
                 "expected a JSON object with 'nodes' and 'edges' lists".into(),
             )),
         }
+    }
+
+    /// Why a gold's scores will collapse: its `"document"` is none of the graph's sources.
+    /// Nothing is said when the gold names no document or the graph records no source.
+    fn mismatch(&self, gold: &Path, gold_text: &str) -> Option<String> {
+        let by_rule::Wanted::File(document) = by_rule::Wanted::of(gold, gold_text) else {
+            return None;
+        };
+        if self.sources.is_empty()
+            || self
+                .sources
+                .iter()
+                .any(|s| by_rule::Wanted::File(document.clone()).accepts(s))
+        {
+            return None;
+        }
+        // Sources are a sorted set: the first three, the same on every run.
+        let listed: Vec<&str> = self.sources.iter().take(3).map(String::as_str).collect();
+        let more = self.sources.len().saturating_sub(3);
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        Some(format!(
+            "gold {} is for document `{document}`, which is not among the sources of {} ({}{more}): its scores will be near 0; give the graph extracted from `{document}`, or fix the gold's \"document\" field",
+            gold.display(),
+            self.path.display(),
+            listed.join(", ")
+        ))
     }
 
     fn invalid(path: &Path, message: String) -> Error {

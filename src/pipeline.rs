@@ -263,6 +263,8 @@ pub struct Corpus {
     pub warnings: Vec<Warning>,
     /// Inputs that could not be read, in input order: the graph is made without them.
     pub failures: Vec<Failure>,
+    /// Files in the folders given that are not of a type talkgraph reads, by extension.
+    pub passed_over: BTreeMap<String, usize>,
 }
 
 impl Corpus {
@@ -343,6 +345,7 @@ pub fn extract_corpus(
     let mut corpus = Corpus {
         warnings: found.warnings,
         failures: failures_found,
+        passed_over: found.passed_over,
         ..Corpus::default()
     };
     corpus.graph.set_max_mentions(options.max_mentions);

@@ -107,6 +107,9 @@ pub struct Discovered {
     pub warnings: Vec<Warning>,
     /// Entries that may hold documents but could not be listed (an unreadable folder).
     pub failures: Vec<Failure>,
+    /// Files met in folders whose name is not one [`is_text_name`] reads, counted by
+    /// extension (`.rst`; `""` for none): said when they were all a run was given.
+    pub passed_over: std::collections::BTreeMap<String, usize>,
 }
 
 /// Lists the documents named by `inputs`: files as given, folders recursively (the files
@@ -211,7 +214,14 @@ fn walk(dir: &Path, found: &mut Discovered, seen: &mut Seen) {
             }
         };
         let path = entry.path();
-        if entry.file_type().is_dir() || !is_text_name(path) {
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        if !is_text_name(path) {
+            let ext = path.extension().map_or_else(String::new, |e| {
+                format!(".{}", e.to_string_lossy().to_lowercase())
+            });
+            *found.passed_over.entry(ext).or_default() += 1;
             continue;
         }
         if !entry.file_type().is_file() {

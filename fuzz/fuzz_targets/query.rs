@@ -39,6 +39,8 @@ fuzz_target!(|data: &[u8]| {
         limit: Some(50),
         evidence: pick & 4 != 0,
         rules: None,
+        output: None,
+        quiet: false,
     };
     if let Err(e) = query::run_query_graph(graph(), &args, &mut std::io::sink()) {
         let _ = e.to_string();

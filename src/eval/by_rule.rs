@@ -106,13 +106,13 @@ pub(super) fn run(args: &EvalArgs, out: &mut dyn Write) -> Result<Exit> {
 /// The document a gold file describes: its `document` field's file name, else the gold's
 /// own name without `.gold.json` (then any extension matches).
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Wanted {
+pub(super) enum Wanted {
     File(String),
     Stem(String),
 }
 
 impl Wanted {
-    fn of(gold: &Path, text: &str) -> Wanted {
+    pub(super) fn of(gold: &Path, text: &str) -> Wanted {
         let field = serde_json::from_str::<Value>(text.trim_start_matches('\u{feff}'))
             .ok()
             .and_then(|v| v.get("document")?.as_str().map(str::to_string));
@@ -127,7 +127,7 @@ impl Wanted {
         }
     }
 
-    fn accepts(&self, source: &str) -> bool {
+    pub(super) fn accepts(&self, source: &str) -> bool {
         let name = file_name(source);
         match self {
             Wanted::File(f) => name == f,
@@ -252,6 +252,7 @@ impl Documents {
                 path: path.clone(),
                 nodes: of_source(nodes, "mentions", source),
                 edges: of_source(edges, "evidence", source),
+                sources: BTreeSet::new(),
             }),
             Documents::Texts(texts) => {
                 let path = &texts[source];
@@ -267,6 +268,7 @@ impl Documents {
                     path: path.clone(),
                     nodes: list("nodes").unwrap_or_default(),
                     edges: list("edges").unwrap_or_default(),
+                    sources: BTreeSet::new(),
                 })
             }
         }

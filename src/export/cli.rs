@@ -70,13 +70,13 @@ pub fn choose_format(
     let output = output.filter(|p| p.as_os_str() != "-");
     let format = match (format, &output) {
         (Some(f), _) => f,
-        (None, Some(path)) => Format::from_extension(path).ok_or_else(|| {
-            Error::Usage(format!(
-                "cannot tell the format from '{}'; use --format (one of: {})",
-                path.display(),
-                Format::ALL.map(|f| f.name()).join(", ")
-            ))
-        })?,
+        (None, Some(path)) => match Format::from_extension(path) {
+            Some(f) => f,
+            // `/dev/null`, a pipe, a terminal: no name to go by, and nothing kept to read
+            // back, so the default format is as good as any.
+            None if is_special_file(path) => Format::Json,
+            None => return Err(unknown_format(path)),
+        },
         (None, None) => Format::Json,
     };
     if format.is_folder() && output.is_none() {
@@ -99,6 +99,31 @@ pub fn choose_format(
         }
     }
     Ok((format, output))
+}
+
+/// Whether `path` exists and is not a regular file or folder (`/dev/null`, a named pipe).
+fn is_special_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// No format goes by this output's name: an image gets the way to draw one with GraphViz,
+/// anything else the list of formats.
+fn unknown_format(path: &Path) -> Error {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if matches!(ext.as_str(), "svg" | "png" | "pdf" | "jpg" | "jpeg") {
+        let shown = path.display();
+        return Error::Usage(format!(
+            "cannot write '{shown}': talkgraph writes no images; write DOT and let GraphViz draw it: `--format dot | dot -T{ext} > '{shown}'` (or `-o graph.dot`, then `dot -T{ext} graph.dot > '{shown}'`)"
+        ));
+    }
+    Error::Usage(format!(
+        "cannot tell the format from '{}'; use --format (one of: {})",
+        path.display(),
+        Format::ALL.map(|f| f.name()).join(", ")
+    ))
 }
 
 /// Refuses an output that is one of the run's inputs: the input would be lost if the run
@@ -162,5 +187,11 @@ mod tests {
             f(args(Some(Format::Neo4j), Some("db"))).unwrap(),
             Format::Neo4j
         );
+        // A device has no extension to go by: the default format.
+        #[cfg(unix)]
+        assert_eq!(f(args(None, Some("/dev/null"))).unwrap(), Format::Json);
+        // An image is no format of ours: the message says how to draw one.
+        let e = f(args(None, Some("x.SVG"))).unwrap_err().to_string();
+        assert!(e.contains("`--format dot | dot -Tsvg > 'x.SVG'`"), "{e}");
     }
 }

@@ -43,11 +43,12 @@ pub enum Format {
 
 const QUERY_EXAMPLES: &str = "\
 Examples:
-  talkgraph query output/graph.json '?p works_at Shopify'
+  talkgraph query output/graph.json '?p works_at Doctolib'
   talkgraph query output/graph.json '?p works_at ?c' '?p presents ?t' '?t mentions Kubernetes'
   talkgraph query output/graph.json '?t:talk mentions ?x:project' --format csv
-  talkgraph query output/graph.json 'Kim Schlesinger ?r ?x' --evidence
-  talkgraph query output/graph.json '?t mentions Docker:company'";
+  talkgraph query output/graph.json 'Zoë Fairweather ?r ?x' --evidence
+  talkgraph query output/graph.json '?t mentions GitLab:company'
+  talkgraph query fixtures/fr-retours-talks.txt '?p works_at ?c' -o works-at.csv -f csv";
 
 /// Ask the graph with triple patterns `SUBJECT RELATION OBJECT`, joined on shared
 /// `?variables`. Exit 0 with results, 1 without, 2 on an error.
@@ -62,8 +63,15 @@ pub struct QueryArgs {
     #[arg(required = true, value_name = "PATTERN")]
     pub patterns: Vec<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(short, long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Write the rows here instead of stdout (written whole or not at all).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Print no warnings (a variable used once, a name of the wrong type for its
+    /// relation); errors are still printed.
+    #[arg(short, long)]
+    pub quiet: bool,
     /// Print at most N rows (after sorting). The exit status still says whether anything
     /// matched: `--limit 0` prints no rows and exits 0 when there are matches, 1 when not.
     #[arg(long, value_name = "N")]
@@ -115,16 +123,48 @@ pub(crate) fn load(graph: &Path, rules: Option<&Path>) -> Result<KnowledgeGraph>
 
 /// `talkgraph query`; warnings about the patterns go to `err`.
 pub fn run_query(args: QueryArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit> {
+    crate::export::cli::refuse_overwriting_inputs(
+        args.output.as_deref(),
+        std::slice::from_ref(&args.graph),
+    )?;
+    let mut warn = |w: &str| {
+        if !args.quiet {
+            let _ = writeln!(err, "talkgraph: warning: {w}");
+        }
+    };
     for w in pattern::lonely_variables(&args.patterns) {
-        let _ = writeln!(err, "talkgraph: warning: {w}");
+        warn(&w);
     }
     let kg = load(&args.graph, args.rules.as_deref())?;
-    run_query_graph(&kg, &args, out)
+    let query = Query::compile(&kg, &args.patterns)?;
+    for w in &query.warnings {
+        warn(w);
+    }
+    match &args.output {
+        // Rows are found before the file is touched: a failed query leaves it as it was.
+        Some(path) => {
+            let mut rows = Vec::new();
+            let exit = answer(&kg, &query, &args, &mut rows)?;
+            crate::export::write_file(path, &|| Ok(()), |w| w.write_all(&rows))?;
+            Ok(exit)
+        }
+        None => answer(&kg, &query, &args, out),
+    }
 }
 
 /// `talkgraph query` over a graph already loaded (benchmarks call this directly).
 pub fn run_query_graph(kg: &KnowledgeGraph, args: &QueryArgs, out: &mut dyn Write) -> Result<Exit> {
     let query = Query::compile(kg, &args.patterns)?;
+    answer(kg, &query, args, out)
+}
+
+/// Solves a compiled query and prints its rows (or yes/no) to `out`.
+fn answer(
+    kg: &KnowledgeGraph,
+    query: &Query,
+    args: &QueryArgs,
+    out: &mut dyn Write,
+) -> Result<Exit> {
     if args.evidence
         && query.vars.iter().any(|v| v.name == "evidence")
         && args.format == Format::Json
@@ -276,6 +316,9 @@ pub(crate) struct Query {
     patterns: Vec<Compiled>,
     /// Each pattern as written, for messages.
     texts: Vec<String>,
+    /// What makes a pattern unable to match though it compiled (a constant of a type its
+    /// relation never reaches), said before the empty answer so it is not silent.
+    pub warnings: Vec<String>,
 }
 
 /// The most rows a query may hold at any step of its join. Patterns that share no
@@ -307,6 +350,64 @@ fn ends(rel: Option<Relation>, dir: Dir) -> Vec<Kind> {
         .collect()
 }
 
+/// `a project`, `an event`.
+fn a(kind: Kind) -> String {
+    let article = if kind == Kind::Event { "an" } else { "a" };
+    format!("{article} {kind}")
+}
+
+/// Why a constant can match nothing: `ix` is of a type relation `rel` never has at that
+/// end (`?p works_at Grafana` where Grafana is the project). Names of the right type and
+/// relations that do reach the constant's type are suggested.
+fn wrong_type(
+    kg: &KnowledgeGraph,
+    text: &str,
+    number: usize,
+    term: &Term,
+    ix: NodeIndex,
+    rel: Option<Relation>,
+    dir: Dir,
+) -> Option<String> {
+    let (Term::Const { name, col, len, .. }, Some(rel)) = (term, rel) else {
+        return None;
+    };
+    let kind = kg.node(ix).kind;
+    let allowed = ends(Some(rel), dir);
+    if allowed.contains(&kind) {
+        return None;
+    }
+    let wanted: Vec<String> = allowed.iter().map(|&k| a(k)).collect();
+    let verb = match dir {
+        Dir::Out => "starts from",
+        Dir::In => "points at",
+    };
+    let mut hints = names::suggestions(kg, name, &allowed, 3);
+    let others: Vec<&str> = Relation::ALL
+        .into_iter()
+        .filter(|&r| ends(Some(r), dir).contains(&kind))
+        .map(Relation::as_str)
+        .collect();
+    if !others.is_empty() {
+        hints.push(format!(
+            "a relation that {verb} {} ({})",
+            a(kind),
+            others.join(", ")
+        ));
+    }
+    let hint = match hints.as_slice() {
+        [] => String::new(),
+        [one] => format!("; did you mean {one}?"),
+        [init @ .., last] => format!("; did you mean {} or {last}?", init.join(", ")),
+    };
+    let msg = format!(
+        "`{}` is {}, and {rel} {verb} {}, so this pattern matches nothing{hint}",
+        name.trim(),
+        a(kind),
+        wanted.join(" or ")
+    );
+    Some(pattern::pointed(text, number, *col, *len, &msg))
+}
+
 impl Query {
     /// Parses, checks variables and resolves constants.
     pub(crate) fn compile(kg: &KnowledgeGraph, texts: &[String]) -> Result<Query> {
@@ -325,6 +426,7 @@ impl Query {
     ) -> Result<Query> {
         let mut vars: Vec<Var> = Vec::new();
         let mut patterns = Vec::new();
+        let mut warnings = Vec::new();
         for (i, (p, text)) in parsed.iter().zip(texts).enumerate() {
             let number = i + 1;
             let mut var = |name: &str,
@@ -381,7 +483,11 @@ impl Query {
             // Variables are numbered in order of first appearance: subject, relation, object.
             let s = match &p.subject {
                 Term::Var { name, kind, col } => Slot::Var(var(name, false, *kind, *col)?),
-                t => Slot::Node(constant(t, Dir::Out)?),
+                t => {
+                    let ix = constant(t, Dir::Out)?;
+                    warnings.extend(wrong_type(kg, text, number, t, ix, rel, Dir::Out));
+                    Slot::Node(ix)
+                }
             };
             let r = match &p.relation {
                 RelTerm::Var { name, col } => RelSlot::Var(var(name, true, None, *col)?),
@@ -389,7 +495,11 @@ impl Query {
             };
             let o = match &p.object {
                 Term::Var { name, kind, col } => Slot::Var(var(name, false, *kind, *col)?),
-                t => Slot::Node(constant(t, Dir::In)?),
+                t => {
+                    let ix = constant(t, Dir::In)?;
+                    warnings.extend(wrong_type(kg, text, number, t, ix, rel, Dir::In));
+                    Slot::Node(ix)
+                }
             };
             // Only the planner needs fan-outs, and a single pattern needs no plan.
             let fanout = |slot: Slot, dir: Dir| match slot {
@@ -412,6 +522,7 @@ impl Query {
             vars,
             patterns,
             texts: texts.to_vec(),
+            warnings,
         })
     }
 

@@ -46,9 +46,9 @@ fn parse_relation(s: &str) -> std::result::Result<Relation, String> {
 
 const NEIGHBORS_EXAMPLES: &str = "\
 Examples:
-  talkgraph neighbors output/graph.json \"Grafana Labs\"
-  talkgraph neighbors output/graph.json \"Grafana Labs\" --depth 2 --relation works_at --direction in
-  talkgraph neighbors output/graph.json Docker:project --format json";
+  talkgraph neighbors output/graph.json \"Red Hat\"
+  talkgraph neighbors output/graph.json Kubernetes --depth 2 --relation mentions --relation presents --direction in
+  talkgraph neighbors output/graph.json GitLab:company --format json";
 
 /// List the entities within N hops of one entity, each with the edge that reaches it.
 #[derive(Debug, Clone, clap::Args)]
@@ -68,8 +68,11 @@ pub struct NeighborsArgs {
     #[arg(long, value_enum, default_value_t = Direction::Both)]
     pub direction: Direction,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(short, long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Write the rows here instead of stdout (written whole or not at all).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Rules folder used when the inputs are text to extract.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
@@ -157,7 +160,15 @@ pub(crate) fn reach(
 }
 
 /// `talkgraph neighbors`.
-pub fn run_neighbors(args: NeighborsArgs, out: &mut dyn Write) -> Result<Exit> {
+pub fn run_neighbors(
+    args: NeighborsArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Exit> {
+    crate::export::cli::refuse_overwriting_inputs(
+        args.output.as_deref(),
+        std::slice::from_ref(&args.graph),
+    )?;
     let kg = load(&args.graph, args.rules.as_deref())?;
     let start = entity(&kg, &args.name)?;
     let mut reached: Vec<Reached> =
@@ -191,21 +202,37 @@ pub fn run_neighbors(args: NeighborsArgs, out: &mut dyn Write) -> Result<Exit> {
             .collect(),
         evidence: None,
     };
-    table
-        .write(args.format, out)
-        .map_err(|e| Error::io("<stdout>", e))?;
-    Ok(if reached.is_empty() {
-        Exit::NoMatch
-    } else {
-        Exit::Ok
-    })
+    match &args.output {
+        Some(path) => crate::export::write_file(path, &|| Ok(()), |w| table.write(args.format, w))?,
+        None => table
+            .write(args.format, out)
+            .map_err(|e| Error::io("<stdout>", e))?,
+    }
+    if reached.is_empty() {
+        // Say which: an isolated entity, or filters that left out every edge it has.
+        let n = kg.node(start);
+        let why = match kg.degree(start) {
+            0 => "has no relation at all".to_string(),
+            d => format!(
+                "has {d} relations, none of them followed with --relation and --direction as given"
+            ),
+        };
+        let _ = writeln!(
+            err,
+            "talkgraph: no neighbours: {} ({}) {why}",
+            super::shown(&n.label),
+            n.kind
+        );
+        return Ok(Exit::NoMatch);
+    }
+    Ok(Exit::Ok)
 }
 
 const SUBGRAPH_EXAMPLES: &str = "\
 Examples:
-  talkgraph subgraph output/graph.json Shopify --depth 2 --format dot | dot -Tsvg > shopify.svg
-  talkgraph subgraph output/graph.json \"Grafana Labs\" Kubernetes --relation works_at --relation mentions
-  talkgraph subgraph output/graph.json \"Kim Schlesinger\" > kim.json";
+  talkgraph subgraph output/graph.json Isovalent --depth 2 --format dot | dot -Tsvg > isovalent.svg
+  talkgraph subgraph output/graph.json \"Red Hat\" Kubernetes --relation develops --relation mentions
+  talkgraph subgraph output/graph.json \"Zoë Fairweather\" -o zoe.json";
 
 /// Cut out the part of the graph within N hops of some entities, as graph.json or any export format.
 #[derive(Debug, Clone, clap::Args)]

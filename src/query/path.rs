@@ -2,7 +2,7 @@
 //! (petgraph's Dijkstra, in `graph.rs`), each hop printed with its relation and direction.
 
 use super::load;
-use super::neighbors::entity;
+use super::neighbors::{Direction, entity, reach};
 use crate::cli::Exit;
 use crate::error::{Error, Result};
 use crate::graph::{Dir, KnowledgeGraph};
@@ -12,8 +12,8 @@ use std::path::PathBuf;
 
 const PATH_EXAMPLES: &str = "\
 Examples:
-  talkgraph path output/graph.json \"Ricardo Rocha\" Crossplane
-  talkgraph path output/graph.json \"Josh Abreu\" Kubernetes --all-shortest";
+  talkgraph path output/graph.json \"Zoë Fairweather\" Kubernetes
+  talkgraph path output/graph.json \"Noémie Kerbrat\" \"Let's Encrypt\" --all-shortest";
 
 /// Show the shortest chain of relations between two entities, edges taken both ways.
 #[derive(Debug, Clone, clap::Args)]
@@ -35,6 +35,9 @@ pub struct PathArgs {
     /// Rules folder used when the inputs are text to extract.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+    /// Say nothing on stderr when the two are not connected (the exit status still does).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 fn name(kg: &KnowledgeGraph, ix: NodeIndex) -> String {
@@ -68,7 +71,7 @@ fn write_path(kg: &KnowledgeGraph, path: &[NodeIndex], out: &mut dyn Write) -> s
 }
 
 /// `talkgraph path`.
-pub fn run_path(args: PathArgs, out: &mut dyn Write) -> Result<Exit> {
+pub fn run_path(args: PathArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit> {
     let kg = load(&args.graph, args.rules.as_deref())?;
     let from = entity(&kg, &args.from)?;
     let to = entity(&kg, &args.to)?;
@@ -87,9 +90,27 @@ pub fn run_path(args: PathArgs, out: &mut dyn Write) -> Result<Exit> {
         }
         write_path(&kg, p, out).map_err(io)?;
     }
-    Ok(if paths.is_empty() {
-        Exit::NoMatch
-    } else {
-        Exit::Ok
-    })
+    if paths.is_empty() {
+        if !args.quiet {
+            // An empty stdout alone reads like a crash; the sizes say which side is cut off.
+            let group =
+                |n: NodeIndex| match reach(&kg, &[n], usize::MAX, &[], Direction::Both).len() {
+                    1 => format!("{} has no relation at all", name(&kg, n)),
+                    size => format!(
+                        "{} is in a group of {size} connected entities",
+                        name(&kg, n)
+                    ),
+                };
+            let _ = writeln!(
+                err,
+                "talkgraph: no path: {} and {} are not connected: {}, {}; `talkgraph neighbors` shows what each is linked to",
+                name(&kg, from),
+                name(&kg, to),
+                group(from),
+                group(to)
+            );
+        }
+        return Ok(Exit::NoMatch);
+    }
+    Ok(Exit::Ok)
 }

@@ -43,7 +43,7 @@ pub(crate) fn located(text: &str, number: usize, col: usize, len: usize, msg: &s
 }
 
 /// `msg` at a place in pattern `number`: the pattern, and carets under the columns.
-fn pointed(text: &str, number: usize, col: usize, len: usize, msg: &str) -> String {
+pub(crate) fn pointed(text: &str, number: usize, col: usize, len: usize, msg: &str) -> String {
     let caret = format!(
         "{}{}",
         " ".repeat(col.saturating_sub(1)),

@@ -13,8 +13,8 @@ use std::path::PathBuf;
 
 const SHOW_EXAMPLES: &str = "\
 Examples:
-  talkgraph show output/graph.json \"Josh Abreu\"
-  talkgraph show output/graph.json Docker:project";
+  talkgraph show output/graph.json \"Zoë Fairweather\"
+  talkgraph show output/graph.json GitLab:company";
 
 /// Print one entity: type, id, aliases, attributes, every edge with its evidence, mentions.
 #[derive(Debug, Clone, clap::Args)]
@@ -103,9 +103,9 @@ fn write_show(
 
 const EXPLAIN_EXAMPLES: &str = "\
 Examples:
-  talkgraph explain output/graph.json \"Kim Schlesinger\" works_at DigitalOcean
-  talkgraph explain output/graph.json \"Josh Abreu\" presents ?t
-  talkgraph explain output/graph.json ?t mentions Docker:company";
+  talkgraph explain output/graph.json \"Łukasz Wroński\" works_at Jetstack
+  talkgraph explain output/graph.json \"Zoë Fairweather\" presents ?t
+  talkgraph explain output/graph.json ?t mentions GitLab:company";
 
 /// Say why the graph holds an edge: the rule that made it, its confidence, and each
 /// `document:line` with the sentence. Either end may be a `?variable`.
@@ -142,7 +142,7 @@ fn quote_term(s: &str) -> String {
 }
 
 /// `talkgraph explain`.
-pub fn run_explain(args: ExplainArgs, out: &mut dyn Write) -> Result<Exit> {
+pub fn run_explain(args: ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<Exit> {
     let kg = load(&args.graph, args.rules.as_deref())?;
     let text = format!(
         "{} {} {}",
@@ -151,6 +151,9 @@ pub fn run_explain(args: ExplainArgs, out: &mut dyn Write) -> Result<Exit> {
         quote_term(&args.object)
     );
     let query = Query::compile(&kg, std::slice::from_ref(&text))?;
+    for w in &query.warnings {
+        let _ = writeln!(err, "talkgraph: warning: {w}");
+    }
     let rows = query.solve(&kg)?;
     let io = |e| Error::io("<stdout>", e);
     if rows.is_empty() {

@@ -36,3 +36,7 @@ mod diff;
 mod decisions;
 // Rule folders that extend or replace the embedded rules, rules dump/init, completions, man.
 mod packaging;
+// Every --help example and README command runs against the files it names.
+mod examples;
+// What an empty or suspicious outcome says on stderr; the same flags on every command.
+mod messages;
