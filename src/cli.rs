@@ -115,6 +115,10 @@ pub struct GraphOutput {
     /// take minutes to open (write GraphML, or cut out a part with `subgraph`).
     #[arg(long, value_name = "N", default_value_t = crate::export::HTML_MAX_NODES)]
     pub html_max_nodes: usize,
+    /// JSON only: write it on one line, without indentation (smaller, for programs); the
+    /// same document as without it.
+    #[arg(long)]
+    pub compact: bool,
 }
 
 /// `talkgraph extract`.
@@ -598,6 +602,7 @@ fn write_graph(
     let options = crate::export::ExportOptions {
         cluster_by: how.cluster_by,
         html_max_nodes: how.html_max_nodes,
+        compact: how.compact,
     };
     crate::export::write_graph_guarded(&mut graph, format, &options, jobs, output, out, guard)?;
     Ok(Exit::Ok)
