@@ -96,6 +96,10 @@ pub enum Command {
     /// List names no rule covered (capitalised runs, CamelCase, acronyms, handles, …), most
     /// frequent first, as lines to append to a gazetteer.
     Suggest(crate::suggest::SuggestArgs),
+    /// Print the JSON Schema (draft 2020-12) of the graph JSON that extract, merge, subgraph
+    /// and convert write.
+    #[command(after_help = "Example:\n  talkgraph schema > graph.schema.json")]
+    Schema,
 }
 
 /// Where and how a command writes the graph it makes.
@@ -378,6 +382,11 @@ pub fn run_with(
         Command::Diff(args) => crate::diff::run(&args, out),
         Command::Decide(args) => crate::decisions::run_decide(&args, out, err),
         Command::Suggest(args) => crate::suggest::run(&args, out, err),
+        Command::Schema => {
+            out.write_all(crate::graph_schema().as_bytes())
+                .map_err(|e| Error::io("<stdout>", e))?;
+            Ok(Exit::Ok)
+        }
         Command::Rules(RulesCommand::Check { dir }) => {
             let summary = crate::ruletest::check(dir.as_deref())?;
             writeln!(out, "{summary}").map_err(|e| Error::io("<stdout>", e))?;

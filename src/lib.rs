@@ -24,12 +24,14 @@ pub mod read;
 pub mod resolve;
 pub mod rules;
 pub mod ruletest;
+mod schema;
 pub mod spans;
 pub mod suggest;
 
 pub use error::{Error, Result};
 pub use graph::{Kind, KnowledgeGraph, Relation};
 pub use model::GraphDoc;
+pub use schema::graph_schema;
 
 /// The decimal digits of `n`, as `n.to_string()` writes them, in `buf`: for the hot
 /// paths that write many numbers (span offsets in JSON, token numbers when masking).
