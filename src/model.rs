@@ -71,7 +71,9 @@ fn format_version_absent() -> u32 {
 }
 
 /// A document's own metadata: its front matter, or an HTML page's head.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 pub struct DocumentMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -163,7 +165,9 @@ pub struct EdgeDoc {
 }
 
 /// A place in a source document: byte offsets, 1-based line, and the text as written.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub struct Span {
     /// The source document, as listed in `graph.sources`.
     pub source: String,

@@ -44,7 +44,10 @@ mod tests {
         let defs = &schema["$defs"];
         let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
         let relations: Vec<&str> = Relation::ALL.iter().map(|r| r.as_str()).collect();
-        assert_eq!(defs["NodeDoc"]["properties"]["type"]["enum"], serde_json::json!(kinds));
+        assert_eq!(
+            defs["NodeDoc"]["properties"]["type"]["enum"],
+            serde_json::json!(kinds)
+        );
         assert_eq!(
             defs["EdgeDoc"]["properties"]["relation"]["enum"],
             serde_json::json!(relations)

@@ -503,7 +503,10 @@ mod tests {
         .unwrap();
         let mut want = serde_json::to_vec(&doc).unwrap();
         want.push(b'\n');
-        assert_eq!(String::from_utf8_lossy(&one_line), String::from_utf8_lossy(&want));
+        assert_eq!(
+            String::from_utf8_lossy(&one_line),
+            String::from_utf8_lossy(&want)
+        );
         assert_eq!(one_line.iter().filter(|&&b| b == b'\n').count(), 1);
         let back: GraphDoc = serde_json::from_slice(&one_line).unwrap();
         let mut again = Vec::new();

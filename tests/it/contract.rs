@@ -10,7 +10,11 @@ const QUERY_GRAPH: &str = "tests/data/query-graph.json";
 /// Runs talkgraph and returns its stdout, asserting success.
 fn ok(args: &[&str]) -> Vec<u8> {
     let out = run(args, None);
-    assert!(out.status.success(), "talkgraph {args:?}:\n{}", stderr(&out));
+    assert!(
+        out.status.success(),
+        "talkgraph {args:?}:\n{}",
+        stderr(&out)
+    );
     out.stdout
 }
 
@@ -38,7 +42,10 @@ fn assert_valid(v: &jsonschema::Validator, what: &str, json: &[u8]) {
 /// Asserts `compact` is `pretty` on one line: one newline, at the end, and pretty-printing
 /// it again gives `pretty`'s bytes.
 fn assert_compact_of(what: &str, compact: &[u8], pretty: &[u8]) {
-    assert!(pretty.iter().filter(|&&b| b == b'\n').count() > 1, "{what}: not pretty");
+    assert!(
+        pretty.iter().filter(|&&b| b == b'\n').count() > 1,
+        "{what}: not pretty"
+    );
     assert_eq!(
         compact.iter().filter(|&&b| b == b'\n').count(),
         1,
@@ -63,7 +70,11 @@ fn every_graph_json_written_follows_the_schema_and_compact_is_the_same_document(
     let v = validator();
     let dir = TempDir::new("contract");
     // The checked-in graphs.
-    for file in ["output/graph.json", "tests/data/sample-graph.json", QUERY_GRAPH] {
+    for file in [
+        "output/graph.json",
+        "tests/data/sample-graph.json",
+        QUERY_GRAPH,
+    ] {
         assert_valid(&v, file, &std::fs::read(root().join(file)).unwrap());
     }
     // extract: pretty and compact, to stdout and to a file.
@@ -93,7 +104,14 @@ fn every_graph_json_written_follows_the_schema_and_compact_is_the_same_document(
     // subgraph.
     let sub = ok(&["subgraph", QUERY_GRAPH, "Upbound", "--depth", "2"]);
     assert_valid(&v, "subgraph", &sub);
-    let sub_compact = ok(&["subgraph", QUERY_GRAPH, "Upbound", "--depth", "2", "--compact"]);
+    let sub_compact = ok(&[
+        "subgraph",
+        QUERY_GRAPH,
+        "Upbound",
+        "--depth",
+        "2",
+        "--compact",
+    ]);
     assert_compact_of("subgraph", &sub_compact, &sub);
     // convert.
     let conv = ok(&["convert", "tests/data/sample-graph.json"]);
@@ -134,5 +152,7 @@ fn the_schema_refuses_what_the_contract_forbids() {
     assert!(!spoil(&|d| {
         d["nodes"][0].as_object_mut().unwrap().remove("label");
     }));
-    assert!(!spoil(&|d| d["nodes"][0]["mentions"] = serde_json::json!([{"source": "x"}])));
+    assert!(!spoil(
+        &|d| d["nodes"][0]["mentions"] = serde_json::json!([{"source": "x"}])
+    ));
 }

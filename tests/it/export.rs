@@ -263,7 +263,12 @@ fn html_viewer_labels_are_readable_and_the_selection_is_centred() {
     let has_chromium = ["chromium", "chromium-browser", "google-chrome"]
         .iter()
         .chain(std::env::var("TALKGRAPH_CHROMIUM").ok().as_deref().iter())
-        .any(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()));
+        .any(|c| {
+            Command::new(c)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
     if !has_chromium {
         if std::env::var_os("CI").is_some() {
             missing("chromium");
