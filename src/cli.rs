@@ -114,6 +114,10 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         output: Option<PathBuf>,
     },
+    /// Print the JSON Schema (draft 2020-12) of the graph JSON that extract, merge, subgraph
+    /// and convert write.
+    #[command(after_help = "Example:\n  talkgraph schema > graph.schema.json")]
+    Schema,
 }
 
 /// Where and how a command writes the graph it makes.
@@ -133,6 +137,10 @@ pub struct GraphOutput {
     /// take minutes to open (write GraphML, or cut out a part with `subgraph`).
     #[arg(long, value_name = "N", default_value_t = crate::export::HTML_MAX_NODES)]
     pub html_max_nodes: usize,
+    /// JSON only: write it on one line, without indentation (smaller, for programs); the
+    /// same document as without it.
+    #[arg(long)]
+    pub compact: bool,
 }
 
 /// `talkgraph extract`.
@@ -468,6 +476,11 @@ pub fn run_with(
         Command::Diff(args) => crate::diff::run(&args, out),
         Command::Decide(args) => crate::decisions::run_decide(&args, out, err),
         Command::Suggest(args) => crate::suggest::run(&args, out, err),
+        Command::Schema => {
+            out.write_all(crate::graph_schema().as_bytes())
+                .map_err(|e| Error::io("<stdout>", e))?;
+            Ok(Exit::Ok)
+        }
         Command::Rules(RulesCommand::Check { dir, replace }) => {
             let summary = crate::ruletest::check(dir.as_deref(), rule_mode(replace))?;
             writeln!(out, "{summary}").map_err(|e| Error::io("<stdout>", e))?;
@@ -780,6 +793,7 @@ fn write_graph(
     let options = crate::export::ExportOptions {
         cluster_by: how.cluster_by,
         html_max_nodes: how.html_max_nodes,
+        compact: how.compact,
     };
     crate::export::write_graph_guarded(&mut graph, format, &options, jobs, output, out, guard)?;
     Ok(Exit::Ok)

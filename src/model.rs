@@ -1,28 +1,36 @@
 //! The JSON contract: the node-link document every exporter, query and merge reads.
 //! Plain serde structs whose field order is the output order; no logic beyond sorting.
+//! Its JSON Schema (`schema/graph.schema.json`, `talkgraph schema`) is derived from them.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A whole graph as written to `graph.json`; networkx loads it with
 /// `json_graph.node_link_graph(data, edges="edges")`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GraphDoc {
+    /// Always true: every relation goes from a subject to an object.
     pub directed: bool,
+    /// Always true (networkx's node-link form); each edge has `key` 0.
     pub multigraph: bool,
     pub graph: GraphMeta,
+    /// The entities, sorted by id.
     pub nodes: Vec<NodeDoc>,
+    /// The relations, sorted by source, relation and target.
     pub edges: Vec<EdgeDoc>,
 }
 
 /// Graph-level metadata.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GraphMeta {
     /// The version of this contract the file follows; absent in files written before the
     /// field existed, which are version 1. A reader refuses a version newer than its own
     /// rather than guess at fields it does not know.
     #[serde(default = "format_version_absent")]
+    #[schemars(range(min = 1, max = FORMAT_VERSION))]
     pub format_version: u32,
+    /// What wrote the file, e.g. `talkgraph 0.1.0`.
     pub generator: String,
     /// Every source document, sorted.
     pub sources: Vec<String>,
@@ -63,7 +71,9 @@ fn format_version_absent() -> u32 {
 }
 
 /// A document's own metadata: its front matter, or an HTML page's head.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 pub struct DocumentMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -85,17 +95,23 @@ impl DocumentMeta {
 }
 
 /// One entity.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NodeDoc {
     /// `type:slug`, e.g. `person:josue-abreu`.
     pub id: String,
+    /// The entity type.
     #[serde(rename = "type")]
+    #[schemars(extend("enum" = ["person", "company", "project", "talk", "event"]))]
     pub kind: String,
+    /// The name shown for it.
     pub label: String,
+    /// Other names it goes by in the sources, sorted.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Facts about it by name (e.g. a talk's `room`), sorted by name.
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
+    /// Where the sources name it, sorted.
     #[serde(default)]
     pub mentions: Vec<Span>,
     /// For each source whose mentions here are a sample (over `--max-mentions`), how
@@ -122,15 +138,24 @@ impl NodeDoc {
 }
 
 /// One relation between two entities.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EdgeDoc {
+    /// The subject's node id.
     pub source: String,
+    /// The object's node id.
     pub target: String,
+    /// networkx's multigraph key; always 0.
     #[serde(default)]
     pub key: u32,
+    /// The relation, read from source to target.
+    #[schemars(extend("enum" = ["works_at", "presents", "mentions", "part_of", "develops"]))]
     pub relation: String,
+    /// The id of the rule that found it.
     pub rule: String,
+    /// How sure the rule is, from 0 to 1.
+    #[schemars(range(min = 0.0, max = 1.0))]
     pub confidence: f64,
+    /// The sentences that say so, sorted.
     #[serde(default)]
     pub evidence: Vec<Span>,
     /// For each source whose evidence here is a sample, how many pieces it had (as
@@ -140,12 +165,19 @@ pub struct EdgeDoc {
 }
 
 /// A place in a source document: byte offsets, 1-based line, and the text as written.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub struct Span {
+    /// The source document, as listed in `graph.sources`.
     pub source: String,
+    /// Byte offset where the text starts in the source.
     pub start: usize,
+    /// Byte offset just past its end.
     pub end: usize,
+    /// The 1-based line it starts on.
     pub line: usize,
+    /// The text as written there.
     pub text: String,
 }
 

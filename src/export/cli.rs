@@ -33,6 +33,10 @@ pub struct ConvertArgs {
     /// take minutes to open (write GraphML, or cut out a part with `subgraph`).
     #[arg(long, value_name = "N", default_value_t = super::HTML_MAX_NODES)]
     pub html_max_nodes: usize,
+    /// JSON only: write it on one line, without indentation (smaller, for programs); the
+    /// same document as without it.
+    #[arg(long)]
+    pub compact: bool,
 }
 
 /// What to write, and where, once the arguments are checked.
@@ -56,6 +60,7 @@ impl ConvertArgs {
             options: ExportOptions {
                 cluster_by: self.cluster_by,
                 html_max_nodes: self.html_max_nodes,
+                compact: self.compact,
             },
         })
     }
@@ -165,6 +170,7 @@ mod tests {
             output: output.map(PathBuf::from),
             cluster_by: ClusterBy::None,
             html_max_nodes: super::super::HTML_MAX_NODES,
+            compact: false,
         }
     }
 

@@ -14,6 +14,62 @@ pub(crate) fn write(doc: &GraphDoc, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"\n")
 }
 
+/// Runs `write`, which writes pretty JSON, with the whitespace between tokens taken out on
+/// the way to `out`, then ends the line: serde_json's compact form of the same document,
+/// streamed, so a compact corpus graph costs no more memory than a pretty one. Pretty JSON
+/// has whitespace only between tokens (a string escapes its control characters), so
+/// dropping every space, tab and line break outside strings is exact.
+pub(crate) fn compact(
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut w = Compact {
+        out: &mut *out,
+        buf: Vec::new(),
+        in_string: false,
+        escaped: false,
+    };
+    write(&mut w)?;
+    out.write_all(b"\n")
+}
+
+/// The writer behind [`compact`]: remembers across writes whether it is inside a string.
+struct Compact<'a> {
+    out: &'a mut dyn Write,
+    buf: Vec<u8>,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl Write for Compact<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.buf.clear();
+        self.buf.reserve(bytes.len());
+        for &b in bytes {
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if b == b'\\' {
+                    self.escaped = true;
+                } else if b == b'"' {
+                    self.in_string = false;
+                }
+            } else if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                continue;
+            } else if b == b'"' {
+                self.in_string = true;
+            }
+            self.buf.push(b);
+        }
+        self.out.write_all(&self.buf)?;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
 /// The same bytes as [`write`] of [`KnowledgeGraph::to_doc`], serialized straight from
 /// the graph: a corpus graph is written without first being copied into a document of
 /// owned strings, which would double the peak memory of a large run. Nodes and edges are
@@ -427,6 +483,35 @@ mod tests {
             write(&kg.to_doc(), &mut documented).unwrap();
             prop_assert_eq!(String::from_utf8(streamed).unwrap(), String::from_utf8(documented).unwrap());
         }
+    }
+
+    #[test]
+    fn compact_is_serde_json_compact_and_pretty_prints_back() {
+        let mut doc = testdoc::sample();
+        // Whitespace and quotes inside strings are kept, escapes and all.
+        doc.nodes[0].label = "a \"b\"\\ \n\t c  {} [ ]: ,".into();
+        let mut pretty = Vec::new();
+        write(&doc, &mut pretty).unwrap();
+        // One byte at a time: the state carries over between writes.
+        let mut one_line = Vec::new();
+        compact(&mut one_line, |w| {
+            for b in &pretty {
+                w.write_all(std::slice::from_ref(b))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let mut want = serde_json::to_vec(&doc).unwrap();
+        want.push(b'\n');
+        assert_eq!(
+            String::from_utf8_lossy(&one_line),
+            String::from_utf8_lossy(&want)
+        );
+        assert_eq!(one_line.iter().filter(|&&b| b == b'\n').count(), 1);
+        let back: GraphDoc = serde_json::from_slice(&one_line).unwrap();
+        let mut again = Vec::new();
+        write(&back, &mut again).unwrap();
+        assert_eq!(again, pretty);
     }
 
     #[test]

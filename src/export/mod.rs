@@ -170,6 +170,9 @@ pub struct ExportOptions {
     pub cluster_by: ClusterBy,
     /// HTML only: refuse a graph of more nodes than this (`--html-max-nodes`).
     pub html_max_nodes: usize,
+    /// JSON only: one line without indentation (`--compact`), else pretty-printed. The
+    /// same document either way: pretty-printing the compact form gives the other's bytes.
+    pub compact: bool,
 }
 
 impl Default for ExportOptions {
@@ -177,6 +180,7 @@ impl Default for ExportOptions {
         ExportOptions {
             cluster_by: ClusterBy::default(),
             html_max_nodes: HTML_MAX_NODES,
+            compact: false,
         }
     }
 }
@@ -217,6 +221,7 @@ fn write_stream(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
+        Format::Json if opts.compact => json::compact(out, |w| json::write(doc, w)),
         Format::Json => json::write(doc, out),
         Format::Dot => dot::write(doc, opts, out),
         Format::Graphml => graphml::write(doc, out),
@@ -265,9 +270,13 @@ pub fn write_graph_guarded(
             None => write(&doc, format, opts, out),
         };
     }
+    let write = |w: &mut dyn Write| match opts.compact {
+        true => json::compact(w, |w| json::write_graph(kg, jobs, w)),
+        false => json::write_graph(kg, jobs, w),
+    };
     match output {
-        Some(path) => atomically(path, guard, |w| json::write_graph(kg, jobs, w)),
-        None => json::write_graph(kg, jobs, out).map_err(|e| Error::io("<output>", e)),
+        Some(path) => atomically(path, guard, write),
+        None => write(out).map_err(|e| Error::io("<output>", e)),
     }
 }
 

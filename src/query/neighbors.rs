@@ -266,6 +266,10 @@ pub struct SubgraphArgs {
     /// take minutes to open (write GraphML, or cut out a part with `subgraph`).
     #[arg(long, value_name = "N", default_value_t = crate::export::HTML_MAX_NODES)]
     pub html_max_nodes: usize,
+    /// JSON only: write it on one line, without indentation (smaller, for programs); the
+    /// same document as without it.
+    #[arg(long)]
+    pub compact: bool,
 }
 
 /// The nodes within `depth` hops of the seeds and every followed-relation edge among
@@ -328,6 +332,7 @@ pub fn run_subgraph(args: SubgraphArgs, out: &mut dyn Write) -> Result<Exit> {
     let doc = subgraph_doc(&kg, &seeds, args.depth, &args.relation, args.direction);
     let options = crate::export::ExportOptions {
         html_max_nodes: args.html_max_nodes,
+        compact: args.compact,
         ..Default::default()
     };
     match &output {

@@ -254,6 +254,36 @@ fn html_draws_every_node_in_chromium_without_errors() {
     }
 }
 
+/// The viewer is read as a person would at 1200x800 in headless Chromium: at the initial fit
+/// the labels drawn are the hubs', at least 10.5 px high and apart; zooming in draws more;
+/// `#node=` and a click centre and zoom into the node; nodes without edges form a grid.
+/// Skipped, saying why, when Chromium is absent, except in CI (`CI` set), which installs it.
+#[test]
+fn html_viewer_labels_are_readable_and_the_selection_is_centred() {
+    let has_chromium = ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .chain(std::env::var("TALKGRAPH_CHROMIUM").ok().as_deref().iter())
+        .any(|c| {
+            Command::new(c)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+    if !has_chromium {
+        if std::env::var_os("CI").is_some() {
+            missing("chromium");
+        }
+        eprintln!("skipped: chromium is absent (.ci/setup-tools installs it)");
+        return;
+    }
+    for (name, graph) in graphs_under_test() {
+        let dir = TempDir::new(&format!("export-readable-{name}"));
+        let canon = canonical(&graph, dir.path());
+        convert(&graph, &["-o", &p(&dir, "g.html")]);
+        check("readability", &canon, &dir.path().join("g.html"), &[]);
+    }
+}
+
 /// A deterministic graph whose every string is built from pieces that break escapers.
 fn nasty_graph(dir: &Path) -> PathBuf {
     const PIECES: [&str; 26] = [

@@ -26,6 +26,8 @@ mod by_rule;
 mod suggest;
 // Every export format loaded by the tool it is meant for.
 mod export;
+// The graph JSON contract: outputs validate against schema/graph.schema.json; --compact.
+mod contract;
 // query, neighbors, path, show, explain, stats, subgraph over tests/data/query-graph.json
 mod query;
 // Corpus scale: determinism across --jobs, order and shards; incremental --into.

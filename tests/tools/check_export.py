@@ -4,7 +4,8 @@ graph JSON it came from. Run by tests/it/export.rs; usable by hand:
 
     check_export.py CHECK GRAPH.json EXPORTED [options]
 
-CHECK is one of: networkx-json, networkx-graphml, dot, rdf, neo4j, html, screenshot.
+CHECK is one of: networkx-json, networkx-graphml, dot, rdf, neo4j, html, screenshot,
+readability.
 GRAPH.json is the canonical graph (`talkgraph convert X --format json`). Exits 1 with a
 message on the first difference, 0 when the tool agrees.
 """
@@ -617,6 +618,114 @@ def check_html(graph, path):
     check_interactions(graph, path)
 
 
+# What "readable" means for the viewer, as measured on the page Chromium draws.
+MIN_LABEL_PX = 10.5
+
+
+def visible_label_boxes(b):
+    """The screen boxes and font sizes of the node labels drawn, measured by the browser."""
+    return b.eval("""[...document.querySelectorAll('[data-node-id]')]
+        .filter(g => g.style.display !== 'none')
+        .map(g => g.querySelector('text'))
+        .filter(t => getComputedStyle(t).display !== 'none')
+        .map(t => { const r = t.getBoundingClientRect();
+                    const px = parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a;
+                    return [r.left, r.top, r.right, r.bottom, px]; })""")
+
+
+def check_labels(b, what, within):
+    boxes = visible_label_boxes(b)
+    expect(boxes, f"{what}: no label is drawn")
+    small = min(box[4] for box in boxes)
+    expect(small >= MIN_LABEL_PX, f"{what}: a label is drawn {small:.1f} px high (under {MIN_LABEL_PX})")
+    state = b.eval("window.__talkgraph_test")
+    same(f"{what}: labels the viewer says it shows", state["visibleLabels"], len(boxes))
+    # Glyph boxes are a little taller than the viewer's estimate: allow 2 px of contact.
+    inside = [x for x in boxes if x[2] > within[0] and x[0] < within[2] and x[3] > within[1] and x[1] < within[3]]
+    for i, p in enumerate(inside):
+        for q in inside[i + 1:]:
+            overlap_x = min(p[2], q[2]) - max(p[0], q[0])
+            overlap_y = min(p[3], q[3]) - max(p[1], q[1])
+            expect(overlap_x <= 2 or overlap_y <= 2, f"{what}: two labels overlap on screen: {p} and {q}")
+    return boxes, state
+
+
+def check_readability(graph, path):
+    """The viewer at 1200x800: labels at the initial fit are few enough not to overlap and
+    big enough to read, zooming in shows more, a selected node is centred and zoomed
+    into, and nodes without edges sit in a grid rather than a column."""
+    nodes, edges = graph["nodes"], graph["edges"]
+    if not nodes:
+        return
+    url = "file://" + quote(os.path.abspath(path))
+    b = Browser(url)
+    try:
+        canvas = b.eval("(r => [r.left, r.top, r.right, r.bottom])(document.getElementById('canvas').getBoundingClientRect())")
+        fitted, state = check_labels(b, "at the initial fit", canvas)
+        if len(nodes) > 100:
+            expect(len(fitted) < len(nodes), "at the initial fit every label is drawn: a crowded graph cannot fit them all")
+        # Labels go to the best linked nodes first: the hub has its label.
+        degree = collections.Counter()
+        for e in edges:
+            if e["source"] != e["target"]:
+                degree[e["source"]] += 1
+                degree[e["target"]] += 1
+        if degree:
+            hub = max(nodes, key=lambda n: (degree[n["id"]], -nodes.index(n)))
+            shown = b.eval(f"getComputedStyle(document.querySelector('[data-node-id=\"' + CSS.escape({json.dumps(hub['id'])}) + '\"] text')).display")
+            expect(shown != "none", f"the best linked node {hub['id']!r} has no label at the initial fit")
+        # Loose nodes: a grid of several columns beside the rest, not one column.
+        loose = [n["id"] for n in nodes if degree[n["id"]] == 0]
+        same("loose nodes the viewer counts", state["looseNodes"], len(loose))
+        if len(loose) >= 9:
+            xs = b.eval("[...document.querySelectorAll('[data-node-id]')].filter(g => " + json.dumps(loose) + ".includes(g.dataset.nodeId)).map(g => g.transform.baseVal.consolidate().matrix.e)")
+            columns = len({round(x) for x in xs})
+            expect(columns >= 3, f"{len(loose)} nodes without edges are laid out in {columns} column(s)")
+        # Zooming in labels a larger share of the nodes on screen, still readable and apart.
+        labelled = """(() => { const c = document.getElementById('canvas').getBoundingClientRect();
+            const on = [...document.querySelectorAll('[data-node-id]')].filter(g => {
+              const r = g.querySelector('circle').getBoundingClientRect();
+              const x = r.x + r.width / 2, y = r.y + r.height / 2;
+              return g.style.display !== 'none' && x > c.left && x < c.right && y > c.top && y < c.bottom; });
+            return [on.filter(g => getComputedStyle(g.querySelector('text')).display !== 'none').length, on.length]; })()"""
+        before = b.eval(labelled)
+        b.mouse("mouseWheel", (canvas[0] + canvas[2]) / 2, (canvas[1] + canvas[3]) / 2, deltaX=0, deltaY=-600)
+        check_labels(b, "zoomed in", canvas)
+        after = b.eval(labelled)
+        share = lambda p: p[0] / p[1] if p[1] else 1.0
+        expect(share(after) >= share(before), f"zooming in labelled fewer of the nodes on screen ({after} after, {before} before)")
+        if share(before) < 0.5:
+            expect(share(after) > share(before), f"zooming in labelled no more of the nodes on screen ({after} after, {before} before)")
+    finally:
+        b.close()
+    # A deep link selects, centres and zooms into the node (a loose one, if any: the
+    # grid is where the view starts farthest from it).
+    chosen = max(nodes, key=lambda n: (degree[n["id"]] == 0, n["id"]))
+    b = Browser(url + "#node=" + quote(chosen["id"], safe=""))
+    try:
+        state = b.eval("window.__talkgraph_test")
+        same("node selected by #node=", state["selected"], chosen["id"])
+        same("selected node centred", state["selectedCentred"], True)
+        expect(state["zoom"] >= 1.5, f"selecting a node left the zoom at {state['zoom']}")
+        centre = b.eval("(el => { const r = el.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })(document.querySelector('[data-node-id].selected circle'))")
+        mid = [(canvas[0] + canvas[2]) / 2, (canvas[1] + canvas[3]) / 2]
+        expect(abs(centre[0] - mid[0]) < 3 and abs(centre[1] - mid[1]) < 3, f"the selected node is drawn at {centre}, not at the middle {mid}")
+        check_labels(b, "after selecting", canvas)
+        # Clicking another node centres that one.
+        other = next((n for n in nodes if n["id"] != chosen["id"] and degree[n["id"]]), None)
+        if other:
+            xy = b.eval(f"(el => {{ const r = el.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})(document.querySelector('[data-node-id=\"' + CSS.escape({json.dumps(other['id'])}) + '\"] circle'))")
+            if canvas[0] < xy[0] < canvas[2] and canvas[1] < xy[1] < canvas[3] and b.eval(f"document.elementFromPoint({xy[0]}, {xy[1]})?.closest('[data-node-id]')?.dataset.nodeId") == other["id"]:
+                b.mouse("mousePressed", *xy)
+                b.mouse("mouseReleased", *xy)
+                state = b.eval("window.__talkgraph_test")
+                same("node selected by a click", state["selected"], other["id"])
+                same("clicked node centred", state["selectedCentred"], True)
+        same("script errors reported in #errors", b.eval("document.getElementById('errors').textContent"), "")
+    finally:
+        b.close()
+
+
 def screenshot(graph, path, png):
     url = "file://" + quote(os.path.abspath(path))
     run_chromium([f"--screenshot={os.path.abspath(png)}"], url)
@@ -625,7 +734,7 @@ def screenshot(graph, path, png):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("check", choices=["networkx-json", "networkx-graphml", "dot", "rdf", "neo4j", "html", "screenshot"])
+    p.add_argument("check", choices=["networkx-json", "networkx-graphml", "dot", "rdf", "neo4j", "html", "screenshot", "readability"])
     p.add_argument("graph", help="the canonical graph JSON")
     p.add_argument("exported", help="the exported file or folder")
     p.add_argument("--ntriples", help="rdf: the N-Triples file beside the Turtle one")
@@ -648,6 +757,8 @@ def main():
             check_neo4j(graph, a.exported)
         elif a.check == "html":
             check_html(graph, a.exported)
+        elif a.check == "readability":
+            check_readability(graph, a.exported)
         elif a.check == "screenshot":
             screenshot(graph, a.exported, a.png)
     except Mismatch as e:

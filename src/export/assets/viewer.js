@@ -10,6 +10,17 @@
   const statusEl = document.getElementById("status");
   const KINDS = ["person", "company", "project", "talk", "event"];
   const RADIUS = 9;
+  // Labels are drawn LABEL_FONT graph units high, but never under MIN_FONT_PX on screen:
+  // zoomed out they stay readable and fewer of them fit (see placeLabels).
+  const LABEL_FONT = 11;
+  const MIN_FONT_PX = 11;
+  // Edge labels are only drawn once they are this big on screen; smaller they are noise.
+  const EDGE_FONT = 8;
+  const MIN_EDGE_FONT_PX = 9;
+  // Selecting a node zooms in at least this far, where its labels and edges read well.
+  const FOCUS_ZOOM = 1.5;
+  // The grid of nodes without edges: cell size in graph units, and its gap from the rest.
+  const CELL_W = 190, CELL_H = 40, GRID_GAP = 140;
 
   function make(ns, tag, attrs, parent, text) {
     const el = ns ? document.createElementNS(ns, tag) : document.createElement(tag);
@@ -36,8 +47,17 @@
     if (t !== s) t.edges.push(e);
   });
 
-  // Fruchterman-Reingold from a fixed spiral, so the same graph always lands the same way.
+  // Nodes with no edge to another node: a force layout only flings them to the rim, one
+  // under the other, so they get a grid of their own beside the rest (placeLoose).
+  const linked = nodes.filter((n) => n.edges.some((e) => e.s !== e.t));
+  const loose = nodes.filter((n) => !n.edges.some((e) => e.s !== e.t));
   function layout() {
+    force(linked);
+    placeLoose(linked);
+  }
+
+  // Fruchterman-Reingold from a fixed spiral, so the same graph always lands the same way.
+  function force(nodes) {
     const n = nodes.length;
     if (!n) return;
     const k = 90;
@@ -79,6 +99,28 @@
     }
   }
 
+  // The loose nodes in a grid about as tall as wide, to the right of the linked ones and
+  // centred on them vertically, grouped by type and then sorted by label so that a
+  // reader can scan it and the same graph always gives the same grid.
+  function placeLoose(linked) {
+    if (!loose.length) return;
+    const rank = (t) => { const i = KINDS.indexOf(t); return i < 0 ? KINDS.length : i; };
+    const order = loose.slice().sort((a, b) => rank(a.data.type) - rank(b.data.type)
+      || (a.data.label < b.data.label ? -1 : a.data.label > b.data.label ? 1 : a.i - b.i));
+    const cols = Math.max(1, Math.round(Math.sqrt(order.length * CELL_H / CELL_W)));
+    const rows = Math.ceil(order.length / cols);
+    let x0 = 0, yMid = 0;
+    if (linked.length) {
+      x0 = Math.max(...linked.map((p) => p.x)) + GRID_GAP;
+      yMid = (Math.min(...linked.map((p) => p.y)) + Math.max(...linked.map((p) => p.y))) / 2;
+    }
+    const y0 = yMid - ((rows - 1) * CELL_H) / 2;
+    order.forEach((p, i) => {
+      p.x = x0 + Math.floor(i / rows) * CELL_W;
+      p.y = y0 + (i % rows) * CELL_H;
+    });
+  }
+
   // Drawing: one <g data-node-id> per node, one <g data-edge-index> per edge.
   const defs = svgEl("defs", {}, svg);
   const marker = svgEl("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5,
@@ -101,7 +143,8 @@
     n.g = svgEl("g", { class: "node", "data-node-id": n.data.id, "data-type": n.data.type }, nodeLayer);
     svgEl("title", {}, n.g, `${n.data.label} (${n.data.type})`);
     svgEl("circle", { r: RADIUS }, n.g);
-    svgEl("text", { x: RADIUS + 3, y: 4 }, n.g, n.data.label);
+    n.text = svgEl("text", { x: RADIUS + 3, dy: "0.35em" }, n.g, n.data.label);
+    n.labelOn = true;
     elementOf.set(n.g, n);
   }
 
@@ -123,10 +166,86 @@
     n.edges.forEach(placeEdge);
   }
 
+  // Labels by zoom level and degree, as Gephi and Cytoscape do: each node's label is
+  // tried in order (the selection, then search matches, then by degree, most linked first)
+  // and drawn only if its box on screen overlaps no label drawn before it. Zoomed out,
+  // only the hubs' labels fit; zooming in makes room for more.
+  const labelOrder = nodes.slice().sort((a, b) => b.edges.length - a.edges.length || a.i - b.i);
+  // A label's width per pixel of font size, measured once as drawn (a guess when the
+  // browser cannot measure, e.g. a page that is not displayed).
+  function measureLabels() {
+    for (const n of nodes) {
+      let w = 0;
+      try { w = n.text.getComputedTextLength() / LABEL_FONT; } catch (_) { w = 0; }
+      n.labelWidth = w > 0 ? w : 0.6 * String(n.data.label).length;
+    }
+  }
+  const labelState = { shown: 0, fontPx: LABEL_FONT };
+  function placeLabels() {
+    const k = view.k;
+    const px = Math.max(MIN_FONT_PX, LABEL_FONT * k);
+    viewport.style.setProperty("--label-size", `${px / k}px`);
+    svg.classList.toggle("edge-labels-off", EDGE_FONT * k < MIN_EDGE_FONT_PX);
+    const w = svg.clientWidth || 1000, h = svg.clientHeight || 700;
+    // Boxes already drawn, bucketed by screen cell so each test looks at a few neighbours.
+    const CELL = 128, cells = new Map();
+    const cellsOf = (b, add) => {
+      for (let cx = Math.floor(b[0] / CELL); cx <= Math.floor(b[2] / CELL); cx++) {
+        for (let cy = Math.floor(b[1] / CELL); cy <= Math.floor(b[3] / CELL); cy++) {
+          const key = cx + "," + cy;
+          if (add) { if (!cells.has(key)) cells.set(key, []); cells.get(key).push(b); }
+          else for (const o of cells.get(key) || []) {
+            if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) return true;
+          }
+        }
+      }
+      return false;
+    };
+    const first = [];
+    if (selected && selected.data.id !== undefined) first.push(selected);
+    for (const n of nodes) if (n !== selected && n.g.classList.contains("match")) first.push(n);
+    const seen = new Set();
+    let shown = 0;
+    for (const n of first.concat(labelOrder)) {
+      if (seen.has(n)) continue;
+      seen.add(n);
+      let on = false;
+      if (n.visible) {
+        const sx = n.x * k + view.tx, sy = n.y * k + view.ty;
+        const x0 = sx + (RADIUS + 3) * k - 2, x1 = sx + (RADIUS + 3) * k + n.labelWidth * px + 2;
+        const b = [x0, sy - 0.7 * px, x1, sy + 0.4 * px];
+        const onScreen = x1 > 0 && x0 < w && b[3] > 0 && b[1] < h;
+        if (onScreen && !cellsOf(b, false)) { cellsOf(b, true); on = true; shown++; }
+      }
+      if (on !== n.labelOn) { n.text.style.display = on ? "" : "none"; n.labelOn = on; }
+    }
+    labelState.shown = shown;
+    labelState.fontPx = px;
+    report();
+  }
+  // What a test can read without parsing the drawing: exposed on window, changed only
+  // by the viewer itself.
+  function report() {
+    let centred = null;
+    if (selected && selected.data.id !== undefined) {
+      const r = svg.getBoundingClientRect(), c = selected.g.querySelector("circle").getBoundingClientRect();
+      centred = Math.hypot(c.x + c.width / 2 - (r.x + r.width / 2), c.y + c.height / 2 - (r.y + r.height / 2)) < 2;
+    }
+    window.__talkgraph_test = {
+      visibleLabels: labelState.shown,
+      minFontPx: labelState.fontPx,
+      zoom: view.k,
+      selected: selected ? (selected.data.id !== undefined ? selected.data.id : `edge ${selected.i}`) : null,
+      selectedCentred: centred,
+      looseNodes: loose.length,
+    };
+  }
+
   // Pan and zoom.
   const view = { tx: 0, ty: 0, k: 1 };
   function applyView() {
     viewport.setAttribute("transform", `translate(${view.tx},${view.ty}) scale(${view.k})`);
+    placeLabels();
   }
   function fit() {
     const w = svg.clientWidth || 1000, h = svg.clientHeight || 700;
@@ -140,8 +259,10 @@
     view.ty = (h - (y1 - y0) * view.k) / 2 - y0 * view.k;
     applyView();
   }
+  // Centres the view on a node, zooming in to FOCUS_ZOOM if the view is further out.
   function centerOn(n) {
     const w = svg.clientWidth || 1000, h = svg.clientHeight || 700;
+    view.k = Math.max(view.k, FOCUS_ZOOM);
     view.tx = w / 2 - n.x * view.k;
     view.ty = h / 2 - n.y * view.k;
     applyView();
@@ -172,6 +293,7 @@
   });
   svg.addEventListener("pointerup", () => {
     if (drag && !drag.moved && drag.item) select(drag.item);
+    else if (drag && drag.moved && drag.item) placeLabels();
     drag = null;
   });
   svg.addEventListener("wheel", (ev) => {
@@ -196,6 +318,7 @@
       const on = e.s.visible && e.t.visible && !hiddenRelations.has(e.data.relation);
       e.g.style.display = on ? "" : "none";
     }
+    placeLabels();
   }
   function filterBox(fieldset, values, hidden, swatch) {
     const counts = new Map();
@@ -231,12 +354,13 @@
       n.g.classList.toggle("dim", q !== "" && !hits.has(n));
     }
     statusEl.textContent = q ? `${hits.size} match${hits.size === 1 ? "" : "es"}` : summary;
+    placeLabels();
   });
   search.addEventListener("keydown", (ev) => {
     if (ev.key !== "Enter") return;
     const q = fold(search.value.trim());
     const hit = q && matches(q).find((n) => n.visible);
-    if (hit) { select(hit); centerOn(hit); }
+    if (hit) select(hit);
   });
 
   // Details: everything known about the selected node or edge, evidence first-class.
@@ -251,15 +375,17 @@
   }
   function jump(parent, text, target) {
     const b = html("button", { type: "button", class: "jump" }, parent, text);
-    b.addEventListener("click", () => { select(target); if (target.data.id !== undefined) centerOn(target); });
+    b.addEventListener("click", () => select(target));
   }
   let selected = null;
+  // Selects a node or an edge and shows its details; a node is also brought to the
+  // middle of the view, zoomed in to read (however it was chosen: click, search, link).
   function select(item) {
     if (selected) selected.g.classList.remove("selected");
     selected = item;
     item.g.classList.add("selected");
     clear(details);
-    if (item.data.id !== undefined) showNode(item); else showEdge(item);
+    if (item.data.id !== undefined) { showNode(item); centerOn(item); } else { showEdge(item); report(); }
     try {
       const hash = item.data.id !== undefined ? `#node=${encodeURIComponent(item.data.id)}` : `#edge=${item.i}`;
       history.replaceState(null, "", hash);
@@ -297,6 +423,7 @@
   statusEl.textContent = summary;
   layout();
   nodes.forEach(placeNode);
+  measureLabels();
   applyFilters();
   fit();
   document.getElementById("fit-button")?.addEventListener("click", fit);
