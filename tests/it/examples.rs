@@ -67,6 +67,16 @@ impl World {
             ("parts/1.json", r.join("tests/data/sample-graph.json")),
             ("parts/2.json", r.join("tests/data/query-graph.json")),
             ("my-rules", r.join("rules")),
+            ("my-full-rules", r.join("rules")),
+            ("talk.txt", fixture("en-prose-roundup.txt")),
+            (
+                "en-conference-notes-table.md",
+                fixture("en-conference-notes-table.md"),
+            ),
+            (
+                "en-conference-notes-table.gold.json",
+                fixture("en-conference-notes-table.gold.json"),
+            ),
             ("home/blog/content/a.md", fixture("en-blog-headings.md")),
             ("home/blog/content/b.txt", fixture("fr-recap-plain.txt")),
             ("new-posts/c.md", fixture("fr-meetup-agenda.md")),
@@ -201,6 +211,14 @@ fn run_line(world: &World, line: &str) -> Ran {
             } else {
                 args.push(w.to_string());
             }
+        }
+        // `rules dump DIR` and `rules init DIR` make DIR: a stand-in of that name (which
+        // later examples use) would make them refuse to write over it.
+        if let [first, second, dir, ..] = &args[..]
+            && first == "rules"
+            && (second == "dump" || second == "init")
+        {
+            let _ = std::fs::remove_dir_all(world.path().join(dir));
         }
         let mut child = bin()
             .current_dir(world.path())

@@ -25,7 +25,12 @@ fn by_default_the_longer_name_wins_and_each_loser_is_explained() {
     let doc = dir.path().join("talk.txt");
     std::fs::write(&doc, TEXT).unwrap();
     let o = run(
-        &["extract", doc.to_str().unwrap(), "--explain-overlaps"],
+        &[
+            "extract",
+            doc.to_str().unwrap(),
+            "--explain-overlaps",
+            "--quiet",
+        ],
         None,
     );
     assert!(o.status.success(), "{}", stderr(&o));
