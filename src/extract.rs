@@ -619,25 +619,11 @@ impl Spans {
     }
 }
 
-/// Runs extraction over one document.
-pub fn extract(rules: &Rules, doc: &Document) -> Facts {
-    extract_with(rules, doc, false).0
-}
-
-/// Runs extraction over one document and says which candidate names lost where two
-/// overlapped, in the order of the text.
-pub fn explain_overlaps(rules: &Rules, doc: &Document) -> Vec<OverlapNote> {
-    let mut notes = extract_with(rules, doc, true).1;
-    notes.sort();
-    notes.dedup();
-    notes
-}
-
-fn extract_with(rules: &Rules, doc: &Document, explain: bool) -> (Facts, Vec<OverlapNote>) {
-    // The extractor reads the text a reader sees, laid over the document's own bytes (the
-    // same length, markup blanked): labels, titles and snippets never carry link syntax,
-    // emphasis marks or tags, and every span is still a span of the source.
-    let (view, layout) = if doc.format == read::Format::Html {
+/// The text a reader sees, laid over the document's own bytes (the same length, markup
+/// blanked), with its layout; the view's offsets lead back to the source when character
+/// references were closed up. Extraction and `suggest` read documents through it.
+pub(crate) fn view(doc: &Document) -> (Document, read::Layout) {
+    if doc.format == read::Format::Html {
         read::html_view(doc)
     } else {
         // Character references (posts exported from HTML editors) are decoded before the
@@ -659,7 +645,28 @@ fn extract_with(rules: &Rules, doc: &Document, explain: bool) -> (Facts, Vec<Ove
             offsets: decoded.map(|(_, map)| map),
         };
         (view, layout)
-    };
+    }
+}
+
+/// Runs extraction over one document.
+pub fn extract(rules: &Rules, doc: &Document) -> Facts {
+    extract_with(rules, doc, false).0
+}
+
+/// Runs extraction over one document and says which candidate names lost where two
+/// overlapped, in the order of the text.
+pub fn explain_overlaps(rules: &Rules, doc: &Document) -> Vec<OverlapNote> {
+    let mut notes = extract_with(rules, doc, true).1;
+    notes.sort();
+    notes.dedup();
+    notes
+}
+
+fn extract_with(rules: &Rules, doc: &Document, explain: bool) -> (Facts, Vec<OverlapNote>) {
+    // The extractor reads the text a reader sees, laid over the document's own bytes (the
+    // same length, markup blanked): labels, titles and snippets never carry link syntax,
+    // emphasis marks or tags, and every span is still a span of the source.
+    let (view, layout) = view(doc);
     let mut x = Extractor::with_layout(rules, &view, layout);
     x.explain = explain;
     let (mut facts, notes) = x.run();
@@ -752,6 +759,33 @@ pub struct OverlapNote {
     /// `"Matt Helm" (person, name shape)`.
     pub winner: String,
     pub reason: String,
+}
+
+/// Moves the event keyed by the fold `from` into the one keyed by `into`: its names become
+/// aliases, its mentions and attributes join. Returns (old label, new label) for the
+/// relations that name it.
+fn absorb_event(
+    ents: &mut BTreeMap<(Kind, String), EntityFact>,
+    from: &str,
+    into: &str,
+) -> Option<(String, String)> {
+    let e = ents.remove(&(Kind::Event, from.to_string()))?;
+    let Some(t) = ents.get_mut(&(Kind::Event, into.to_string())) else {
+        // Nothing to merge into: the event stays as it was.
+        ents.insert((Kind::Event, from.to_string()), e);
+        return None;
+    };
+    let renamed = (e.label.clone(), t.label.clone());
+    for a in std::iter::once(e.label).chain(e.aliases) {
+        if a != t.label && !t.aliases.contains(&a) {
+            t.aliases.push(a);
+        }
+    }
+    t.mentions.extend(e.mentions);
+    t.attributes.extend(e.attributes);
+    t.attributes.sort();
+    t.attributes.dedup();
+    Some(renamed)
 }
 
 /// Where a gazetteer candidate comes from, for the notes.
@@ -4284,22 +4318,7 @@ impl<'a> Extractor<'a> {
                 continue;
             };
             for k in group.iter().filter(|k| **k != target) {
-                let Some(e) = ents.remove(&(Kind::Event, k.clone())) else {
-                    continue;
-                };
-                let Some(t) = ents.get_mut(&(Kind::Event, target.clone())) else {
-                    continue;
-                };
-                renamed.push((e.label.clone(), t.label.clone()));
-                for a in std::iter::once(e.label).chain(e.aliases) {
-                    if a != t.label && !t.aliases.contains(&a) {
-                        t.aliases.push(a);
-                    }
-                }
-                t.mentions.extend(e.mentions);
-                t.attributes.extend(e.attributes);
-                t.attributes.sort();
-                t.attributes.dedup();
+                renamed.extend(absorb_event(ents, k, &target));
             }
         }
         let mut by_bare: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -4319,22 +4338,7 @@ impl<'a> Extractor<'a> {
                 continue;
             };
             for k in keys.iter().filter(|k| *k != plain) {
-                let Some(e) = ents.remove(&(Kind::Event, k.clone())) else {
-                    continue;
-                };
-                let Some(target) = ents.get_mut(&(Kind::Event, plain.clone())) else {
-                    continue;
-                };
-                renamed.push((e.label.clone(), target.label.clone()));
-                for a in std::iter::once(e.label).chain(e.aliases) {
-                    if a != target.label && !target.aliases.contains(&a) {
-                        target.aliases.push(a);
-                    }
-                }
-                target.mentions.extend(e.mentions);
-                target.attributes.extend(e.attributes);
-                target.attributes.sort();
-                target.attributes.dedup();
+                renamed.extend(absorb_event(ents, k, plain));
             }
         }
         renamed

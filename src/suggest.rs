@@ -265,31 +265,6 @@ struct Corpus {
     sources: Vec<String>,
 }
 
-/// A document's visible text as the extractor reads it, its layout, and the map from the
-/// view's bytes back to the document's (when they moved).
-fn view(doc: &Document) -> (Document, read::Layout) {
-    if doc.format == read::Format::Html {
-        return read::html_view(doc);
-    }
-    let decoded = read::decode_references(&doc.text).map(|(text, map)| {
-        let d = Document {
-            source: doc.source.clone(),
-            text,
-            format: doc.format,
-            offsets: None,
-        };
-        (d, map)
-    });
-    let layout = read::layout(decoded.as_ref().map_or(doc, |(d, _)| d));
-    let view = Document {
-        source: doc.source.clone(),
-        text: layout.clean.clone(),
-        format: doc.format,
-        offsets: decoded.map(|(_, map)| map),
-    };
-    (view, layout)
-}
-
 /// Strips a French elision (`l’`, `d'`) and an English possessive (`'s`).
 fn bare(word: &str) -> (usize, &str) {
     let mut start = 0;
@@ -384,7 +359,7 @@ impl Corpus {
             let f = match_fold(name);
             lists.listed.contains(&f) || names.contains(&f)
         };
-        let (view, layout) = view(doc);
+        let (view, layout) = crate::extract::view(doc);
         let to_doc = |o: usize| match &view.offsets {
             Some(map) => map.get(o).map_or(o, |&m| m as usize),
             None => o,
